@@ -1,0 +1,134 @@
+// One desk mailbox over IMAP with imapflow: a fresh client per session (imapflow never reconnects and
+// an instance is single-use), UIDVALIDITY as a Number, UID-only commands, and explicit IDLE (RFC 2177)
+// where offered, polling otherwise. Never issues a command inside a fetch iterator (imapflow#110).
+
+import { ImapFlow } from 'imapflow';
+import { SportelloError } from '../errors.js';
+import type { DeskConfig } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import type { FetchedMessage, MailboxSession, MailSource } from '../ports.js';
+
+const CONNECT_TIMEOUT_MS = 20_000;
+const GREETING_TIMEOUT_MS = 16_000;
+const SOCKET_TIMEOUT_MS = 5 * 60_000;
+
+export interface ImapSourceOptions {
+  readonly idleRestartMs: number;
+  /** Called once when the connection drops, so the shell can reconnect with a fresh session. */
+  readonly onClose?: () => void;
+}
+
+export function createImapSource(desk: DeskConfig, log: Logger, flag: string, moveTo: string | null, opts: ImapSourceOptions): MailSource {
+  return {
+    async open(): Promise<MailboxSession> {
+      const { imap } = desk;
+      const where = { desk: desk.id, host: imap.host, port: imap.port, user: imap.user, folder: imap.folder };
+      const client = new ImapFlow({
+        host: imap.host,
+        port: imap.port,
+        secure: imap.tls,
+        auth: { user: imap.user, pass: imap.password },
+        tls: { rejectUnauthorized: imap.tlsVerify },
+        logger: false,
+        disableAutoIdle: true,
+        connectionTimeout: CONNECT_TIMEOUT_MS,
+        greetingTimeout: GREETING_TIMEOUT_MS,
+        socketTimeout: SOCKET_TIMEOUT_MS,
+      });
+      let closed = false;
+      const changeWaiters = new Set<() => void>();
+      const wake = () => {
+        for (const w of changeWaiters) w();
+        changeWaiters.clear();
+      };
+      // Attach before connect(): an unhandled 'error' event would crash the process (imapflow docs).
+      client.on('error', (err: Error) => log.warn({ ...where, err: err.message }, 'IMAP connection error'));
+      client.on('close', () => {
+        closed = true;
+        wake();
+        opts.onClose?.();
+      });
+      client.on('exists', wake);
+
+      try {
+        await client.connect();
+      } catch (cause) {
+        const auth = (cause as { authenticationFailed?: boolean }).authenticationFailed === true;
+        throw new SportelloError(auth ? 'IMAP_AUTH' : 'IMAP_CONNECT', auth
+          ? `IMAP server ${imap.host}:${imap.port} rejected the login of ${imap.user}`
+          : `cannot connect to IMAP server ${imap.host}:${imap.port}: ${(cause as Error).message}`, {
+          cause,
+          context: where,
+          hint: auth ? `check desks[${desk.id}].imap.user and password in the configuration` : 'check that the server is running and desks[].imap.host/port/tls are right',
+        });
+      }
+
+      let uidValidity: number;
+      try {
+        const box = await client.mailboxOpen(imap.folder);
+        uidValidity = Number(box.uidValidity);
+      } catch (cause) {
+        await client.logout().catch(() => undefined);
+        throw new SportelloError('IMAP_MAILBOX', `cannot open folder "${imap.folder}" of ${imap.user}: ${(cause as Error).message}`, {
+          cause,
+          context: where,
+          hint: 'check desks[].imap.folder (folder names are case-sensitive except INBOX)',
+        });
+      }
+      const idleSupported = client.capabilities.has('IDLE');
+
+      return {
+        uidValidity,
+
+        async listNewUids(afterUid, limit) {
+          // NOOP first: Dovecot's SEARCH does not see mail that arrived since the last sync.
+          await client.noop();
+          const found = await client.search({ uid: `${afterUid + 1}:*` }, { uid: true });
+          // "N:*" always includes the highest UID even when it is below N (RFC 3501 §6.4.8).
+          return (found || []).filter((u) => u > afterUid).sort((a, b) => a - b).slice(0, limit);
+        },
+
+        async fetch(uid, maxBytes): Promise<FetchedMessage | null> {
+          const meta = await client.fetchOne(String(uid), { uid: true, size: true }, { uid: true });
+          if (!meta) return null;
+          const size = meta.size ?? 0;
+          if (size > maxBytes) return { uid, size, source: null };
+          const msg = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+          if (!msg || !msg.source) return null;
+          return { uid, size: msg.source.length, source: msg.source };
+        },
+
+        async markProcessed(uid) {
+          await client.messageFlagsAdd(String(uid), [flag], { uid: true });
+          if (moveTo) await client.messageMove(String(uid), moveTo, { uid: true });
+        },
+
+        async waitForChange(timeoutMs, signal) {
+          if (closed || signal.aborted) return;
+          await new Promise<void>((resolve) => {
+            let done = false;
+            const finish = () => {
+              if (done) return;
+              done = true;
+              clearTimeout(timer);
+              signal.removeEventListener('abort', finish);
+              changeWaiters.delete(finish);
+              resolve();
+            };
+            const timer = setTimeout(finish, Math.min(timeoutMs, idleSupported ? opts.idleRestartMs : timeoutMs));
+            signal.addEventListener('abort', finish, { once: true });
+            changeWaiters.add(finish);
+            // IDLE ends by itself when the next command is sent; errors surface through 'close'.
+            if (idleSupported) client.idle().catch(() => undefined);
+          });
+        },
+
+        async close() {
+          if (closed) return;
+          closed = true;
+          await client.logout().catch(() => client.close());
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,421 @@
+// The only module that talks to SQLite (sqlite3, deprecated upstream, kept behind this file so a
+// switch to node:sqlite touches nothing else). One connection, WAL, and a queue so that transactions
+// never interleave. Must never bind a BigInt (sqlite3 stores it as NULL) or leak a driver type.
+
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import sqlite3 from 'sqlite3';
+import { open, type Database } from 'sqlite';
+import { Umzug } from 'umzug';
+import { SportelloError } from '../errors.js';
+import type { Address } from '../domain/mail.js';
+import type { CaseEvent, CaseStatus } from '../domain/case.js';
+import { formatCaseId } from '../domain/case.js';
+import type { MailboxPosition } from '../domain/plan.js';
+import type { Facts, ThreadKeys } from '../pipeline/types.js';
+import type {
+  CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, EventRecord, MessageRecord, NewMessage,
+  OutboxEntry, OutgoingMail, QuarantineEntry, StoreTx,
+} from '../ports.js';
+import { MIGRATIONS } from './sqlite/migrations.js';
+
+type Row = Record<string, unknown>;
+
+export async function openSqliteStore(file: string): Promise<CaseStore> {
+  let db: Database;
+  try {
+    if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
+    db = await open({ filename: file, driver: sqlite3.Database });
+    await db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    await migrate(db);
+  } catch (cause) {
+    throw new SportelloError('STORE', `cannot open the database ${file}`, {
+      cause,
+      context: { file },
+      hint: 'check that the directory is writable and the file is a Sportello SQLite database (or pass --db FILE)',
+    });
+  }
+  return new SqliteStore(db);
+}
+
+async function migrate(db: Database): Promise<void> {
+  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const umzug = new Umzug({
+    migrations: MIGRATIONS.map((m) => ({
+      name: m.name,
+      up: async () => {
+        await db.exec('BEGIN');
+        try {
+          await db.exec(m.sql);
+          await db.run('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)', m.name, new Date().toISOString());
+          await db.exec('COMMIT');
+        } catch (err) {
+          await db.exec('ROLLBACK');
+          throw err;
+        }
+      },
+    })),
+    storage: {
+      // Logged inside the migration's own transaction above, so a crash cannot half-apply one.
+      executed: async () => (await db.all<{ name: string }[]>('SELECT name FROM schema_migrations ORDER BY name')).map((r) => r.name),
+      logMigration: async () => {},
+      unlogMigration: async ({ name }) => {
+        await db.run('DELETE FROM schema_migrations WHERE name = ?', name);
+      },
+    },
+    logger: undefined,
+  });
+  await umzug.up();
+}
+
+const iso = (d: Date): string => d.toISOString();
+const json = (v: unknown): string => JSON.stringify(v);
+
+class SqliteStore implements CaseStore {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly db: Database) {}
+
+  /** Serialises every use of the one connection; a transaction holds the queue until it ends. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run.catch((cause: unknown) => {
+      if (cause instanceof SportelloError) throw cause;
+      throw new SportelloError('STORE', `database operation failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    });
+  }
+
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      await this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(new SqliteTx(this.db));
+        await this.db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        await this.db.exec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date): Promise<Facts> {
+    return this.exclusive(async () => {
+      let duplicate: string | null = null;
+      if (position) {
+        const p = await this.db.get<Row>(
+          'SELECT outcome, case_id FROM processed WHERE desk = ? AND folder = ? AND uid_validity = ? AND uid = ?',
+          desk, position.folder, position.uidValidity, position.uid,
+        );
+        if (p) duplicate = `mailbox position ${position.folder}/${position.uidValidity}/${position.uid} already processed (${String(p.outcome)})`;
+      }
+      if (!duplicate) {
+        const m = await this.db.get<Row>('SELECT case_id FROM messages WHERE desk = ? AND message_id = ?', desk, messageKey);
+        const q = m ? undefined : await this.db.get<Row>('SELECT id FROM quarantine WHERE desk = ? AND message_id = ? AND released_at IS NULL', desk, messageKey);
+        if (m) duplicate = `Message-ID ${messageKey} already recorded${m.case_id ? ` in ${String(m.case_id)}` : ''}`;
+        else if (q) duplicate = `Message-ID ${messageKey} already quarantined (#${String(q.id)})`;
+      }
+
+      let referencedCase: Facts['referencedCase'] = null;
+      for (const id of keys.messageIds) {
+        const r = await this.db.get<Row>(
+          `SELECT c.id, c.status FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.desk = ? AND m.message_id = ?`,
+          desk, id,
+        );
+        if (r) {
+          referencedCase = { caseId: String(r.id), status: r.status as CaseStatus };
+          break;
+        }
+      }
+
+      let taggedCase: Facts['taggedCase'] = null;
+      for (const tag of keys.tags) {
+        const c = await this.db.get<Row>('SELECT id, status, requester_address FROM cases WHERE id = ? AND desk = ?', tag, desk);
+        if (!c) continue;
+        const rows = await this.db.all<Row[]>(
+          `SELECT from_address, to_json, cc_json FROM messages WHERE case_id = ? AND direction = 'in' AND kind = 'requester'`,
+          tag,
+        );
+        const people = new Set<string>([String(c.requester_address)]);
+        for (const r of rows) {
+          if (r.from_address) people.add(String(r.from_address));
+          for (const a of [...JSON.parse(String(r.to_json)), ...JSON.parse(String(r.cc_json))] as Address[]) people.add(a.address);
+        }
+        taggedCase = { caseId: String(c.id), status: c.status as CaseStatus, participants: [...people] };
+        break;
+      }
+
+      let autoRepliesToSenderLastHour = 0;
+      if (sender) {
+        const n = await this.db.get<Row>(
+          `SELECT COUNT(*) AS n FROM outbox WHERE recipient = ? AND kind = 'auto-reply' AND created_at >= ?`,
+          sender, iso(since),
+        );
+        autoRepliesToSenderLastHour = Number(n?.n ?? 0);
+      }
+      return { duplicate, referencedCase, taggedCase, autoRepliesToSenderLastHour };
+    });
+  }
+
+  checkpoint(desk: string, folder: string): Promise<Checkpoint | null> {
+    return this.exclusive(async () => {
+      const r = await this.db.get<Row>('SELECT uid_validity, last_uid FROM mailbox_state WHERE desk = ? AND folder = ?', desk, folder);
+      return r ? { uidValidity: Number(r.uid_validity), lastUid: Number(r.last_uid) } : null;
+    });
+  }
+
+  resetCheckpoint(desk: string, folder: string, uidValidity: number, now: Date): Promise<void> {
+    return this.exclusive(async () => {
+      await this.db.run(
+        `INSERT INTO mailbox_state (desk, folder, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, 0, ?)
+         ON CONFLICT (desk, folder) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = 0, updated_at = excluded.updated_at`,
+        desk, folder, uidValidity, iso(now),
+      );
+    });
+  }
+
+  dueOutbox(now: Date, limit: number): Promise<OutboxEntry[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(
+        `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+        iso(now), limit,
+      );
+      return rows.map(toOutbox);
+    });
+  }
+
+  markSending(id: number, now: Date): Promise<void> {
+    return this.run(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ?`, iso(now), id);
+  }
+
+  markSent(id: number, now: Date): Promise<void> {
+    return this.run(`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?`, iso(now), id);
+  }
+
+  markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+    return this.run(`UPDATE outbox SET status = 'pending', last_error = ?, next_attempt_at = ? WHERE id = ?`, error, iso(nextAttemptAt), id);
+  }
+
+  markFailed(id: number, error: string, now: Date): Promise<void> {
+    return this.exclusive(async () => {
+      await this.db.run(`UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`, error, id);
+      const r = await this.db.get<Row>('SELECT case_id, recipient, kind FROM outbox WHERE id = ?', id);
+      if (r?.case_id) {
+        await this.db.run(
+          'INSERT INTO events (case_id, at, type, actor, data_json) VALUES (?, ?, ?, ?, ?)',
+          r.case_id, iso(now), 'send-failed', 'sportello', json({ outbox: id, to: r.recipient, kind: r.kind, error }),
+        );
+      }
+    });
+  }
+
+  parkInterrupted(now: Date): Promise<number> {
+    return this.exclusive(async () => {
+      const res = await this.db.run(
+        `UPDATE outbox SET status = 'uncertain', last_error = ? WHERE status = 'sending'`,
+        `interrupted while sending (${iso(now)}); not resent automatically to avoid a duplicate reply`,
+      );
+      return res.changes ?? 0;
+    });
+  }
+
+  listCases(filter: CaseFilter): Promise<CaseRecord[]> {
+    return this.exclusive(async () => {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (filter.desk) {
+        where.push('desk = ?');
+        args.push(filter.desk);
+      }
+      if (filter.status?.length) {
+        where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
+        args.push(...filter.status);
+      }
+      const rows = await this.db.all<Row[]>(
+        `SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, desk, number LIMIT ?`,
+        ...args, filter.limit ?? 1000,
+      );
+      return rows.map(toCase);
+    });
+  }
+
+  getCaseDetail(id: string): Promise<CaseDetail | null> {
+    return this.exclusive(async () => {
+      const c = await this.db.get<Row>('SELECT * FROM cases WHERE id = ?', id.toUpperCase());
+      if (!c) return null;
+      const messages = await this.db.all<Row[]>('SELECT * FROM messages WHERE case_id = ? ORDER BY id', c.id);
+      const events = await this.db.all<Row[]>('SELECT * FROM events WHERE case_id = ? ORDER BY id', c.id);
+      return { ...toCase(c), messages: messages.map(toMessage), events: events.map(toEvent) };
+    });
+  }
+
+  listQuarantine(limit: number): Promise<(QuarantineEntry & { id: number; at: string })[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>('SELECT * FROM quarantine WHERE released_at IS NULL ORDER BY id DESC LIMIT ?', limit);
+      return rows.map((r) => ({
+        id: Number(r.id),
+        at: String(r.at),
+        position: r.desk && r.uid !== null ? { desk: String(r.desk), folder: String(r.folder), uidValidity: Number(r.uid_validity), uid: Number(r.uid) } : null,
+        messageId: (r.message_id as string | null) ?? null,
+        code: String(r.code),
+        reason: String(r.reason),
+        stage: (r.stage as string | null) ?? null,
+        raw: (r.raw as Buffer | null) ?? null,
+      }));
+    });
+  }
+
+  outboxSummary(): Promise<Record<string, number>> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status');
+      return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
+    });
+  }
+
+  close(): Promise<void> {
+    return this.exclusive(() => this.db.close());
+  }
+
+  private run(sql: string, ...args: unknown[]): Promise<void> {
+    return this.exclusive(async () => {
+      await this.db.run(sql, ...args);
+    });
+  }
+}
+
+class SqliteTx implements StoreTx {
+  constructor(private readonly db: Database) {}
+
+  async createCase(input: Parameters<StoreTx['createCase']>[0], now: Date): Promise<CaseRecord> {
+    await this.db.run(
+      `INSERT INTO desk_counters (desk, last_number) VALUES (?, 1)
+       ON CONFLICT (desk) DO UPDATE SET last_number = last_number + 1`,
+      input.desk,
+    );
+    const n = Number((await this.db.get<Row>('SELECT last_number FROM desk_counters WHERE desk = ?', input.desk))!.last_number);
+    const id = formatCaseId(input.prefix, n);
+    const r = input.routing;
+    await this.db.run(
+      `INSERT INTO cases (id, desk, number, status, category, priority, language, requester_address, requester_name,
+                          subject, created_at, updated_at, due_at, routing_json)
+       VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
+      id, input.desk, n, r.category, r.priority, r.language, input.requester.address, input.requester.name,
+      input.subject, iso(now), iso(now), json(r),
+    );
+    return toCase((await this.db.get<Row>('SELECT * FROM cases WHERE id = ?', id))!);
+  }
+
+  async getCase(id: string): Promise<CaseRecord | null> {
+    const r = await this.db.get<Row>('SELECT * FROM cases WHERE id = ?', id);
+    return r ? toCase(r) : null;
+  }
+
+  async addMessage(m: NewMessage, now: Date): Promise<number> {
+    const res = await this.db.run(
+      `INSERT INTO messages (case_id, desk, direction, kind, message_id, in_reply_to, references_json, from_address,
+                             from_name, to_json, cc_json, subject, date, text, raw, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      m.caseId, m.desk, m.direction, m.kind, m.messageId, m.mail.inReplyTo[0] ?? null, json(m.mail.references),
+      m.mail.from?.address ?? null, m.mail.from?.name ?? null, json(m.mail.to), json(m.mail.cc), m.mail.subject,
+      m.mail.date, m.mail.text, m.raw, iso(now),
+    );
+    if (m.caseId) await this.db.run('UPDATE cases SET updated_at = ? WHERE id = ?', iso(now), m.caseId);
+    return res.lastID!;
+  }
+
+  async addEvents(caseId: string, events: readonly CaseEvent[], now: Date): Promise<void> {
+    for (const e of events) {
+      await this.db.run(
+        'INSERT INTO events (case_id, at, type, actor, data_json) VALUES (?, ?, ?, ?, ?)',
+        caseId, iso(now), e.type, e.actor, json(e.data),
+      );
+    }
+  }
+
+  async setStatus(caseId: string, status: CaseStatus, now: Date): Promise<void> {
+    await this.db.run('UPDATE cases SET status = ?, updated_at = ? WHERE id = ?', status, iso(now), caseId);
+  }
+
+  async enqueue(entry: Omit<OutboxEntry, 'id' | 'attempts'>, messageRow: number | null, now: Date): Promise<number> {
+    const res = await this.db.run(
+      `INSERT INTO outbox (case_id, message_row, kind, status, envelope_from, recipient, mail_json, next_attempt_at, created_at)
+       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+      entry.caseId, messageRow, entry.kind, entry.envelopeFrom, entry.mail.to[0]?.address ?? '', json(entry.mail), iso(now), iso(now),
+    );
+    return res.lastID!;
+  }
+
+  async quarantine(q: QuarantineEntry, now: Date): Promise<number> {
+    const res = await this.db.run(
+      `INSERT INTO quarantine (desk, folder, uid_validity, uid, message_id, code, reason, stage, raw, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      q.position?.desk ?? null, q.position?.folder ?? null, q.position?.uidValidity ?? null, q.position?.uid ?? null,
+      q.messageId, q.code, q.reason, q.stage, q.raw, iso(now),
+    );
+    return res.lastID!;
+  }
+
+  async markPosition(p: MailboxPosition, messageId: string | null, outcome: string, caseId: string | null, now: Date): Promise<void> {
+    await this.db.run(
+      `INSERT OR IGNORE INTO processed (desk, folder, uid_validity, uid, message_id, outcome, case_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      p.desk, p.folder, p.uidValidity, p.uid, messageId, outcome, caseId, iso(now),
+    );
+    await this.db.run(
+      `INSERT INTO mailbox_state (desk, folder, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (desk, folder) DO UPDATE SET last_uid = MAX(last_uid, excluded.last_uid), updated_at = excluded.updated_at
+       WHERE uid_validity = excluded.uid_validity`,
+      p.desk, p.folder, p.uidValidity, p.uid, iso(now),
+    );
+  }
+}
+
+function toCase(r: Row): CaseRecord {
+  return {
+    id: String(r.id),
+    desk: String(r.desk),
+    number: Number(r.number),
+    status: r.status as CaseStatus,
+    category: (r.category as string | null) ?? null,
+    priority: String(r.priority),
+    language: (r.language as CaseRecord['language']) ?? null,
+    requester: { address: String(r.requester_address), name: String(r.requester_name ?? '') },
+    subject: String(r.subject),
+    createdAt: String(r.created_at),
+    updatedAt: String(r.updated_at),
+    dueAt: (r.due_at as string | null) ?? null,
+    routing: r.routing_json ? JSON.parse(String(r.routing_json)) : null,
+  };
+}
+
+function toMessage(r: Row): MessageRecord {
+  return {
+    id: Number(r.id),
+    caseId: (r.case_id as string | null) ?? null,
+    direction: r.direction as MessageRecord['direction'],
+    kind: r.kind as MessageRecord['kind'],
+    messageId: String(r.message_id),
+    from: r.from_address ? { address: String(r.from_address), name: String(r.from_name ?? '') } : null,
+    to: JSON.parse(String(r.to_json)) as Address[],
+    cc: JSON.parse(String(r.cc_json)) as Address[],
+    subject: String(r.subject),
+    date: (r.date as string | null) ?? null,
+    text: String(r.text),
+    createdAt: String(r.created_at),
+  };
+}
+
+function toEvent(r: Row): EventRecord {
+  return { at: String(r.at), type: String(r.type), actor: String(r.actor), data: JSON.parse(String(r.data_json)) as Record<string, unknown> };
+}
+
+function toOutbox(r: Row): OutboxEntry {
+  return {
+    id: Number(r.id),
+    caseId: (r.case_id as string | null) ?? null,
+    kind: String(r.kind),
+    envelopeFrom: String(r.envelope_from),
+    mail: JSON.parse(String(r.mail_json)) as OutgoingMail,
+    attempts: Number(r.attempts),
+  };
+}

@@ -1,0 +1,190 @@
+// The composition root: builds every adapter from the frozen config, wires them into the shell, and
+// hands back the operations the CLI offers. Nothing else constructs adapters; tests pass overrides
+// (clock, sender, sources, router, ids) instead of patching modules.
+
+import { randomBytes } from 'node:crypto';
+import type { Config, DeskConfig } from './config/schema.js';
+import type { InboundMail } from './domain/mail.js';
+import type { RoutingDecision } from './domain/routing.js';
+import type { CaseStore, Clock, MailSender, MailSource, ReplyRenderer } from './ports.js';
+import type { PipelineContext } from './pipeline/types.js';
+import { PIPELINE } from './pipeline/stages.js';
+import { openSqliteStore } from './adapters/sqlite-store.js';
+import { createSmtpSender } from './adapters/smtp-sender.js';
+import { createImapSource } from './adapters/imap-source.js';
+import { loadTemplates } from './adapters/templates.js';
+import { parseMail } from './adapters/mime-parser.js';
+import { ingestMailbox, type IngestDeps, type PassResult } from './shell/ingest.js';
+import { drainOutbox, type DrainResult } from './shell/outbox.js';
+import { runDeskLoop } from './shell/daemon.js';
+import { singleFlight, sleep } from './shell/sleep.js';
+import { createLogger, type Logger } from './log.js';
+import { describeError } from './errors.js';
+
+export type Router = (desk: DeskConfig, mail: InboundMail) => RoutingDecision;
+
+export interface AppOverrides {
+  readonly clock?: Clock;
+  readonly log?: Logger;
+  readonly store?: CaseStore;
+  readonly sender?: MailSender;
+  readonly sourceFor?: (desk: DeskConfig) => MailSource;
+  readonly router?: Router;
+  readonly renderer?: ReplyRenderer;
+  readonly newId?: () => string;
+  readonly random?: () => number;
+}
+
+export interface OnceSummary {
+  readonly desks: Readonly<Record<string, PassResult | { error: string }>>;
+  readonly outbox: DrainResult;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly store: CaseStore;
+  readonly log: Logger;
+  /** Processes everything pending in every mailbox, then sends every due reply. */
+  once(): Promise<OnceSummary>;
+  /** Runs until the signal aborts: every mailbox watched, replies sent as they are queued and retried. */
+  run(signal: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Routing used when a desk has no rules: everything goes to triage at normal priority. */
+export function fallbackRouter(reason: string): Router {
+  return (desk) => ({
+    category: 'triage',
+    priority: 'normal',
+    language: desk.language,
+    confidence: null,
+    explanation: { kind: 'default', reason },
+    matchedRules: [],
+    assignee: null,
+    tags: [],
+    slaPolicy: null,
+    template: null,
+    suppressAutoReply: false,
+    quarantine: null,
+    notify: [],
+  });
+}
+
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const log = overrides.log ?? createLogger();
+  const clock = overrides.clock ?? { now: () => new Date() };
+  const random = overrides.random ?? Math.random;
+  const newId = overrides.newId ?? (() => randomBytes(9).toString('base64url'));
+  const renderer = overrides.renderer ?? (await loadTemplates(config.templatesDir));
+  const store = overrides.store ?? (await openSqliteStore(config.database));
+  const sender = overrides.sender ?? createSmtpSender(config.smtp);
+  const router = overrides.router ?? fallbackRouter('no rules loaded');
+  const sourceFor =
+    overrides.sourceFor ??
+    ((desk: DeskConfig) =>
+      createImapSource(desk, log.child({ desk: desk.id, component: 'imap' }), config.processed.flag, config.processed.moveTo, {
+        idleRestartMs: config.limits.idleRestartSeconds * 1000,
+      }));
+
+  const parked = await store.parkInterrupted(clock.now());
+  if (parked > 0) log.warn({ parked }, 'replies interrupted mid-send by a previous crash were set aside as uncertain (not resent)');
+
+  const ownAddresses = config.desks.map((d) => d.address);
+  const ownDomains = [...new Set(ownAddresses.map((a) => a.split('@')[1]!))];
+  const contextFor = (desk: DeskConfig): PipelineContext => ({
+    desk: { id: desk.id, prefix: desk.prefix, address: desk.address, language: desk.language, agents: desk.agents.map((a) => a.address) },
+    ownAddresses,
+    ownDomains,
+    instance: config.instance,
+    autoRepliesPerAddressPerHour: config.limits.autoRepliesPerAddressPerHour,
+    route: (mail) => router(desk, mail),
+  });
+  const ingestDeps: IngestDeps = {
+    store,
+    clock,
+    log,
+    parse: (raw, maxBytes) => parseMail(raw, { maxBytes }),
+    compose: { renderer, instance: config.instance, newId },
+    steps: PIPELINE,
+    maxMessageBytes: config.limits.maxMessageBytes,
+    fetchBatch: config.limits.fetchBatch,
+  };
+  const outboxDeps = {
+    store,
+    sender,
+    clock,
+    log: log.child({ component: 'outbox' }),
+    random,
+    policy: {
+      baseMs: config.limits.sendRetryBaseSeconds * 1000,
+      maxMs: config.limits.sendRetryMaxSeconds * 1000,
+      maxAttempts: config.limits.sendMaxAttempts,
+    },
+  };
+  // One drain at a time: two concurrent drains could both pick the same pending row.
+  let stopSending = () => false;
+  const drain = singleFlight(() => drainOutbox(outboxDeps, stopSending));
+
+  return {
+    config,
+    store,
+    log,
+
+    async once() {
+      const desks: Record<string, PassResult | { error: string }> = {};
+      for (const desk of config.desks) {
+        const session = await sourceFor(desk).open().catch((err: unknown) => err as Error);
+        if (session instanceof Error) {
+          desks[desk.id] = { error: describeError(session) };
+          log.error({ desk: desk.id, err: describeError(session) }, 'mailbox skipped');
+          continue;
+        }
+        try {
+          desks[desk.id] = await ingestMailbox(ingestDeps, desk, contextFor(desk), session);
+        } catch (err) {
+          desks[desk.id] = { error: describeError(err) };
+          log.error({ desk: desk.id, err: describeError(err) }, 'mailbox pass failed; unprocessed mail stays on the server');
+        } finally {
+          await session.close();
+        }
+      }
+      return { desks, outbox: await drain() };
+    },
+
+    async run(signal) {
+      stopSending = () => signal.aborted;
+      const loops = config.desks.map((desk) =>
+        runDeskLoop(
+          {
+            source: sourceFor(desk),
+            log: log.child({ desk: desk.id }),
+            pollMs: config.limits.pollSeconds * 1000,
+            random,
+            pass: async (session, shouldStop) => {
+              await ingestMailbox(ingestDeps, desk, contextFor(desk), session, shouldStop);
+              await drain();
+            },
+          },
+          signal,
+        ),
+      );
+      // Retries of failed sends come due on their own schedule, independent of new mail.
+      const retries = (async () => {
+        while (!signal.aborted) {
+          await sleep(Math.min(config.limits.sendRetryBaseSeconds, 30) * 1000, signal);
+          if (!signal.aborted) await drain().catch((err: unknown) => log.warn({ err: describeError(err) }, 'outbox pass failed'));
+        }
+      })();
+      await Promise.all([...loops, retries]);
+      // Flush what can still be sent, bounded so a dead SMTP server cannot hold shutdown hostage.
+      stopSending = () => false;
+      const flushed = await Promise.race([drain(), sleep(10_000).then(() => null)]);
+      if (flushed) log.info({ ...flushed }, 'outbox flushed on shutdown');
+    },
+
+    async close() {
+      sender.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// The sportello command line: parses flags, loads the config once, builds the app through the
+// composition root and maps outcomes to exit codes (0 ok, 1 runtime failure, 2 bad config or usage).
+// Command output goes to stdout; logs go to stderr.
+
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { buildApp, type App } from '../app.js';
+import { createLogger } from '../log.js';
+import { SportelloError, describeError, isSportelloError } from '../errors.js';
+import { CASE_STATUSES, type CaseStatus } from '../domain/case.js';
+import { caseDetailJson, caseJson, caseText, casesTable, table } from './present.js';
+
+interface GlobalOpts {
+  config: string;
+  db?: string;
+  logLevel?: string;
+}
+
+const EXIT_RUNTIME = 1;
+const EXIT_CONFIG = 2;
+
+function globals(cmd: Command): GlobalOpts {
+  return cmd.optsWithGlobals<GlobalOpts>();
+}
+
+async function config(cmd: Command): Promise<Config> {
+  const o = globals(cmd);
+  return loadConfig(o.config, { db: o.db });
+}
+
+async function withApp<T>(cmd: Command, work: (app: App) => Promise<T>): Promise<T> {
+  const cfg = await config(cmd);
+  const app = await buildApp(cfg, { log: createLogger({ level: globals(cmd).logLevel }) });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}
+
+const print = (s: string) => process.stdout.write(`${s}\n`);
+
+export function program(): Command {
+  const prog = new Command('sportello')
+    .description('Email-driven service desk: IMAP in, tracked cases, auto-replies with honest expected resolution times.')
+    .addOption(new Option('-c, --config <file>', 'configuration file').default('sportello.yml').env('SPORTELLO_CONFIG'))
+    .addOption(new Option('--db <file>', 'SQLite database file (overrides "database" in the config)').env('SPORTELLO_DB'))
+    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .exitOverride((err) => {
+      throw err.exitCode === 0 ? err : new SportelloError('USAGE', err.message.replace(/^error: /, ''), { hint: 'see --help' });
+    });
+
+  prog
+    .command('run')
+    .description('run the daemon: watch every desk mailbox (IDLE or polling) until SIGTERM/SIGINT')
+    .action(async (_o, cmd: Command) => {
+      await withApp(cmd, async (app) => {
+        const stop = new AbortController();
+        let signals = 0;
+        const onSignal = (sig: NodeJS.Signals) => {
+          signals++;
+          if (signals > 1) {
+            app.log.warn({ sig }, 'second signal: exiting now');
+            process.exit(EXIT_RUNTIME);
+          }
+          app.log.info({ sig }, 'shutting down: finishing the message in hand and flushing replies');
+          stop.abort();
+        };
+        process.on('SIGTERM', onSignal);
+        process.on('SIGINT', onSignal);
+        app.log.info({ desks: app.config.desks.map((d) => d.address), db: app.config.database }, 'sportello running');
+        await app.run(stop.signal);
+        app.log.info({}, 'stopped cleanly');
+      });
+    });
+
+  prog
+    .command('once')
+    .description('process everything pending in every mailbox, send every queued reply, then exit')
+    .option('--json', 'print the summary as JSON')
+    .action(async (o: { json?: boolean }, cmd: Command) => {
+      const failed = await withApp(cmd, async (app) => {
+        const summary = await app.once();
+        if (o.json) print(JSON.stringify(summary, null, 2));
+        else {
+          for (const [desk, r] of Object.entries(summary.desks)) {
+            print('error' in r ? `${desk}: FAILED — ${r.error}` : `${desk}: ${r.seen} new mail(s): ${r.created} case(s) opened, ${r.appended} follow-up(s), ${r.duplicates} duplicate(s), ${r.quarantined} quarantined`);
+          }
+          print(`replies: ${summary.outbox.sent} sent, ${summary.outbox.retrying} to retry, ${summary.outbox.failed} failed`);
+        }
+        return Object.values(summary.desks).some((r) => 'error' in r);
+      });
+      if (failed) process.exitCode = EXIT_RUNTIME;
+    });
+
+  const cases = prog.command('cases').description('inspect cases');
+  cases
+    .command('list')
+    .description('list cases, oldest first')
+    .option('--json', 'print JSON')
+    .option('--desk <id>', 'only this desk')
+    .option('--status <list>', `comma-separated statuses (${CASE_STATUSES.join(', ')})`)
+    .option('--limit <n>', 'at most this many', (v) => Number.parseInt(v, 10), 1000)
+    .action(async (o: { json?: boolean; desk?: string; status?: string; limit: number }, cmd: Command) => {
+      const status = o.status?.split(',').map((s) => s.trim()) as CaseStatus[] | undefined;
+      const bad = status?.filter((s) => !CASE_STATUSES.includes(s));
+      if (bad?.length) throw new SportelloError('USAGE', `unknown status ${bad.join(', ')}`, { hint: `use ${CASE_STATUSES.join(', ')}` });
+      await withApp(cmd, async (app) => {
+        const list = await app.store.listCases({ desk: o.desk?.toUpperCase(), status, limit: o.limit });
+        print(o.json ? JSON.stringify(list.map(caseJson), null, 2) : casesTable(list));
+      });
+    });
+  cases
+    .command('show')
+    .description('show one case with its messages and events')
+    .argument('<id>', 'case id, e.g. IT-12')
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { json?: boolean }, cmd: Command) => {
+      await withApp(cmd, async (app) => {
+        const c = await app.store.getCaseDetail(id);
+        if (!c) throw new SportelloError('CASE_NOT_FOUND', `no case ${id}`, { hint: 'list cases with "sportello cases list"' });
+        print(o.json ? JSON.stringify(caseDetailJson(c), null, 2) : caseText(c));
+      });
+    });
+
+  prog
+    .command('quarantine')
+    .description('list mail set aside instead of becoming a case (unparseable, own mail, rule quarantine)')
+    .option('--json', 'print JSON')
+    .option('--limit <n>', 'at most this many', (v) => Number.parseInt(v, 10), 100)
+    .action(async (o: { json?: boolean; limit: number }, cmd: Command) => {
+      await withApp(cmd, async (app) => {
+        const rows = await app.store.listQuarantine(o.limit);
+        const plain = rows.map(({ raw, ...r }) => ({ ...r, bytes: raw?.length ?? null }));
+        if (o.json) print(JSON.stringify(plain, null, 2));
+        else if (!rows.length) print('Quarantine is empty.');
+        else print(table(['#', 'AT (UTC)', 'MAILBOX', 'CODE', 'REASON'], plain.map((r) => [String(r.id), r.at.slice(0, 16).replace('T', ' '), r.position ? `${r.position.desk}/${r.position.folder}/${r.position.uid}` : '-', r.code, r.reason]), 90));
+      });
+    });
+
+  return prog;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await program().parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'commander.helpDisplayed' || (err as { code?: string }).code === 'commander.version') return 0;
+    const configProblem = isSportelloError(err) && ['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'CONFIG_ENV_MISSING', 'USAGE', 'RULES_INVALID', 'TEMPLATE_INVALID'].includes(String(err.code));
+    process.stderr.write(`sportello: ${describeError(err)}\n`);
+    return configProblem ? EXIT_CONFIG : EXIT_RUNTIME;
+  }
+}
+
+// Run when executed directly (bin or `node dist/cli/main.js`), not when imported by tests.
+const invoked = process.argv[1] ?? '';
+if (/(?:^|[\\/])(?:sportello|main\.[jt]s)$/.test(invoked)) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}

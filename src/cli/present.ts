@@ -1,0 +1,73 @@
+// How cases look on the command line: the stable JSON shape scripts rely on (addresses as plain
+// strings, ISO 8601 times) and a readable fixed-width table for people. Presentation only.
+
+import type { CaseDetail, CaseRecord } from '../ports.js';
+
+export function caseJson(c: CaseRecord) {
+  return {
+    id: c.id,
+    desk: c.desk,
+    status: c.status,
+    category: c.category,
+    priority: c.priority,
+    language: c.language,
+    requester: c.requester.address,
+    requesterName: c.requester.name,
+    subject: c.subject,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    dueAt: c.dueAt,
+    routing: c.routing,
+  };
+}
+
+export function caseDetailJson(c: CaseDetail) {
+  return {
+    ...caseJson(c),
+    messages: c.messages.map((m) => ({
+      direction: m.direction,
+      kind: m.kind,
+      from: m.from?.address ?? null,
+      to: m.to.map((a) => a.address),
+      cc: m.cc.map((a) => a.address),
+      subject: m.subject,
+      messageId: m.messageId,
+      date: m.date,
+      recordedAt: m.createdAt,
+      text: m.text,
+    })),
+    events: c.events.map((e) => ({ at: e.at, type: e.type, actor: e.actor, data: e.data })),
+  };
+}
+
+export function table(headers: readonly string[], rows: readonly (readonly string[])[], maxWidth = 48): string {
+  const clip = (s: string) => (s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s);
+  const cells = [headers, ...rows].map((r) => r.map((c) => clip(c.replace(/\s+/g, ' '))));
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]?.length ?? 0)));
+  const line = (r: readonly string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(cells[0]!), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+}
+
+const shortTime = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) : '-');
+
+export function casesTable(cases: readonly CaseRecord[]): string {
+  if (cases.length === 0) return 'No cases.';
+  return table(
+    ['ID', 'STATUS', 'CATEGORY', 'PRIORITY', 'REQUESTER', 'CREATED (UTC)', 'DUE (UTC)', 'SUBJECT'],
+    cases.map((c) => [c.id, c.status, c.category ?? '-', c.priority, c.requester.address, shortTime(c.createdAt), shortTime(c.dueAt), c.subject]),
+  );
+}
+
+export function caseText(c: CaseDetail): string {
+  const head = [
+    `${c.id}  ${c.subject}`,
+    `  desk ${c.desk} · status ${c.status} · category ${c.category ?? '-'} · priority ${c.priority} · language ${c.language ?? '-'}`,
+    `  requester ${c.requester.name ? `${c.requester.name} <${c.requester.address}>` : c.requester.address}`,
+    `  created ${shortTime(c.createdAt)} UTC · due ${shortTime(c.dueAt)}`,
+  ];
+  const messages = c.messages.map(
+    (m) => `  ${m.direction === 'in' ? '→' : '←'} ${shortTime(m.date ?? m.createdAt)}  ${m.kind.padEnd(10)} ${m.from?.address ?? '?'} → ${m.to.map((a) => a.address).join(', ')}  “${m.subject}”`,
+  );
+  const events = c.events.map((e) => `  ${shortTime(e.at)}  ${e.type.padEnd(20)} ${e.actor}  ${JSON.stringify(e.data)}`);
+  return [...head, '', 'Messages:', ...messages, '', 'Events:', ...events].join('\n');
+}

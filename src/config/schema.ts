@@ -1,0 +1,132 @@
+// The shape of sportello.yml: desks (address, IMAP mailbox, case prefix, agents), SMTP, store, time zone.
+// Validated once at start-up with zod; every default lives here, with its unit in the name or comment.
+// Must never hold secrets in defaults: passwords come from the file or from ${ENV} interpolation.
+
+import { z } from 'zod';
+import { LANGUAGES } from '../domain/routing.js';
+
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address like it@example.com');
+
+const port = z.number().int().min(1).max(65535);
+
+const agentSchema = z.union([
+  email.transform((address) => ({ address, name: address.split('@')[0] ?? address })),
+  z.strictObject({ address: email, name: z.string().min(1) }),
+]);
+
+const imapSchema = z.strictObject({
+  host: z.string().min(1),
+  port: port.default(993),
+  /** Implicit TLS (993). false = plain or STARTTLS when offered. */
+  tls: z.boolean().default(true),
+  /** Verify the server certificate; switch off only for self-signed test servers. */
+  tlsVerify: z.boolean().default(true),
+  user: z.string().min(1),
+  password: z.string().min(1),
+  folder: z.string().min(1).default('INBOX'),
+});
+
+const deskSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'expected a short id such as IT or HR'),
+  name: z.string().min(1).optional(),
+  address: email,
+  /** Case numbers read PREFIX-N, e.g. IT-12. Defaults to the desk id. */
+  prefix: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9]{0,9}$/, 'expected 1–10 upper-case letters or digits, starting with a letter')
+    .optional(),
+  language: z.enum(LANGUAGES).default('en'),
+  imap: imapSchema,
+  agents: z.array(agentSchema).default([]),
+});
+
+const smtpSchema = z.strictObject({
+  host: z.string().min(1),
+  port: port.default(587),
+  /** Implicit TLS (465). */
+  tls: z.boolean().default(false),
+  tlsVerify: z.boolean().default(true),
+  /** Never upgrade with STARTTLS (only for loopback test servers). */
+  ignoreStartTls: z.boolean().default(false),
+  user: z.string().optional(),
+  password: z.string().optional(),
+});
+
+const limitsSchema = z.strictObject({
+  /** Mail larger than this is quarantined without being parsed. */
+  maxMessageBytes: z.number().int().positive().default(25 * 1024 * 1024),
+  /** Messages fetched per mailbox per cycle. */
+  fetchBatch: z.number().int().positive().default(50),
+  /** Auto-replies to one address per rolling hour before we stop answering (loop brake). */
+  autoRepliesPerAddressPerHour: z.number().int().positive().default(5),
+  /** Polling interval when the server has no IDLE, and the safety-net poll otherwise. */
+  pollSeconds: z.number().positive().default(60),
+  /** IDLE is restarted at this interval so dead connections surface (NAT/firewall timeouts). */
+  idleRestartSeconds: z.number().positive().default(300),
+  /** Outbox retry backoff: first delay, cap, and attempts before a reply is marked failed. */
+  sendRetryBaseSeconds: z.number().positive().default(30),
+  sendRetryMaxSeconds: z.number().positive().default(3600),
+  sendMaxAttempts: z.number().int().positive().default(12),
+});
+
+export const configSchema = z
+  .strictObject({
+    /** Value of our loop header; distinguishes several Sportello instances sharing a mail system. */
+    instance: z.string().regex(/^[A-Za-z0-9._-]+$/).default('sportello'),
+    timezone: z.string().default('UTC'),
+    database: z.string().min(1).default('var/sportello.db'),
+    rulesDir: z.string().min(1).default('rules'),
+    templatesDir: z.string().min(1).default('templates'),
+    /** Where the mail that has been processed is flagged; moving is optional. */
+    processed: z
+      .strictObject({
+        flag: z.string().min(1).default('\\Seen'),
+        moveTo: z.string().min(1).nullable().default(null),
+      })
+      .prefault({}),
+    smtp: smtpSchema,
+    limits: limitsSchema.prefault({}),
+    desks: z.array(deskSchema).min(1, 'declare at least one desk'),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Map<string, number>();
+    cfg.desks.forEach((d, i) => {
+      for (const [key, value] of [
+        ['id', d.id.toUpperCase()],
+        ['address', d.address],
+        ['prefix', (d.prefix ?? d.id).toUpperCase()],
+      ] as const) {
+        const k = `${key}:${value}`;
+        const first = seen.get(k);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['desks', i, key],
+            message: `duplicate desk ${key} "${value}" (also desks.${first})`,
+          });
+        } else seen.set(k, i);
+      }
+    });
+    if (!isValidTimeZone(cfg.timezone)) {
+      ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${cfg.timezone}" (use an IANA name such as Europe/Madrid)` });
+    }
+  });
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type ConfigInput = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
+export type DeskConfig = Readonly<Omit<Parsed['desks'][number], 'prefix'> & { prefix: string }>;
+export type Agent = DeskConfig['agents'][number];
+export type Config = Readonly<Omit<Parsed, 'desks'> & { desks: readonly DeskConfig[]; configPath: string | null }>;

@@ -1,0 +1,31 @@
+// The case vocabulary shared by the core, the store and the CLI: ids, statuses, message kinds, events.
+// Case ids read PREFIX-N (IT-12) and are never reused; the event log is append-only.
+
+export const CASE_STATUSES = ['new', 'open', 'waiting', 'resolved', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export type Direction = 'in' | 'out';
+
+/**
+ * requester: the person who asked (or another participant) writing in.
+ * automatic: machine mail that threads to a case (vacation replies, bounces) — recorded, never answered.
+ * auto-reply: our acknowledgement of a new case.
+ */
+export type MessageKind = 'requester' | 'automatic' | 'auto-reply';
+
+export interface CaseEvent {
+  readonly type: string;
+  readonly actor: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+const CASE_ID = /^([A-Z][A-Z0-9]{0,9})-([1-9][0-9]{0,8})$/;
+
+export function formatCaseId(prefix: string, number: number): string {
+  return `${prefix}-${number}`;
+}
+
+export function parseCaseId(id: string): { prefix: string; number: number } | null {
+  const m = CASE_ID.exec(id.trim().toUpperCase());
+  return m ? { prefix: m[1]!, number: Number(m[2]) } : null;
+}

@@ -1,0 +1,61 @@
+// One error type for everything Sportello reports: a stable code, a cause, the context it
+// happened in (file:line for rules, desk/mailbox/UID for mail) and a hint naming the fix.
+// Callers branch on `code`, never on message text.
+
+export const ERROR_CODES = {
+  CONFIG_NOT_FOUND: 'the configuration file does not exist or cannot be read',
+  CONFIG_INVALID: 'the configuration file is not valid YAML or does not match the schema',
+  CONFIG_ENV_MISSING: 'the configuration refers to an environment variable that is not set',
+  RULES_INVALID: 'one or more rules files are invalid',
+  TEMPLATE_INVALID: 'a reply template cannot be parsed or rendered',
+  MAIL_PARSE: 'a message cannot be parsed as MIME',
+  MAIL_TOO_LARGE: 'a message exceeds the configured size limit',
+  IMAP_AUTH: 'the IMAP server rejected the credentials',
+  IMAP_CONNECT: 'the IMAP server cannot be reached',
+  IMAP_MAILBOX: 'the configured IMAP folder cannot be opened',
+  SMTP_TRANSIENT: 'the SMTP server refused a message for now (4xx or network); it will be retried',
+  SMTP_PERMANENT: 'the SMTP server rejected a message for good (5xx)',
+  STORE: 'the database failed',
+  CASE_NOT_FOUND: 'no case has that id',
+  PIPELINE_STAGE: 'a pipeline stage failed on a message (a bug); the message was quarantined',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES | (string & {});
+
+export interface ErrorOptions {
+  cause?: unknown;
+  context?: Record<string, unknown>;
+  /** What the user should do about it, in one sentence. */
+  hint?: string;
+}
+
+export class SportelloError extends Error {
+  readonly code: ErrorCode;
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, opts: ErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'SportelloError';
+    this.code = code;
+    this.context = Object.freeze({ ...(opts.context ?? {}) });
+    this.hint = opts.hint;
+  }
+}
+
+export function isSportelloError(err: unknown, code?: ErrorCode): err is SportelloError {
+  return err instanceof SportelloError && (code === undefined || err.code === code);
+}
+
+/** One-line, user-facing rendering: "CODE: message (key=value …) — hint". */
+export function describeError(err: unknown): string {
+  if (err instanceof SportelloError) {
+    const ctx = Object.entries(err.context)
+      .filter(([, v]) => v === null || typeof v !== 'object')
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(' ');
+    return `${err.code}: ${err.message}${ctx ? ` (${ctx})` : ''}${err.hint ? ` — ${err.hint}` : ''}`;
+  }
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

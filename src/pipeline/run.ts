@@ -1,0 +1,51 @@
+// Runs the ordered steps over one mail: merges each stage's annotations, pauses once at the lookup
+// point for the shell's facts, and returns the first plan a stage stops with. A stage that throws is
+// a bug: the mail is quarantined with the stage's name, never dropped, and the run goes on with the next mail.
+
+import type { InboundMail } from '../domain/mail.js';
+import type { Plan } from '../domain/plan.js';
+import type { Annotations, Facts, PipelineContext, PipelineStep, ThreadKeys } from './types.js';
+import { INITIAL_ANNOTATIONS } from './types.js';
+import { describeError } from '../errors.js';
+
+export type Lookup = (keys: ThreadKeys, mail: InboundMail) => Promise<Facts>;
+
+export interface PipelineOutcome {
+  readonly plan: Plan;
+  readonly annotations: Annotations;
+  /** Name of the stage that produced the plan. */
+  readonly decidedBy: string;
+}
+
+export async function runPipeline(
+  steps: readonly PipelineStep[],
+  mail: InboundMail,
+  ctx: PipelineContext,
+  lookup: Lookup,
+): Promise<PipelineOutcome> {
+  let ann: Annotations = INITIAL_ANNOTATIONS;
+  for (const step of steps) {
+    if ('lookup' in step) {
+      // Lookup failures are the store's (transient); they propagate so the shell retries the mail later.
+      ann = { ...ann, facts: await lookup(ann.threadKeys, mail) };
+      continue;
+    }
+    let result;
+    try {
+      result = step.run(mail, ann, ctx);
+    } catch (err) {
+      return {
+        plan: { action: 'quarantine', reason: `stage ${step.name} failed: ${describeError(err)}`, code: 'PIPELINE_STAGE', stage: step.name },
+        annotations: ann,
+        decidedBy: step.name,
+      };
+    }
+    if ('stop' in result) return { plan: result.stop, annotations: ann, decidedBy: step.name };
+    ann = { ...ann, ...result.next };
+  }
+  return {
+    plan: { action: 'quarantine', reason: 'no stage produced a plan (pipeline bug)', code: 'PIPELINE_STAGE', stage: 'run' },
+    annotations: ann,
+    decidedBy: 'run',
+  };
+}

@@ -1,0 +1,21 @@
+// THE inbound pipeline, in order. Reviewed like code: moving a line changes behaviour.
+// Before the lookup every stage sees only the mail; after it, also the facts the shell found
+// for the thread keys. Every stage is pure; the first one that stops decides the plan.
+
+import type { PipelineStep } from './types.js';
+import { loopCheck } from './stages/loop-check.js';
+import { autoResponseCheck } from './stages/auto-response-check.js';
+import { threadKeys } from './stages/thread-keys.js';
+import { followUpMatch } from './stages/follow-up-match.js';
+import { classify } from './stages/classify.js';
+import { replyPolicy } from './stages/reply-policy.js';
+
+export const PIPELINE: readonly PipelineStep[] = Object.freeze([
+  loopCheck, //           our own mail coming back?
+  autoResponseCheck, //   written by a machine (RFC 3834 and friends)?
+  threadKeys, //          which Message-IDs and case tags could tie it to a case
+  { name: 'lookup', lookup: true }, // the shell fetches facts for those keys
+  followUpMatch, //       duplicate? follow-up of which case?
+  classify, //            category, priority, language for a new case
+  replyPolicy, //         create / append / set aside, and whether to auto-reply
+]);

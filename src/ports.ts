@@ -1,0 +1,183 @@
+// The small interfaces the shell talks through. Adapters implement them at the edge (IMAP, SMTP,
+// SQLite, templates); tests pass fakes or the real adapters. No library type appears here.
+
+import type { Address, InboundMail } from './domain/mail.js';
+import type { CaseEvent, CaseStatus, Direction, MessageKind } from './domain/case.js';
+import type { MailboxPosition, NewCase } from './domain/plan.js';
+import type { Language } from './domain/routing.js';
+import type { Facts, ThreadKeys } from './pipeline/types.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+// ---------------------------------------------------------------- mail source (IMAP)
+
+export interface FetchedMessage {
+  readonly uid: number;
+  readonly size: number;
+  /** Null when the message is larger than the limit and was not downloaded. */
+  readonly source: Buffer | null;
+}
+
+export interface MailboxSession {
+  readonly uidValidity: number;
+  /** UIDs above `afterUid`, ascending, at most `limit`. */
+  listNewUids(afterUid: number, limit: number): Promise<number[]>;
+  fetch(uid: number, maxBytes: number): Promise<FetchedMessage | null>;
+  markProcessed(uid: number): Promise<void>;
+  /** Resolves when the server reports new mail, the timeout passes, or the signal aborts. */
+  waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface MailSource {
+  open(): Promise<MailboxSession>;
+}
+
+// ---------------------------------------------------------------- outgoing mail (SMTP)
+
+export interface OutgoingMail {
+  readonly from: Address;
+  readonly to: readonly Address[];
+  readonly cc?: readonly Address[];
+  readonly subject: string;
+  readonly messageId: string;
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  readonly headers: Readonly<Record<string, string>>;
+  readonly text: string;
+  readonly html: string | null;
+}
+
+export interface MailSender {
+  send(mail: OutgoingMail, envelopeFrom: string): Promise<void>;
+  close(): void;
+}
+
+// ---------------------------------------------------------------- templates
+
+export interface RenderedReply {
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export interface ReplyRenderer {
+  render(template: string, language: Language, vars: Readonly<Record<string, unknown>>): RenderedReply;
+}
+
+// ---------------------------------------------------------------- store
+
+export interface CaseRecord {
+  readonly id: string;
+  readonly desk: string;
+  readonly number: number;
+  readonly status: CaseStatus;
+  readonly category: string | null;
+  readonly priority: string;
+  readonly language: Language | null;
+  readonly requester: Address;
+  readonly subject: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly dueAt: string | null;
+  readonly routing: unknown;
+}
+
+export interface MessageRecord {
+  readonly id: number;
+  readonly caseId: string | null;
+  readonly direction: Direction;
+  readonly kind: MessageKind;
+  readonly messageId: string;
+  readonly from: Address | null;
+  readonly to: readonly Address[];
+  readonly cc: readonly Address[];
+  readonly subject: string;
+  readonly date: string | null;
+  readonly text: string;
+  readonly createdAt: string;
+}
+
+export interface EventRecord extends CaseEvent {
+  readonly at: string;
+}
+
+export interface CaseDetail extends CaseRecord {
+  readonly messages: readonly MessageRecord[];
+  readonly events: readonly EventRecord[];
+}
+
+export interface NewMessage {
+  readonly caseId: string | null;
+  readonly desk: string;
+  readonly direction: Direction;
+  readonly kind: MessageKind;
+  /** Message-ID, or "sha256:<hex>" of the raw source when the mail has none. */
+  readonly messageId: string;
+  readonly mail: Pick<InboundMail, 'from' | 'to' | 'cc' | 'subject' | 'date' | 'text' | 'inReplyTo' | 'references'>;
+  readonly raw: Buffer | null;
+}
+
+export interface OutboxEntry {
+  readonly id: number;
+  readonly caseId: string | null;
+  readonly kind: string;
+  readonly envelopeFrom: string;
+  readonly mail: OutgoingMail;
+  readonly attempts: number;
+}
+
+export interface QuarantineEntry {
+  readonly position: MailboxPosition | null;
+  readonly messageId: string | null;
+  readonly code: string;
+  readonly reason: string;
+  readonly stage: string | null;
+  readonly raw: Buffer | null;
+}
+
+/** Work done inside one store transaction; everything commits together or not at all. */
+export interface StoreTx {
+  createCase(input: NewCase & { readonly prefix: string }, now: Date): Promise<CaseRecord>;
+  getCase(id: string): Promise<CaseRecord | null>;
+  addMessage(message: NewMessage, now: Date): Promise<number>;
+  addEvents(caseId: string, events: readonly CaseEvent[], now: Date): Promise<void>;
+  setStatus(caseId: string, status: CaseStatus, now: Date): Promise<void>;
+  enqueue(entry: Omit<OutboxEntry, 'id' | 'attempts'>, messageRow: number | null, now: Date): Promise<number>;
+  quarantine(entry: QuarantineEntry, now: Date): Promise<number>;
+  /** Records the mailbox position as done and advances the folder's checkpoint past it. */
+  markPosition(position: MailboxPosition, messageId: string | null, outcome: string, caseId: string | null, now: Date): Promise<void>;
+}
+
+export interface Checkpoint {
+  readonly uidValidity: number;
+  readonly lastUid: number;
+}
+
+export interface CaseFilter {
+  readonly desk?: string;
+  readonly status?: readonly CaseStatus[];
+  readonly limit?: number;
+}
+
+export interface CaseStore {
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date): Promise<Facts>;
+  checkpoint(desk: string, folder: string): Promise<Checkpoint | null>;
+  /** Starts a folder over after a UIDVALIDITY change (or the first time); Message-IDs keep it idempotent. */
+  resetCheckpoint(desk: string, folder: string, uidValidity: number, now: Date): Promise<void>;
+  dueOutbox(now: Date, limit: number): Promise<OutboxEntry[]>;
+  markSending(id: number, now: Date): Promise<void>;
+  markSent(id: number, now: Date): Promise<void>;
+  markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  markFailed(id: number, error: string, now: Date): Promise<void>;
+  /** Rows left "sending" by a crash: we cannot know if the server took them, so they are set aside, never resent. */
+  parkInterrupted(now: Date): Promise<number>;
+  listCases(filter: CaseFilter): Promise<CaseRecord[]>;
+  getCaseDetail(id: string): Promise<CaseDetail | null>;
+  listQuarantine(limit: number): Promise<(QuarantineEntry & { id: number; at: string })[]>;
+  outboxSummary(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}

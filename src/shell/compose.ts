@@ -1,0 +1,63 @@
+// Builds the outgoing auto-reply for a case from a reply intent: our subject tag, our own Message-ID,
+// threading headers back to the requester's mail (RFC 5322 §3.6.4) and the loop-prevention stamps
+// (RFC 3834 Auto-Submitted, Exchange's X-Auto-Response-Suppress, our X-Sportello-Loop). Renders, never sends.
+
+import type { InboundMail } from '../domain/mail.js';
+import type { ReplyIntent } from '../domain/plan.js';
+import type { CaseRecord, OutgoingMail, ReplyRenderer } from '../ports.js';
+import type { DeskConfig } from '../config/schema.js';
+import { tagSubject } from '../mail/subject.js';
+import { ownMessageId } from '../mail/message-id.js';
+import { LOOP_HEADER } from '../pipeline/stages/loop-check.js';
+
+export interface ComposeDeps {
+  readonly renderer: ReplyRenderer;
+  readonly instance: string;
+  readonly newId: () => string;
+}
+
+/** References of a reply: the parent's References plus the parent, capped so headers stay short. */
+export function replyReferences(mail: Pick<InboundMail, 'references' | 'messageId'>, max = 20): string[] {
+  const refs = [...mail.references, ...(mail.messageId ? [mail.messageId] : [])];
+  return [...new Set(refs)].slice(-max);
+}
+
+export function composeReply(
+  deps: ComposeDeps,
+  intent: ReplyIntent,
+  kase: CaseRecord,
+  desk: DeskConfig,
+  mail: InboundMail,
+): OutgoingMail {
+  const subject = tagSubject(kase.id, mail.subject || kase.subject);
+  const rendered = deps.renderer.render(intent.template, intent.language, {
+    subject,
+    language: intent.language,
+    case: {
+      id: kase.id,
+      subject: kase.subject || mail.subject,
+      category: kase.category,
+      priority: kase.priority,
+      dueAt: kase.dueAt,
+      dueText: null,
+    },
+    requester: { name: intent.to.name, address: intent.to.address },
+    desk: { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address },
+  });
+  return {
+    from: { address: desk.address, name: desk.name ?? '' },
+    to: [intent.to],
+    subject: rendered.subject,
+    messageId: ownMessageId(kase.id, desk.address, deps.newId()),
+    inReplyTo: mail.messageId,
+    references: replyReferences(mail),
+    headers: {
+      'Auto-Submitted': 'auto-replied',
+      'X-Auto-Response-Suppress': 'All',
+      [LOOP_HEADER]: deps.instance,
+      'X-Sportello-Case': kase.id,
+    },
+    text: rendered.text,
+    html: rendered.html,
+  };
+}

@@ -1,0 +1,157 @@
+// Drains one desk mailbox: resumes from the stored UIDVALIDITY/UID checkpoint, and for each new UID
+// parses, runs the pipeline, commits the plan, and only then flags the mail on the server. A mail that
+// cannot be parsed is quarantined and the run goes on; a store failure stops the pass (nothing is lost).
+
+import type { InboundMail } from '../domain/mail.js';
+import type { MailboxPosition } from '../domain/plan.js';
+import type { Clock, CaseStore, MailboxSession } from '../ports.js';
+import type { DeskConfig } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import type { PipelineContext, PipelineStep } from '../pipeline/types.js';
+import { runPipeline } from '../pipeline/run.js';
+import { SportelloError, describeError } from '../errors.js';
+import { commitPlan, messageKey, type CommitResult } from './commit-plan.js';
+import type { ComposeDeps } from './compose.js';
+import { baseAddress } from '../pipeline/stages/loop-check.js';
+
+const HOUR_MS = 3_600_000;
+
+export interface IngestDeps {
+  readonly store: CaseStore;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly parse: (raw: Buffer, maxBytes: number) => Promise<InboundMail>;
+  readonly compose: ComposeDeps;
+  readonly steps: readonly PipelineStep[];
+  readonly maxMessageBytes: number;
+  readonly fetchBatch: number;
+}
+
+export interface PassResult {
+  readonly seen: number;
+  readonly created: number;
+  readonly appended: number;
+  readonly duplicates: number;
+  readonly quarantined: number;
+}
+
+export async function ingestMailbox(
+  deps: IngestDeps,
+  desk: DeskConfig,
+  ctx: PipelineContext,
+  session: MailboxSession,
+  shouldStop: () => boolean = () => false,
+): Promise<PassResult> {
+  const folder = desk.imap.folder;
+  const log = deps.log.child({ desk: desk.id, folder });
+  const counts = { seen: 0, created: 0, appended: 0, duplicates: 0, quarantined: 0 };
+
+  let cp = await deps.store.checkpoint(desk.id, folder);
+  if (!cp || cp.uidValidity !== session.uidValidity) {
+    if (cp) {
+      log.warn({ old: cp.uidValidity, new: session.uidValidity }, 'UIDVALIDITY changed: rescanning the folder; Message-IDs keep it free of duplicates');
+    }
+    await deps.store.resetCheckpoint(desk.id, folder, session.uidValidity, deps.clock.now());
+    cp = { uidValidity: session.uidValidity, lastUid: 0 };
+  }
+
+  let lastUid = cp.lastUid;
+  for (;;) {
+    const uids = await session.listNewUids(lastUid, deps.fetchBatch);
+    for (const uid of uids) {
+      if (shouldStop()) return counts;
+      const position: MailboxPosition = { desk: desk.id, folder, uidValidity: session.uidValidity, uid };
+      const result = await ingestOne(deps, desk, ctx, session, position, log);
+      counts.seen++;
+      if (result) {
+        counts[result.outcome === 'duplicate' ? 'duplicates' : result.outcome]++;
+        try {
+          await session.markProcessed(uid);
+        } catch (err) {
+          // The commit and the checkpoint stand; a missing flag only affects what humans see in the mailbox.
+          log.warn({ uid, err: describeError(err) }, 'could not flag the processed mail on the server');
+        }
+      }
+      lastUid = uid;
+    }
+    if (uids.length < deps.fetchBatch) return counts;
+  }
+}
+
+async function ingestOne(
+  deps: IngestDeps,
+  desk: DeskConfig,
+  ctx: PipelineContext,
+  session: MailboxSession,
+  position: MailboxPosition,
+  log: Logger,
+): Promise<CommitResult | null> {
+  const now = deps.clock.now();
+  const fetched = await session.fetch(position.uid, deps.maxMessageBytes);
+  if (!fetched) {
+    log.warn({ uid: position.uid }, 'message vanished before it could be fetched (expunged by someone else)');
+    return null;
+  }
+  if (!fetched.source) {
+    return quarantineRaw(deps, position, null, 'MAIL_TOO_LARGE', `message of ${fetched.size} bytes exceeds limits.maxMessageBytes (${deps.maxMessageBytes}); it stays on the server`, now, log);
+  }
+  const raw = fetched.source;
+  let mail: InboundMail;
+  try {
+    mail = await deps.parse(raw, deps.maxMessageBytes);
+  } catch (err) {
+    const code = err instanceof SportelloError ? String(err.code) : 'MAIL_PARSE';
+    return quarantineRaw(deps, position, raw, code, describeError(err), now, log);
+  }
+
+  const key = messageKey(mail, raw);
+  const sender = mail.from ? baseAddress(mail.from.address) : null;
+  const outcome = await runPipeline(deps.steps, mail, ctx, (keys) =>
+    deps.store.lookupFacts(desk.id, position, key, sender, keys, new Date(now.getTime() - HOUR_MS)),
+  );
+  const result = await commitPlan(deps.store, deps.compose, desk, position, mail, raw, outcome.plan, now);
+  log.info(
+    {
+      uid: position.uid,
+      msgId: mail.messageId,
+      caseId: result.caseId,
+      outcome: result.outcome,
+      stage: outcome.decidedBy,
+      replies: result.queued,
+      ...(outcome.plan.action === 'quarantine' || outcome.plan.action === 'ignore' ? { reason: outcome.plan.reason } : {}),
+      ...(outcome.annotations.autoGenerated ? { autoGenerated: outcome.annotations.autoGenerated } : {}),
+    },
+    describeOutcome(result),
+  );
+  return result;
+}
+
+async function quarantineRaw(
+  deps: IngestDeps,
+  position: MailboxPosition,
+  raw: Buffer | null,
+  code: string,
+  reason: string,
+  now: Date,
+  log: Logger,
+): Promise<CommitResult> {
+  await deps.store.transaction(async (tx) => {
+    await tx.quarantine({ position, messageId: null, code, reason, stage: 'parse', raw }, now);
+    await tx.markPosition(position, null, 'quarantined', null, now);
+  });
+  log.warn({ uid: position.uid, code, reason }, 'mail quarantined');
+  return { outcome: 'quarantined', caseId: null, queued: 0 };
+}
+
+function describeOutcome(r: CommitResult): string {
+  switch (r.outcome) {
+    case 'created':
+      return `opened ${r.caseId}`;
+    case 'appended':
+      return `added to ${r.caseId}`;
+    case 'duplicate':
+      return 'already recorded, skipped';
+    case 'quarantined':
+      return 'set aside in quarantine';
+  }
+}
