@@ -18,6 +18,10 @@ export const ERROR_CODES = {
   STORE: 'the database failed',
   CASE_NOT_FOUND: 'no case has that id',
   PIPELINE_STAGE: 'a pipeline stage failed on a message (a bug); the message was quarantined',
+  SLA_CALENDAR_INVALID: 'a business calendar in the rules is not valid',
+  SLA_INVALID_ARGUMENT: 'a business-time computation got an impossible argument (a bug)',
+  SLA_CALENDAR_NEVER_OPEN: 'a business calendar has no working time for more than 400 days',
+  USAGE: 'the command line is not valid',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});
