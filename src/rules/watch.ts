@@ -1,0 +1,81 @@
+// Hot reload: watches the rules directory and, after writes settle, reloads every rules file and
+// reports either the new RuleSet or all problems. It never keeps or swaps rules itself: on invalid
+// input the caller simply keeps the set it already has. Fixtures and unrelated files are ignored;
+// corpus files outside the rules directory are not watched.
+import path from 'node:path';
+import { watch } from 'chokidar';
+
+import { loadRules } from './load.js';
+import type { RuleProblem } from './problems.js';
+import type { RuleSet } from './rule-set.js';
+
+export interface WatchHandlers {
+  onValid(ruleSet: RuleSet): void;
+  onInvalid(problems: readonly RuleProblem[]): void;
+  /** Watcher or unexpected load failures; defaults to onInvalid with a single problem. */
+  onError?(error: unknown): void;
+}
+
+export interface WatchOptions {
+  /** Quiet time after the last change before reloading, in ms (editors write in bursts). */
+  readonly debounceMs?: number;
+  /** How long a file's size must stay unchanged before it counts as written, in ms. */
+  readonly stabilityMs?: number;
+}
+
+export interface RulesWatcher {
+  /** Resolves once the initial scan is done; changes before that may be missed. */
+  readonly ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+const WATCHED = /\.(ya?ml|csv)$/i;
+
+export function watchRules(dir: string, handlers: WatchHandlers, options: WatchOptions = {}): RulesWatcher {
+  const root = path.resolve(dir);
+  const debounceMs = options.debounceMs ?? 150;
+  const fixtures = path.join(root, 'fixtures');
+  const watcher = watch(root, {
+    ignoreInitial: true,
+    awaitWriteFinish: { stabilityThreshold: options.stabilityMs ?? 100, pollInterval: 25 },
+    ignored: (file, stats) => file === fixtures || file.startsWith(fixtures + path.sep) || (stats?.isFile() === true && !WATCHED.test(file)),
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let running: Promise<void> = Promise.resolve();
+  const fail = (error: unknown) => {
+    if (handlers.onError) handlers.onError(error);
+    else handlers.onInvalid([{ file: path.basename(root), line: 1, column: 1, code: 'RULES_RELOAD', message: String(error) }]);
+  };
+
+  const reload = async () => {
+    const result = await loadRules(root);
+    if (closed) return;
+    if (result.ruleSet) handlers.onValid(result.ruleSet);
+    else handlers.onInvalid(result.problems);
+  };
+  const schedule = () => {
+    if (closed) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      // Reloads run one after another so a slow load never reports after a newer one.
+      running = running.then(reload).catch(fail);
+    }, debounceMs);
+  };
+
+  watcher.on('all', (event) => {
+    if (event === 'add' || event === 'change' || event === 'unlink') schedule();
+  });
+  watcher.on('error', fail);
+  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+
+  return {
+    ready,
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      await watcher.close();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,133 @@
+// Test helpers for the rules engine: InboundMail builders, in-memory rules sources, and small
+// deterministic stand-ins for the language detector and classifier (the real ones live elsewhere).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { Address, InboundMail } from '../../../src/domain/mail.js';
+import type { CategoryScore, Language } from '../../../src/domain/routing.js';
+import { loadRuleSources, type LoadResult, type RouteDeps, type RuleSet } from '../../../src/rules/index.js';
+import { fold } from '../../../src/rules/normalize.js';
+import { trainingDocs } from '../../../src/rules/training.js';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const rulesDir = path.join(repoRoot, 'rules');
+export const corporaDir = path.resolve(repoRoot, '..', 'shared', 'corpora');
+
+const address = (spec: string): Address => {
+  const m = /^(.*)<(.+)>$/.exec(spec);
+  return m ? { name: m[1]!.trim(), address: m[2]!.trim().toLowerCase() } : { name: '', address: spec.toLowerCase() };
+};
+
+export interface MailSpec extends Partial<Omit<InboundMail, 'from' | 'to' | 'cc'>> {
+  from?: string | null;
+  to?: string[];
+  cc?: string[];
+}
+
+export function mail(spec: MailSpec = {}): InboundMail {
+  const { from = 'Ana <ana@example.test>', to = ['it@example.test'], cc = [], ...rest } = spec;
+  return {
+    messageId: 'm1@example.test',
+    inReplyTo: [],
+    references: [],
+    subject: '',
+    replyTo: [],
+    date: '2026-03-02T09:00:00.000Z',
+    headers: {},
+    text: '',
+    html: null,
+    attachments: [],
+    size: 1000,
+    returnPath: null,
+    ...rest,
+    from: from === null ? null : address(from),
+    to: to.map(address),
+    cc: cc.map(address),
+  };
+}
+
+/** Loads in-memory files named rules/<name>; corpus reads come from `files` too. */
+export function loadSources(files: Record<string, string>): Promise<LoadResult> {
+  const base = '/virtual';
+  const sources = Object.entries(files)
+    .filter(([name]) => /\.ya?ml$/.test(name))
+    .map(([name, text]) => ({ file: `rules/${name}`, path: `${base}/rules/${name}`, text }));
+  return loadRuleSources(sources, {
+    base,
+    readText: async (p) => {
+      const name = path.posix.relative(`${base}/rules`, p);
+      const text = files[name];
+      if (text === undefined) throw new Error(`ENOENT: no such file '${name}'`);
+      return text;
+    },
+  });
+}
+
+export async function loadValid(files: Record<string, string>): Promise<RuleSet> {
+  const result = await loadSources(files);
+  if (!result.ruleSet) throw new Error(`unexpected problems: ${JSON.stringify(result.problems, null, 2)}`);
+  return result.ruleSet;
+}
+
+const STOPWORDS: Record<Language, readonly string[]> = {
+  es: ['el', 'la', 'los', 'las', 'de', 'que', 'y', 'en', 'no', 'un', 'una', 'por', 'para', 'con', 'me', 'mi', 'hola', 'gracias', 'desde', 'necesito'],
+  it: ['il', 'lo', 'la', 'gli', 'le', 'di', 'che', 'e', 'non', 'un', 'una', 'per', 'con', 'mi', 'ciao', 'grazie', 'buongiorno', 'sono', 'della', 'nella'],
+  en: ['the', 'a', 'an', 'of', 'and', 'to', 'in', 'is', 'it', 'i', 'my', 'on', 'for', 'with', 'hi', 'thanks', 'hello', 'this', 'when', 'can'],
+};
+
+/** Counts stop words per language; ties and empty text fall back. */
+export function fakeDetectLanguage(text: string, fallback: Language): Language {
+  const words = fold(text).split(/[^a-z']+/);
+  let best: Language = fallback;
+  let bestHits = 0;
+  for (const lang of ['es', 'it', 'en'] as const) {
+    const hits = words.filter((w) => STOPWORDS[lang].includes(w)).length;
+    if (hits > bestHits) {
+      best = lang;
+      bestHits = hits;
+    }
+  }
+  return best;
+}
+
+/** Function words of four letters or more that carry no topic. */
+const NOISE = new Set(['when', 'have', 'with', 'that', 'this', 'from', 'could', 'would', 'your', 'thanks', 'there', 'what', 'which', 'some', 'para', 'pero', 'como', 'esta', 'este', 'sono', 'della', 'nella', 'quando', 'dopo', 'anche', 'grazie', 'gracias', 'hola']);
+const tokens = (text: string) => fold(text).split(/[^a-z0-9]+/).filter((t) => t.length >= 4 && !NOISE.has(t));
+
+/**
+ * A crude keyword classifier over trainingDocs: each mail token that is distinctive (seen in at most
+ * two categories) votes for the categories it was seen in; scores are vote shares. Good enough to
+ * check that the shipped keywords and examples separate the categories.
+ */
+export function fakeClassifier(ruleSet: RuleSet): RouteDeps['classify'] {
+  const byDesk = new Map<string, Map<string, Set<string>>>();
+  return (deskId, text) => {
+    let index = byDesk.get(deskId);
+    if (!index) {
+      index = new Map();
+      for (const doc of trainingDocs(ruleSet, deskId)) {
+        for (const t of tokens(doc.text)) {
+          const set = index.get(t) ?? new Set<string>();
+          set.add(doc.label);
+          index.set(t, set);
+        }
+      }
+      byDesk.set(deskId, index);
+    }
+    if (index.size === 0) return null;
+    const votes = new Map<string, number>();
+    let total = 0;
+    for (const t of new Set(tokens(text))) {
+      const cats = index.get(t);
+      if (!cats || cats.size > 2) continue;
+      for (const c of cats) votes.set(c, (votes.get(c) ?? 0) + 1 / cats.size);
+      total += 1;
+    }
+    if (total === 0) return [];
+    return [...votes].map(([category, v]): CategoryScore => ({ category, score: v / total }));
+  };
+}
+
+export function fakeDeps(ruleSet: RuleSet): RouteDeps {
+  return { detectLanguage: fakeDetectLanguage, classify: fakeClassifier(ruleSet) };
+}
