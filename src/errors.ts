@@ -5,7 +5,6 @@
 export const ERROR_CODES = {
   CONFIG_NOT_FOUND: 'the configuration file does not exist or cannot be read',
   CONFIG_INVALID: 'the configuration file is not valid YAML or does not match the schema',
-  CONFIG_ENV_MISSING: 'the configuration refers to an environment variable that is not set',
   RULES_INVALID: 'one or more rules files are invalid',
   TEMPLATE_INVALID: 'a reply template cannot be parsed or rendered',
   MAIL_PARSE: 'a message cannot be parsed as MIME',
@@ -17,6 +16,7 @@ export const ERROR_CODES = {
   SMTP_PERMANENT: 'the SMTP server rejected a message for good (5xx)',
   STORE: 'the database failed',
   CASE_NOT_FOUND: 'no case has that id',
+  COMMIT_FAILED: 'a message could not be recorded for a reason other than the database; it was quarantined',
   PIPELINE_STAGE: 'a pipeline stage failed on a message (a bug); the message was quarantined',
   SLA_CALENDAR_INVALID: 'a business calendar in the rules is not valid',
   SLA_INVALID_ARGUMENT: 'a business-time computation got an impossible argument (a bug)',

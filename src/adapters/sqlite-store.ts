@@ -11,6 +11,7 @@ import { SportelloError } from '../errors.js';
 import type { Address } from '../domain/mail.js';
 import type { CaseEvent, CaseStatus } from '../domain/case.js';
 import { formatCaseId } from '../domain/case.js';
+import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, ThreadKeys } from '../pipeline/types.js';
 import type {
@@ -69,6 +70,7 @@ async function migrate(db: Database): Promise<void> {
 }
 
 const iso = (d: Date): string => d.toISOString();
+const isDriverError = (e: unknown): boolean => typeof (e as { code?: unknown })?.code === 'string' && /^SQLITE_/.test((e as { code: string }).code);
 const json = (v: unknown): string => JSON.stringify(v);
 
 class SqliteStore implements CaseStore {
@@ -81,7 +83,9 @@ class SqliteStore implements CaseStore {
     const run = this.queue.then(work, work);
     this.queue = run.catch(() => undefined);
     return run.catch((cause: unknown) => {
-      if (cause instanceof SportelloError) throw cause;
+      // Only the database's own failures become STORE (transient: the pass stops and is retried);
+      // anything else thrown inside a transaction is the caller's and keeps its identity.
+      if (!isDriverError(cause)) throw cause;
       throw new SportelloError('STORE', `database operation failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     });
   }
@@ -341,7 +345,7 @@ class SqliteTx implements StoreTx {
     const res = await this.db.run(
       `INSERT INTO outbox (case_id, message_row, kind, status, envelope_from, recipient, mail_json, next_attempt_at, created_at)
        VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
-      entry.caseId, messageRow, entry.kind, entry.envelopeFrom, entry.mail.to[0]?.address ?? '', json(entry.mail), iso(now), iso(now),
+      entry.caseId, messageRow, entry.kind, entry.envelopeFrom, baseAddress(entry.mail.to[0]?.address ?? ''), json(entry.mail), iso(now), iso(now),
     );
     return res.lastID!;
   }

@@ -45,7 +45,9 @@ export async function loadTemplates(dir: string, fallback: Language = 'en'): Pro
       }
     }
   }
+  const broken = new Set(problems.map((p) => p.file.replace(/\.(text|html)\.liquid$/, '')));
   for (const [key, t] of parsed) {
+    if (broken.has(path.join(dir, key))) continue;
     if (!t.text || !t.html) problems.push({ file: path.join(dir, `${key}.${t.text ? 'html' : 'text'}.liquid`), line: null, message: 'missing: every template needs both a .text.liquid and an .html.liquid file' });
   }
   if (problems.length) {

@@ -151,7 +151,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if ((err as { code?: string }).code === 'commander.helpDisplayed' || (err as { code?: string }).code === 'commander.version') return 0;
-    const configProblem = isSportelloError(err) && ['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'CONFIG_ENV_MISSING', 'USAGE', 'RULES_INVALID', 'TEMPLATE_INVALID'].includes(String(err.code));
+    const configProblem = isSportelloError(err) && ['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'USAGE', 'RULES_INVALID', 'TEMPLATE_INVALID'].includes(String(err.code));
     process.stderr.write(`sportello: ${describeError(err)}\n`);
     return configProblem ? EXIT_CONFIG : EXIT_RUNTIME;
   }

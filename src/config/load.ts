@@ -41,12 +41,15 @@ export function parseConfig(text: string, opts: LoadConfigOptions & { file?: str
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   const problems: ConfigProblem[] = doc.errors.map((e) => ({
     path: '',
-    line: e.linePos?.[0]?.line ?? null,
+    line: lineCounter.linePos(e.pos[0]).line,
     message: e.message.split('\n')[0] ?? e.message,
   }));
   if (problems.length === 0) {
     const raw = interpolate(doc.toJS() ?? {}, [], opts.env ?? process.env, problems, doc, lineCounter);
-    const result = configSchema.safeParse(raw);
+    // reportInput lets a wrong type be told apart from a missing key.
+    const result = configSchema.safeParse(raw, { reportInput: true });
+    // Cross-desk checks run on the raw input so they are reported even when other keys are wrong.
+    problems.push(...duplicateDesks(raw).map(({ at, ...d }) => ({ ...d, line: lineOf(doc, lineCounter, at) })));
     if (result.success && problems.length === 0) {
       return finalize(result.data, file === '<config>' ? null : file, opts.db);
     }
@@ -73,7 +76,8 @@ function interpolate(
   lc: LineCounter,
 ): unknown {
   if (typeof value === 'string') {
-    return value.replace(ENV_REF, (_m, name: string, fallback: string | undefined) => {
+    const whole = new RegExp(`^${ENV_REF.source}$`).test(value);
+    const text = value.replace(ENV_REF, (_m, name: string, fallback: string | undefined) => {
       const v = env[name];
       if (v !== undefined && v !== '') return v;
       if (fallback !== undefined) return fallback;
@@ -84,6 +88,8 @@ function interpolate(
       });
       return '';
     });
+    // "port: ${SMTP_PORT:-587}" should give a number, as if the value had been written in place.
+    return whole && /^(-?\d+(\.\d+)?|true|false)$/.test(text) ? (JSON.parse(text) as unknown) : text;
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...at, i], env, problems, doc, lc));
   if (value && typeof value === 'object') {
@@ -119,13 +125,42 @@ function finalize(parsed: z.output<typeof configSchema>, file: string | null, db
   const desks: DeskConfig[] = parsed.desks.map((d) => ({ ...d, prefix: (d.prefix ?? d.id).toUpperCase() }));
   const cfg: Config = {
     ...parsed,
-    database: dbOverride ? path.resolve(dbOverride) : path.resolve(base, parsed.database),
+    database: resolveDb(dbOverride ?? null, base, parsed.database),
     rulesDir: path.resolve(base, parsed.rulesDir),
     templatesDir: path.resolve(base, parsed.templatesDir),
     desks,
     configPath: file ? path.resolve(file) : null,
   };
   return deepFreeze(cfg);
+}
+
+function resolveDb(override: string | null, base: string, configured: string): string {
+  if (override === ':memory:' || (!override && configured === ':memory:')) return ':memory:';
+  return override ? path.resolve(override) : path.resolve(base, configured);
+}
+
+/** Desks must differ in id, address and case prefix; checked on the raw YAML so nothing hides it. */
+function duplicateDesks(raw: unknown): { path: string; at: (string | number)[]; message: string }[] {
+  const desks = (raw as { desks?: unknown })?.desks;
+  if (!Array.isArray(desks)) return [];
+  const out: { path: string; at: (string | number)[]; message: string }[] = [];
+  const seen = new Map<string, number>();
+  desks.forEach((d: Record<string, unknown> | null, i) => {
+    if (!d || typeof d !== 'object') return;
+    const id = typeof d.id === 'string' ? d.id.toUpperCase() : null;
+    const values: [string, string | null][] = [
+      ['id', id],
+      ['address', typeof d.address === 'string' ? d.address.trim().toLowerCase() : null],
+      ['prefix', typeof d.prefix === 'string' ? d.prefix.toUpperCase() : id],
+    ];
+    for (const [key, value] of values) {
+      if (!value) continue;
+      const first = seen.get(`${key}:${value}`);
+      if (first === undefined) seen.set(`${key}:${value}`, i);
+      else out.push({ path: `desks.${i}.${key}`, at: ['desks', i, key], message: `duplicate desk ${key} "${value}" (also desks.${first})` });
+    }
+  });
+  return out;
 }
 
 export function deepFreeze<T>(value: T): T {

@@ -77,7 +77,10 @@ export const configSchema = z
   .strictObject({
     /** Value of our loop header; distinguishes several Sportello instances sharing a mail system. */
     instance: z.string().regex(/^[A-Za-z0-9._-]+$/).default('sportello'),
-    timezone: z.string().default('UTC'),
+    timezone: z
+      .string()
+      .refine(isValidTimeZone, { error: (iss) => `unknown time zone "${String(iss.input)}" (use an IANA name such as Europe/Madrid)` })
+      .default('UTC'),
     database: z.string().min(1).default('var/sportello.db'),
     rulesDir: z.string().min(1).default('rules'),
     templatesDir: z.string().min(1).default('templates'),
@@ -91,29 +94,6 @@ export const configSchema = z
     smtp: smtpSchema,
     limits: limitsSchema.prefault({}),
     desks: z.array(deskSchema).min(1, 'declare at least one desk'),
-  })
-  .superRefine((cfg, ctx) => {
-    const seen = new Map<string, number>();
-    cfg.desks.forEach((d, i) => {
-      for (const [key, value] of [
-        ['id', d.id.toUpperCase()],
-        ['address', d.address],
-        ['prefix', (d.prefix ?? d.id).toUpperCase()],
-      ] as const) {
-        const k = `${key}:${value}`;
-        const first = seen.get(k);
-        if (first !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['desks', i, key],
-            message: `duplicate desk ${key} "${value}" (also desks.${first})`,
-          });
-        } else seen.set(k, i);
-      }
-    });
-    if (!isValidTimeZone(cfg.timezone)) {
-      ctx.addIssue({ code: 'custom', path: ['timezone'], message: `unknown time zone "${cfg.timezone}" (use an IANA name such as Europe/Madrid)` });
-    }
   });
 
 function isValidTimeZone(tz: string): boolean {

@@ -3,8 +3,11 @@
 // Must never strip words that merely start like a prefix ("Rif" only with its colon, "I:" only as a prefix).
 
 // Longer alternatives first so "Fwd" wins over "Fw" and "RE" over "R". Each may carry a counter: "Re[2]:", "AW(3):".
+// es/it/en/pt: RE RV R Rif I Fwd Fw Inoltro Enc; de: AW WG Antw; fr: TR; nl: Antw Doorst; nordic: SV VS VB VL
+// Videresend Vidarebefordrat; pl: Odp PD; tr: YNT İLT.
 const PREFIX_WORDS = [
-  'Inoltro', 'Antwort', 'Antw', 'Fwd', 'Fw', 'Rif', 'Ref', 'RE', 'RV', 'AW', 'WG', 'SV', 'VS', 'TR', 'Odp', 'Enc', 'R', 'I',
+  'Vidarebefordrat', 'Videresend', 'Inoltro', 'Antwort', 'Doorst', 'Antw', 'Fwd', 'Fw', 'Rif', 'Ref', 'RE', 'RV', 'AW',
+  'WG', 'SV', 'VS', 'VB', 'VL', 'TR', 'Odp', 'PD', 'YNT', 'İLT', 'Enc', 'R', 'I',
 ];
 const PREFIX = new RegExp(
   `^\\s*(?:${PREFIX_WORDS.join('|')})\\s*(?:\\[\\d+\\]|\\(\\d+\\))?\\s*[:：]\\s*`,
@@ -15,7 +18,7 @@ const LIST_TAG = /^\s*\[[^\]\s][^\]]{0,40}\]\s*/u;
 /** Removes any number of leading reply/forward prefixes ("RE: R: Fwd: AW[2]: …"). */
 export function stripReplyPrefixes(subject: string): string {
   let s = subject.replace(/\s+/gu, ' ').trim();
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 100; i++) {
     const next = s.replace(PREFIX, '');
     if (next === s) break;
     s = next;

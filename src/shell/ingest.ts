@@ -9,10 +9,10 @@ import type { DeskConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import type { PipelineContext, PipelineStep } from '../pipeline/types.js';
 import { runPipeline } from '../pipeline/run.js';
-import { SportelloError, describeError } from '../errors.js';
+import { SportelloError, describeError, isSportelloError } from '../errors.js';
 import { commitPlan, messageKey, type CommitResult } from './commit-plan.js';
 import type { ComposeDeps } from './compose.js';
-import { baseAddress } from '../pipeline/stages/loop-check.js';
+import { baseAddress } from '../mail/address.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -109,7 +109,16 @@ async function ingestOne(
   const outcome = await runPipeline(deps.steps, mail, ctx, (keys) =>
     deps.store.lookupFacts(desk.id, position, key, sender, keys, new Date(now.getTime() - HOUR_MS)),
   );
-  const result = await commitPlan(deps.store, deps.compose, desk, position, mail, raw, outcome.plan, now);
+  let result: CommitResult;
+  try {
+    result = await commitPlan(deps.store, deps.compose, desk, position, mail, raw, outcome.plan, now);
+  } catch (err) {
+    // A database failure is transient: stop the pass, the mail stays unprocessed and is retried.
+    if (isSportelloError(err, 'STORE')) throw err;
+    // Anything else (a template that cannot render, a bug) would fail the same way forever and
+    // block the mailbox behind this one mail: set it aside instead, with the reason.
+    return quarantineRaw(deps, position, raw, 'COMMIT_FAILED', `could not record the mail: ${describeError(err)}`, now, log);
+  }
   log.info(
     {
       uid: position.uid,
@@ -136,7 +145,7 @@ async function quarantineRaw(
   log: Logger,
 ): Promise<CommitResult> {
   await deps.store.transaction(async (tx) => {
-    await tx.quarantine({ position, messageId: null, code, reason, stage: 'parse', raw }, now);
+    await tx.quarantine({ position, messageId: null, code, reason, stage: code === 'COMMIT_FAILED' ? 'commit' : 'parse', raw }, now);
     await tx.markPosition(position, null, 'quarantined', null, now);
   });
   log.warn({ uid: position.uid, code, reason }, 'mail quarantined');

@@ -4,7 +4,7 @@
 
 import type { Stage } from '../types.js';
 import { continueWith } from '../types.js';
-import { baseAddress } from './loop-check.js';
+import { baseAddress } from '../../mail/address.js';
 
 export const followUpMatch: Stage = {
   name: 'follow-up-match',

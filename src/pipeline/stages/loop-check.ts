@@ -5,13 +5,11 @@
 import type { Stage } from '../types.js';
 import { continueWith } from '../types.js';
 import { caseIdFromOwnMessageId } from '../../mail/message-id.js';
+import { baseAddress } from '../../mail/address.js';
 
 export const LOOP_HEADER = 'X-Sportello-Loop';
 
-export function baseAddress(address: string): string {
-  const [local = '', domain = ''] = address.toLowerCase().split('@');
-  return `${local.split('+')[0]}@${domain}`;
-}
+export { baseAddress };
 
 export const loopCheck: Stage = {
   name: 'loop-check',

@@ -6,7 +6,7 @@ import type { CaseEvent } from '../../domain/case.js';
 import type { Address } from '../../domain/mail.js';
 import type { Plan, ReplyIntent } from '../../domain/plan.js';
 import type { Annotations, PipelineContext, Stage } from '../types.js';
-import { baseAddress } from './loop-check.js';
+import { baseAddress } from '../../mail/address.js';
 
 const DAEMON = 'sportello';
 

@@ -1,0 +1,70 @@
+// The daemon as it runs in production: `sportello run` on the real stack answers new mail pushed by
+// IDLE, survives the mail server going away and coming back (fresh client, backoff), and exits 0
+// on SIGTERM after finishing its work.
+
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { readInbox, resetMailboxes, runMailstack, sendMail, waitForMessages } from '../support/mailstack.js';
+import { REPO, stackConfig, stackConfigYaml, tempDb, testApp } from '../support/app.js';
+
+let app: App | null = null;
+beforeEach(async () => {
+  await resetMailboxes();
+});
+afterEach(async () => {
+  await app?.close();
+  app = null;
+});
+
+describe('sportello run', () => {
+  it('reconnects with a fresh IMAP session after the server goes away', async () => {
+    app = await testApp(stackConfig(), { random: () => 0 });
+    const stop = new AbortController();
+    const running = app.run(stop.signal);
+    try {
+      await sendMail({ from: 'alice', to: 'it', subject: 'Primera', text: 'uno' });
+      await waitForMessages('alice', 1, { timeoutMs: 20_000 });
+
+      await runMailstack(['down'], { timeoutMs: 60_000 });
+      await runMailstack(['up'], { timeoutMs: 120_000 });
+
+      await sendMail({ from: 'alice', to: 'it', subject: 'Segunda', text: 'dos' });
+      await waitForMessages('alice', 2, { timeoutMs: 30_000 });
+    } finally {
+      stop.abort();
+      await running;
+    }
+    expect((await app.store.listCases({})).map((c) => c.subject)).toEqual(['Primera', 'Segunda']);
+    expect((await readInbox('alice')).map((m) => m.subject)).toEqual(['[IT-1] Primera', '[IT-2] Segunda']);
+  });
+
+  it('exits 0 on SIGTERM once connected, after processing what it was given', async () => {
+    const db = tempDb();
+    const cfgFile = path.join(path.dirname(db), 'sportello.yml');
+    writeFileSync(cfgFile, stackConfigYaml(db));
+    await sendMail({ from: 'carlo', to: 'hr', subject: 'Busta paga', text: 'Non ho ricevuto la busta paga.' });
+    await waitForMessages('hr', 1);
+
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), 'run', '--config', cfgFile], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SPORTELLO_LOG_LEVEL: 'info' },
+    });
+    let log = '';
+    child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitForMessages('carlo', 1, { timeoutMs: 30_000 });
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw new Error(`${(err as Error).message}\n--- daemon log ---\n${log}`);
+    }
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(log).toContain('stopped cleanly');
+    expect(log).toContain('opened HR-1');
+  });
+});

@@ -1,0 +1,84 @@
+// Builds a real Sportello app against the local mail stack for integration tests: a config aimed at
+// the stack's ports, a fresh SQLite file per test, a controllable clock, and deterministic ids.
+// Everything real (IMAP, SMTP, SQLite, templates); only time and randomness are injected.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config } from '../../src/config/schema.js';
+import { buildApp, type App, type AppOverrides } from '../../src/app.js';
+import { silentLogger } from '../../src/log.js';
+import { STACK, runMailstack } from './mailstack.js';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+export function stackConfigYaml(db: string, extra = ''): string {
+  return `
+instance: sportello-test
+timezone: Europe/Madrid
+database: ${db}
+rulesDir: ${path.join(REPO, 'rules')}
+templatesDir: ${path.join(REPO, 'templates')}
+smtp: { host: ${STACK.smtpHost}, port: ${STACK.smtpPort}, tls: false, ignoreStartTls: true }
+limits: { pollSeconds: 5 }
+desks:
+  - id: IT
+    name: IT Service Desk
+    address: it@example.test
+    imap: { host: ${STACK.imapHost}, port: ${STACK.imapPort}, tls: false, user: it@example.test, password: ${STACK.password} }
+    agents: [bob@example.test, maria@example.test]
+  - id: HR
+    name: HR Desk
+    address: hr@example.test
+    imap: { host: ${STACK.imapHost}, port: ${STACK.imapPort}, tls: false, user: hr@example.test, password: ${STACK.password} }
+    agents: [bob@example.test, maria@example.test]
+${extra}`;
+}
+
+export function tempDb(): string {
+  return path.join(mkdtempSync(path.join(tmpdir(), 'sportello-test-')), 'sportello.db');
+}
+
+export function stackConfig(db = tempDb()): Config {
+  return parseConfig(stackConfigYaml(db), { file: path.join(REPO, 'sportello.yml') });
+}
+
+/** A clock that only moves when the test says so. */
+export function manualClock(startIso = '2026-03-02T09:00:00Z') {
+  let t = new Date(startIso).getTime();
+  return {
+    now: () => new Date(t),
+    advance(ms: number) {
+      t += ms;
+    },
+  };
+}
+
+export function sequentialIds(prefix = 't'): () => string {
+  let n = 0;
+  return () => `${prefix}${++n}`;
+}
+
+export async function testApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  return buildApp(config, {
+    log: silentLogger(),
+    clock: manualClock(),
+    newId: sequentialIds(),
+    random: () => 0.5,
+    ...overrides,
+  });
+}
+
+/** Resolves once Postfix has nothing left in its queue: every accepted mail has been delivered. */
+export async function waitForEmptyQueue(timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { stdout } = await runMailstack(['status'], { okCodes: [0, 3] });
+    const queued = Number(/queued=(\d+)/.exec(stdout)?.[1] ?? '0');
+    if (queued === 0) return;
+    if (Date.now() > deadline) throw new Error(`Postfix queue still holds ${queued} message(s) after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

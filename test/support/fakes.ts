@@ -1,0 +1,240 @@
+// In-memory stand-ins for the ports the shell talks through (mailbox, sender, clock) plus small
+// builders for the plain records the pure core reads (InboundMail, routing, facts, context).
+// Fakes record what was asked of them; they never sleep, never touch the network, never read the real clock.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { InboundMail } from '../../src/domain/mail.js';
+import type { RoutingDecision } from '../../src/domain/routing.js';
+import type { Facts, PipelineContext } from '../../src/pipeline/types.js';
+import type { Clock, FetchedMessage, MailboxSession, MailSender, MailSource, OutgoingMail, RenderedReply, ReplyRenderer } from '../../src/ports.js';
+import { parseConfig } from '../../src/config/load.js';
+import type { Config, DeskConfig } from '../../src/config/schema.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Third-party corpora live next to the clone, at <clone>/../shared/corpora (also in CI). */
+export const CORPORA = path.resolve(REPO_ROOT, '..', 'shared', 'corpora');
+
+export function corpusFile(relative: string): Buffer {
+  return readFileSync(path.join(CORPORA, relative));
+}
+
+// ---------------------------------------------------------------- clock
+
+/** A clock that only moves when the test says so. */
+export function manualClock(startIso = '2026-03-02T09:00:00.000Z'): Clock & { advance(ms: number): void; set(iso: string): void } {
+  let t = Date.parse(startIso);
+  return {
+    now: () => new Date(t),
+    advance(ms: number) {
+      t += ms;
+    },
+    set(iso: string) {
+      t = Date.parse(iso);
+    },
+  };
+}
+
+export function sequentialIds(prefix = 'u'): () => string {
+  let n = 0;
+  return () => `${prefix}${++n}`;
+}
+
+// ---------------------------------------------------------------- mailbox
+
+export interface FakeMailbox extends MailSource {
+  uidValidity: number;
+  /** Appends a raw message and returns its UID (UIDs only grow, as on a real server). */
+  add(raw: Buffer | string): number;
+  readonly fetched: number[];
+  readonly marked: number[];
+  /** Set to make markProcessed reject for these UIDs. */
+  readonly failMarkFor: Set<number>;
+  readonly sessions: MailboxSession[];
+}
+
+/** An IMAP folder in memory: UIDs ascending, size checked before the body is "downloaded". */
+export function fakeMailbox(uidValidity = 1000): FakeMailbox {
+  const messages = new Map<number, Buffer>();
+  let nextUid = 1;
+  const box: FakeMailbox = {
+    uidValidity,
+    fetched: [],
+    marked: [],
+    failMarkFor: new Set(),
+    sessions: [],
+    add(raw) {
+      const uid = nextUid++;
+      messages.set(uid, Buffer.isBuffer(raw) ? raw : Buffer.from(raw));
+      return uid;
+    },
+    async open() {
+      const session: MailboxSession = {
+        uidValidity: box.uidValidity,
+        async listNewUids(afterUid, limit) {
+          return [...messages.keys()].filter((u) => u > afterUid).sort((a, b) => a - b).slice(0, limit);
+        },
+        async fetch(uid, maxBytes): Promise<FetchedMessage | null> {
+          box.fetched.push(uid);
+          const raw = messages.get(uid);
+          if (!raw) return null;
+          return { uid, size: raw.length, source: raw.length > maxBytes ? null : raw };
+        },
+        async markProcessed(uid) {
+          if (box.failMarkFor.has(uid)) throw new Error(`STORE flags failed for UID ${uid}`);
+          box.marked.push(uid);
+        },
+        async waitForChange() {},
+        async close() {},
+      };
+      box.sessions.push(session);
+      return session;
+    },
+  };
+  return box;
+}
+
+// ---------------------------------------------------------------- sender
+
+export interface RecordingSender extends MailSender {
+  readonly sent: { mail: OutgoingMail; envelopeFrom: string }[];
+  readonly attempts: number;
+  /** Each queued failure is thrown by the next send() instead of sending; then sends succeed. */
+  failNext(...errors: unknown[]): void;
+}
+
+export function recordingSender(): RecordingSender {
+  const failures: unknown[] = [];
+  let attempts = 0;
+  const sender = {
+    sent: [] as { mail: OutgoingMail; envelopeFrom: string }[],
+    get attempts() {
+      return attempts;
+    },
+    failNext(...errors: unknown[]) {
+      failures.push(...errors);
+    },
+    async send(mail: OutgoingMail, envelopeFrom: string) {
+      attempts++;
+      if (failures.length > 0) throw failures.shift();
+      sender.sent.push({ mail, envelopeFrom });
+    },
+    close() {},
+  };
+  return sender;
+}
+
+/** A renderer that shows which template, language and variables were asked for. */
+export function echoRenderer(): ReplyRenderer {
+  return {
+    render(template, language, vars): RenderedReply {
+      const c = vars.case as { id: string };
+      return { subject: String(vars.subject ?? ''), text: `${template}/${language} ${c.id}\n`, html: `<p>${template}/${language} ${c.id}</p>\n` };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- pure-core records
+
+/** A plain InboundMail; every field overridable. Headers are keyed lower-case, as the parser does. */
+export function mail(over: Partial<InboundMail> = {}): InboundMail {
+  return {
+    messageId: 'm1@client.example',
+    inReplyTo: [],
+    references: [],
+    subject: 'Printer on floor 2 is jammed',
+    from: { address: 'alice@example.test', name: 'Alice' },
+    replyTo: [],
+    to: [{ address: 'it@example.test', name: '' }],
+    cc: [],
+    date: '2026-03-02T08:59:00.000Z',
+    headers: {},
+    text: 'Hello, the printer is jammed again.',
+    html: null,
+    attachments: [],
+    size: 512,
+    returnPath: 'alice@example.test',
+    ...over,
+  };
+}
+
+export function routing(over: Partial<RoutingDecision> = {}): RoutingDecision {
+  return {
+    category: 'hardware',
+    priority: 'normal',
+    language: 'en',
+    confidence: null,
+    explanation: { kind: 'default', reason: 'test' },
+    matchedRules: [],
+    assignee: null,
+    tags: [],
+    slaPolicy: null,
+    template: null,
+    suppressAutoReply: false,
+    quarantine: null,
+    notify: [],
+    ...over,
+  };
+}
+
+export function facts(over: Partial<Facts> = {}): Facts {
+  return { duplicate: null, referencedCase: null, taggedCase: null, autoRepliesToSenderLastHour: 0, ...over };
+}
+
+export function context(over: Partial<PipelineContext> = {}): PipelineContext {
+  return {
+    desk: { id: 'IT', prefix: 'IT', address: 'it@example.test', language: 'en', agents: ['bob@example.test'] },
+    ownAddresses: ['it@example.test', 'hr@example.test'],
+    ownDomains: ['example.test'],
+    instance: 'sportello-test',
+    autoRepliesPerAddressPerHour: 5,
+    route: () => routing(),
+    ...over,
+  };
+}
+
+// ---------------------------------------------------------------- config
+
+export function testConfigYaml(db = 'var/unused-by-unit-tests.db'): string {
+  return `
+instance: sportello-test
+timezone: Europe/Madrid
+database: "${db}"
+smtp: { host: 127.0.0.1 }
+desks:
+  - id: IT
+    name: IT Service Desk
+    address: it@example.test
+    imap: { host: 127.0.0.1, user: it@example.test, password: x }
+    agents: [bob@example.test]
+  - id: HR
+    name: HR Desk
+    address: hr@example.test
+    language: es
+    imap: { host: 127.0.0.1, user: hr@example.test, password: x }
+`;
+}
+
+export function testConfig(db?: string): Config {
+  return parseConfig(testConfigYaml(db), { file: path.join(REPO_ROOT, 'sportello.yml'), env: {} });
+}
+
+export function testDesk(id = 'IT', db?: string): DeskConfig {
+  const desk = testConfig(db).desks.find((d) => d.id === id);
+  if (!desk) throw new Error(`no desk ${id} in the test config`);
+  return desk;
+}
+
+/** The pipeline context the app builds for a desk of `config` (kept in step with src/app.ts#contextFor). */
+export function contextFor(config: Config, desk: DeskConfig, route: PipelineContext['route'] = () => routing({ language: desk.language })): PipelineContext {
+  const ownAddresses = config.desks.map((d) => d.address);
+  return {
+    desk: { id: desk.id, prefix: desk.prefix, address: desk.address, language: desk.language, agents: desk.agents.map((a) => a.address) },
+    ownAddresses,
+    ownDomains: [...new Set(ownAddresses.map((a) => a.split('@')[1]!))],
+    instance: config.instance,
+    autoRepliesPerAddressPerHour: config.limits.autoRepliesPerAddressPerHour,
+    route,
+  };
+}

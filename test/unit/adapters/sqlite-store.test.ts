@@ -1,0 +1,325 @@
+// The SQLite store on a real temp file: migrations, per-desk case numbers, all-or-nothing transactions,
+// the facts lookup behind follow-up matching, the mailbox checkpoint, and the outbox state machine.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sqlite3 from 'sqlite3';
+import { open } from 'sqlite';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../../src/adapters/sqlite-store.js';
+import type { CaseStore, NewMessage, OutgoingMail, StoreTx } from '../../../src/ports.js';
+import type { MailboxPosition } from '../../../src/domain/plan.js';
+import { mail, routing } from '../../support/fakes.js';
+
+const T0 = new Date('2026-03-02T09:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+const keys = (messageIds: string[] = [], tags: string[] = []) => ({ messageIds, tags });
+
+let open_: CaseStore[] = [];
+afterEach(async () => {
+  for (const s of open_) await s.close().catch(() => undefined);
+  open_ = [];
+});
+
+function tempFile(): string {
+  return path.join(mkdtempSync(path.join(tmpdir(), 'sportello-store-')), 'nested', 'sportello.db');
+}
+async function openStore(file = tempFile()): Promise<CaseStore> {
+  const s = await openSqliteStore(file);
+  open_.push(s);
+  return s;
+}
+
+const newCase = (desk: string, prefix: string, requester = 'alice@example.test') => ({
+  desk,
+  prefix,
+  subject: 'Printer jammed',
+  requester: { address: requester, name: 'Alice' },
+  routing: routing(),
+});
+
+function inbound(caseId: string | null, messageId: string, over: Partial<NewMessage['mail']> = {}, desk = 'IT'): NewMessage {
+  return { caseId, desk, direction: 'in', kind: 'requester', messageId, mail: { ...mail({ messageId }), ...over }, raw: Buffer.from('raw') };
+}
+
+const outgoing = (to: string): OutgoingMail => ({
+  from: { address: 'it@example.test', name: 'IT' },
+  to: [{ address: to, name: '' }],
+  subject: '[IT-1] Printer jammed',
+  messageId: 'sportello.IT-1.u1@example.test',
+  inReplyTo: 'm1@client.example',
+  references: ['m1@client.example'],
+  headers: { 'Auto-Submitted': 'auto-replied' },
+  text: 'ack',
+  html: null,
+});
+
+const position = (uid: number, uidValidity = 7): MailboxPosition => ({ desk: 'IT', folder: 'INBOX', uidValidity, uid });
+
+/** Creates a case with its first inbound message; returns the case id. */
+async function seedCase(store: CaseStore, work?: (tx: StoreTx, id: string) => Promise<void>, desk = 'IT', requester?: string): Promise<string> {
+  return store.transaction(async (tx) => {
+    const c = await tx.createCase(newCase(desk, desk, requester), T0);
+    await tx.addMessage(inbound(c.id, `first-${c.id}@client.example`, {}, desk), T0);
+    await work?.(tx, c.id);
+    return c.id;
+  });
+}
+
+describe('opening and migrations', () => {
+  it('creates the directory, migrates once, and reopens an existing file without re-running anything', async () => {
+    const file = tempFile();
+    const first = await openStore(file);
+    await seedCase(first);
+    await first.close();
+    open_ = [];
+    const again = await openStore(file);
+    expect((await again.listCases({})).map((c) => c.id)).toEqual(['IT-1']);
+    await again.close();
+    open_ = [];
+    const db = await open({ filename: file, driver: sqlite3.Database });
+    const rows = await db.all<{ name: string }[]>('SELECT name FROM schema_migrations');
+    await db.close();
+    expect(rows.map((r) => r.name)).toEqual(['001-initial']);
+  });
+
+  it('reports a file that is not a database as STORE', async () => {
+    await expect(openSqliteStore(path.join(path.sep, 'proc', 'version'))).rejects.toMatchObject({ code: 'STORE' });
+  });
+});
+
+describe('cases', () => {
+  it('numbers cases per desk: IT-1, IT-2, HR-1', async () => {
+    const store = await openStore();
+    const ids = [await seedCase(store, undefined, 'IT'), await seedCase(store, undefined, 'IT'), await seedCase(store, undefined, 'HR')];
+    expect(ids).toEqual(['IT-1', 'IT-2', 'HR-1']);
+    const hr = await store.listCases({ desk: 'HR' });
+    expect(hr.map((c) => [c.id, c.number, c.status, c.requester.address])).toEqual([['HR-1', 1, 'new', 'alice@example.test']]);
+  });
+
+  it('a rolled-back case creation also rolls the desk counter back (no gap in numbers)', async () => {
+    const store = await openStore();
+    await seedCase(store);
+    await expect(store.transaction(async (tx) => {
+      await tx.createCase(newCase('IT', 'IT'), T0);
+      throw new Error('boom');
+    })).rejects.toThrow('boom');
+    expect(await seedCase(store)).toBe('IT-2');
+  });
+
+  it('a throw inside the work leaves nothing: no case, no message, no event, no outbox row, no checkpoint move', async () => {
+    const store = await openStore();
+    await store.resetCheckpoint('IT', 'INBOX', 7, T0);
+    const err = new Error('render failed');
+    await expect(
+      store.transaction(async (tx) => {
+        const c = await tx.createCase(newCase('IT', 'IT'), T0);
+        await tx.addMessage(inbound(c.id, 'rolled-back@client.example'), T0);
+        await tx.addEvents(c.id, [{ type: 'created', actor: 'alice@example.test', data: {} }], T0);
+        await tx.enqueue({ caseId: c.id, kind: 'auto-reply', envelopeFrom: '', mail: outgoing('alice@example.test') }, null, T0);
+        await tx.quarantine({ position: position(1), messageId: 'q@x', code: 'X', reason: 'r', stage: null, raw: null }, T0);
+        await tx.markPosition(position(1), 'rolled-back@client.example', 'created', c.id, T0);
+        throw err;
+      }),
+      // An error of the work itself comes back unchanged (only driver failures become STORE).
+    ).rejects.toBe(err);
+    expect(await store.listCases({})).toEqual([]);
+    expect(await store.getCaseDetail('IT-1')).toBeNull();
+    expect(await store.outboxSummary()).toEqual({});
+    expect(await store.listQuarantine(10)).toEqual([]);
+    expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 0 });
+    const f = await store.lookupFacts('IT', position(1), 'rolled-back@client.example', null, keys(), T0);
+    expect(f.duplicate).toBeNull();
+  });
+
+  it('UNIQUE(desk, message_id): the same Message-ID twice in one desk fails as STORE, in another desk is fine', async () => {
+    const store = await openStore();
+    await seedCase(store);
+    await expect(store.transaction((tx) => tx.addMessage(inbound('IT-1', 'first-IT-1@client.example'), T0))).rejects.toMatchObject({ code: 'STORE' });
+    const hr = await seedCase(store, undefined, 'HR');
+    await expect(store.transaction((tx) => tx.addMessage(inbound(hr, 'first-IT-1@client.example', {}, 'HR'), T0))).resolves.toBeGreaterThan(0);
+  });
+
+  it('getCaseDetail returns messages and events in order, case-insensitively by id', async () => {
+    const store = await openStore();
+    await seedCase(store, async (tx, id) => {
+      await tx.addEvents(id, [{ type: 'created', actor: 'alice@example.test', data: { via: 'mail' } }, { type: 'routed', actor: 'sportello', data: {} }], T0);
+      await tx.setStatus(id, 'waiting', at(1));
+    });
+    const d = await store.getCaseDetail('it-1');
+    expect(d).toMatchObject({ id: 'IT-1', status: 'waiting', updatedAt: at(1).toISOString() });
+    expect(d!.messages.map((m) => m.messageId)).toEqual(['first-IT-1@client.example']);
+    expect(d!.events.map((e) => [e.type, e.data])).toEqual([['created', { via: 'mail' }], ['routed', {}]]);
+  });
+});
+
+describe('lookupFacts', () => {
+  it.each([
+    ['by mailbox position', position(5), 'new@client.example', /mailbox position INBOX\/7\/5 already processed \(created\)/],
+    ['by Message-ID', position(6), 'first-IT-1@client.example', /Message-ID first-IT-1@client\.example already recorded in IT-1/],
+    ['by Message-ID with no position', null, 'first-IT-1@client.example', /already recorded/],
+    ['a quarantined Message-ID', position(6), 'held@client.example', /already quarantined \(#1\)/],
+    ['nothing known', position(6), 'new@client.example', null],
+    ['the same UID under another UIDVALIDITY', position(5, 8), 'new@client.example', null],
+  ] as const)('duplicate %s', async (_label, pos, key, expected) => {
+    const store = await openStore();
+    await seedCase(store, async (tx, id) => {
+      await tx.markPosition(position(5), 'first-IT-1@client.example', 'created', id, T0);
+      await tx.quarantine({ position: position(4), messageId: 'held@client.example', code: 'OWN_MAIL', reason: 'r', stage: 'reply-policy', raw: null }, T0);
+    });
+    const f = await store.lookupFacts('IT', pos, key, null, keys(), T0);
+    if (expected === null) expect(f.duplicate).toBeNull();
+    else expect(f.duplicate).toMatch(expected);
+  });
+
+  it('a duplicate is per desk', async () => {
+    const store = await openStore();
+    await seedCase(store);
+    expect((await store.lookupFacts('HR', null, 'first-IT-1@client.example', null, keys(), T0)).duplicate).toBeNull();
+  });
+
+  it('finds the referenced case by the first known id, in the order given', async () => {
+    const store = await openStore();
+    await seedCase(store);
+    await seedCase(store, async (tx, id) => tx.setStatus(id, 'waiting', T0));
+    const f = await store.lookupFacts('IT', null, 'k', null, keys(['unknown@x', 'first-IT-2@client.example', 'first-IT-1@client.example']), T0);
+    expect(f.referencedCase).toEqual({ caseId: 'IT-2', status: 'waiting' });
+    expect((await store.lookupFacts('HR', null, 'k', null, keys(['first-IT-1@client.example']), T0)).referencedCase).toBeNull();
+  });
+
+  it('finds our own outgoing Message-ID as a reference (a reply to our auto-reply)', async () => {
+    const store = await openStore();
+    await seedCase(store, async (tx, id) => {
+      await tx.addMessage({ ...inbound(id, 'sportello.IT-1.u1@example.test'), direction: 'out', kind: 'auto-reply' }, T0);
+    });
+    const f = await store.lookupFacts('IT', null, 'k', null, keys(['sportello.IT-1.u1@example.test']), T0);
+    expect(f.referencedCase).toEqual({ caseId: 'IT-1', status: 'new' });
+  });
+
+  it('the tagged case lists the requester, later senders and everyone they copied', async () => {
+    const store = await openStore();
+    await seedCase(store, async (tx, id) => {
+      await tx.addMessage(
+        inbound(id, 'second@client.example', {
+          from: { address: 'dave@example.test', name: '' },
+          to: [{ address: 'it@example.test', name: '' }],
+          cc: [{ address: 'carol@example.test', name: 'Carol' }],
+        }),
+        T0,
+      );
+      // Machine mail threaded into the case does not make its sender a participant.
+      await tx.addMessage({ ...inbound(id, 'ooo@client.example', { from: { address: 'robot@example.test', name: '' } }), kind: 'automatic' }, T0);
+    });
+    const f = await store.lookupFacts('IT', null, 'k', null, keys([], ['IT-1']), T0);
+    expect(f.taggedCase?.caseId).toBe('IT-1');
+    expect([...(f.taggedCase?.participants ?? [])].sort()).toEqual(['alice@example.test', 'carol@example.test', 'dave@example.test', 'it@example.test']);
+    expect((await store.lookupFacts('IT', null, 'k', null, keys([], ['IT-9']), T0)).taggedCase).toBeNull();
+    expect((await store.lookupFacts('HR', null, 'k', null, keys([], ['IT-1']), T0)).taggedCase).toBeNull();
+  });
+
+  it('counts auto-replies to the sender since the given time', async () => {
+    const store = await openStore();
+    await seedCase(store, async (tx, id) => {
+      await tx.enqueue({ caseId: id, kind: 'auto-reply', envelopeFrom: '', mail: outgoing('alice@example.test') }, null, at(-90));
+      await tx.enqueue({ caseId: id, kind: 'auto-reply', envelopeFrom: '', mail: outgoing('alice@example.test') }, null, at(-30));
+      await tx.enqueue({ caseId: id, kind: 'auto-reply', envelopeFrom: '', mail: outgoing('alice@example.test') }, null, at(-1));
+      await tx.enqueue({ caseId: id, kind: 'auto-reply', envelopeFrom: '', mail: outgoing('bob@example.test') }, null, at(-1));
+      await tx.enqueue({ caseId: id, kind: 'notification', envelopeFrom: '', mail: outgoing('alice@example.test') }, null, at(-1));
+    });
+    const since = at(-60);
+    expect((await store.lookupFacts('IT', null, 'k', 'alice@example.test', keys(), since)).autoRepliesToSenderLastHour).toBe(2);
+    expect((await store.lookupFacts('IT', null, 'k', 'bob@example.test', keys(), since)).autoRepliesToSenderLastHour).toBe(1);
+    expect((await store.lookupFacts('IT', null, 'k', null, keys(), since)).autoRepliesToSenderLastHour).toBe(0);
+  });
+});
+
+describe('checkpoint', () => {
+  it('starts empty, resets to UID 0, and advances only for the same UIDVALIDITY, never backwards', async () => {
+    const store = await openStore();
+    expect(await store.checkpoint('IT', 'INBOX')).toBeNull();
+    await store.resetCheckpoint('IT', 'INBOX', 7, T0);
+    expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 0 });
+    const mark = (uid: number, uidValidity: number) => store.transaction((tx) => tx.markPosition(position(uid, uidValidity), null, 'quarantined', null, T0));
+    await mark(3, 7);
+    expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 3 });
+    await mark(2, 7);
+    expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 3 });
+    await mark(9, 8);
+    expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 3 });
+    await store.resetCheckpoint('IT', 'INBOX', 8, T0);
+    expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 8, lastUid: 0 });
+    expect(await store.checkpoint('HR', 'INBOX')).toBeNull();
+  });
+
+  it('marking the same position twice is harmless', async () => {
+    const store = await openStore();
+    await store.resetCheckpoint('IT', 'INBOX', 7, T0);
+    for (let i = 0; i < 2; i++) await store.transaction((tx) => tx.markPosition(position(1), 'a@x', 'created', null, T0));
+    expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 1 });
+  });
+});
+
+describe('outbox', () => {
+  async function queued(store: CaseStore): Promise<number> {
+    let row = 0;
+    await seedCase(store, async (tx, id) => {
+      row = await tx.enqueue({ caseId: id, kind: 'auto-reply', envelopeFrom: '', mail: outgoing('alice@example.test') }, null, T0);
+    });
+    return row;
+  }
+
+  it('pending → sending → sent; a row being sent is not due', async () => {
+    const store = await openStore();
+    const id = await queued(store);
+    const [due] = await store.dueOutbox(T0, 10);
+    expect(due).toMatchObject({ id, caseId: 'IT-1', kind: 'auto-reply', envelopeFrom: '', attempts: 0, mail: outgoing('alice@example.test') });
+    await store.markSending(id, T0);
+    expect(await store.dueOutbox(at(60), 10)).toEqual([]);
+    await store.markSent(id, at(1));
+    expect(await store.outboxSummary()).toEqual({ sent: 1 });
+    expect(await store.dueOutbox(at(60), 10)).toEqual([]);
+  });
+
+  it('a retry counts the attempt and is due again only at its next attempt time', async () => {
+    const store = await openStore();
+    const id = await queued(store);
+    await store.markSending(id, T0);
+    await store.markRetry(id, 'SMTP_TRANSIENT: 451', at(5));
+    expect(await store.dueOutbox(at(4), 10)).toEqual([]);
+    expect(await store.dueOutbox(at(5), 10)).toMatchObject([{ id, attempts: 1 }]);
+  });
+
+  it('failed records a send-failed event on the case and is never due again', async () => {
+    const store = await openStore();
+    const id = await queued(store);
+    await store.markSending(id, T0);
+    await store.markFailed(id, 'SMTP_PERMANENT: 550 no such user', at(1));
+    expect(await store.outboxSummary()).toEqual({ failed: 1 });
+    expect(await store.dueOutbox(at(1000), 10)).toEqual([]);
+    const events = (await store.getCaseDetail('IT-1'))!.events;
+    expect(events.at(-1)).toEqual({
+      at: at(1).toISOString(),
+      type: 'send-failed',
+      actor: 'sportello',
+      data: { outbox: id, to: 'alice@example.test', kind: 'auto-reply', error: 'SMTP_PERMANENT: 550 no such user' },
+    });
+  });
+
+  it('parkInterrupted moves rows left "sending" to "uncertain"; they are never due again', async () => {
+    const store = await openStore();
+    const a = await queued(store);
+    const b = await queued(store);
+    await store.markSending(a, T0);
+    expect(await store.parkInterrupted(at(1))).toBe(1);
+    expect(await store.outboxSummary()).toEqual({ uncertain: 1, pending: 1 });
+    expect((await store.dueOutbox(at(1000), 10)).map((e) => e.id)).toEqual([b]);
+    expect(await store.parkInterrupted(at(2))).toBe(0);
+  });
+
+  it('dueOutbox honours the limit and the order of queueing', async () => {
+    const store = await openStore();
+    const ids = [await queued(store), await queued(store), await queued(store)];
+    expect((await store.dueOutbox(T0, 2)).map((e) => e.id)).toEqual(ids.slice(0, 2));
+  });
+});

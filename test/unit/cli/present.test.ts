@@ -1,0 +1,90 @@
+// What scripts and people see: the stable JSON shape of a case (addresses as strings, ISO times) and the
+// fixed-width table, small golden examples.
+
+import { describe, expect, it } from 'vitest';
+import { caseDetailJson, caseJson, casesTable, table } from '../../../src/cli/present.js';
+import type { CaseDetail, CaseRecord } from '../../../src/ports.js';
+
+const it1: CaseRecord = {
+  id: 'IT-1',
+  desk: 'IT',
+  number: 1,
+  status: 'open',
+  category: 'hardware',
+  priority: 'high',
+  language: 'es',
+  requester: { address: 'alice@example.test', name: 'Alice' },
+  subject: 'El portátil no arranca',
+  createdAt: '2026-03-02T09:00:00.000Z',
+  updatedAt: '2026-03-02T09:05:00.000Z',
+  dueAt: '2026-03-03T17:00:00.000Z',
+  routing: { category: 'hardware' },
+};
+const hr1: CaseRecord = { ...it1, id: 'HR-1', desk: 'HR', status: 'new', category: null, priority: 'normal', requester: { address: 'bob@example.test', name: '' }, subject: 'Payslip\n  question', dueAt: null };
+
+const detail: CaseDetail = {
+  ...it1,
+  messages: [
+    {
+      id: 1, caseId: 'IT-1', direction: 'in', kind: 'requester', messageId: 'a1@client.example',
+      from: { address: 'alice@example.test', name: 'Alice' }, to: [{ address: 'it@example.test', name: '' }], cc: [{ address: 'carol@example.test', name: 'Carol' }],
+      subject: 'El portátil no arranca', date: '2026-03-02T08:59:00.000Z', text: 'No arranca.', createdAt: '2026-03-02T09:00:00.000Z',
+    },
+    {
+      id: 2, caseId: 'IT-1', direction: 'out', kind: 'auto-reply', messageId: 'sportello.IT-1.r1@example.test',
+      from: null, to: [{ address: 'alice@example.test', name: 'Alice' }], cc: [],
+      subject: '[IT-1] El portátil no arranca', date: null, text: 'Hemos recibido…', createdAt: '2026-03-02T09:00:00.000Z',
+    },
+  ],
+  events: [{ at: '2026-03-02T09:00:00.000Z', type: 'created', actor: 'alice@example.test', data: { via: 'mail' } }],
+};
+
+describe('casesTable', () => {
+  it('lays out one row per case with fixed columns, "-" for empty values, whitespace folded', () => {
+    expect(casesTable([it1, hr1]).split('\n')).toEqual([
+      'ID    STATUS  CATEGORY  PRIORITY  REQUESTER           CREATED (UTC)     DUE (UTC)         SUBJECT',
+      '----  ------  --------  --------  ------------------  ----------------  ----------------  ----------------------',
+      'IT-1  open    hardware  high      alice@example.test  2026-03-02 09:00  2026-03-03 17:00  El portátil no arranca',
+      'HR-1  new     -         normal    bob@example.test    2026-03-02 09:00  -                 Payslip question',
+    ]);
+  });
+
+  it('says so when there are no cases', () => {
+    expect(casesTable([])).toBe('No cases.');
+  });
+
+  it('clips long cells with an ellipsis', () => {
+    const out = table(['A'], [['x'.repeat(60)]], 10);
+    expect(out.split('\n')[2]).toBe(`${'x'.repeat(9)}…`);
+  });
+});
+
+describe('caseJson / caseDetailJson', () => {
+  it('caseJson has the stable keys, addresses as plain strings', () => {
+    expect(caseJson(it1)).toEqual({
+      id: 'IT-1', desk: 'IT', status: 'open', category: 'hardware', priority: 'high', language: 'es',
+      requester: 'alice@example.test', requesterName: 'Alice', subject: 'El portátil no arranca',
+      createdAt: '2026-03-02T09:00:00.000Z', updatedAt: '2026-03-02T09:05:00.000Z', dueAt: '2026-03-03T17:00:00.000Z',
+      routing: { category: 'hardware' },
+    });
+  });
+
+  it('caseDetailJson adds messages and events in a flat, script-friendly shape', () => {
+    const j = caseDetailJson(detail);
+    expect(Object.keys(j)).toEqual([...Object.keys(caseJson(it1)), 'messages', 'events']);
+    expect(j.messages).toEqual([
+      {
+        direction: 'in', kind: 'requester', from: 'alice@example.test', to: ['it@example.test'], cc: ['carol@example.test'],
+        subject: 'El portátil no arranca', messageId: 'a1@client.example', date: '2026-03-02T08:59:00.000Z',
+        recordedAt: '2026-03-02T09:00:00.000Z', text: 'No arranca.',
+      },
+      {
+        direction: 'out', kind: 'auto-reply', from: null, to: ['alice@example.test'], cc: [],
+        subject: '[IT-1] El portátil no arranca', messageId: 'sportello.IT-1.r1@example.test', date: null,
+        recordedAt: '2026-03-02T09:00:00.000Z', text: 'Hemos recibido…',
+      },
+    ]);
+    expect(j.events).toEqual([{ at: '2026-03-02T09:00:00.000Z', type: 'created', actor: 'alice@example.test', data: { via: 'mail' } }]);
+    expect(JSON.parse(JSON.stringify(j))).toEqual(j);
+  });
+});

@@ -1,0 +1,191 @@
+// One mailbox pass over a fake IMAP session fed with real corpus mail, the real pipeline, the real MIME
+// parser and the real SQLite store: checkpoint resume, UIDVALIDITY change, oversize and unparseable mail
+// set aside, a failed flag that must not undo the commit, and a store failure that stops the pass.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../../src/adapters/sqlite-store.js';
+import { parseMail } from '../../../src/adapters/mime-parser.js';
+import { ingestMailbox, type IngestDeps } from '../../../src/shell/ingest.js';
+import { PIPELINE } from '../../../src/pipeline/stages.js';
+import { SportelloError } from '../../../src/errors.js';
+import { silentLogger } from '../../../src/log.js';
+import type { CaseStore } from '../../../src/ports.js';
+import { contextFor, corpusFile, echoRenderer, fakeMailbox, manualClock, sequentialIds, testConfig } from '../../support/fakes.js';
+
+const config = testConfig();
+const desk = config.desks.find((d) => d.id === 'IT')!;
+const ctx = contextFor(config, desk);
+
+const HUMAN = ['gmail.eml', 'hotmail.eml', 'outlook.eml', 'thunderbird.eml'].map((f) => `reply-talon/standard_replies/${f}`);
+const VACATION = 'bounces-sisimai/bsd/rfc3834-01.eml';
+/** Over 1000 MIME parts: the parser refuses it with MAIL_PARSE. */
+const UNPARSEABLE = Buffer.from(`Content-Type: multipart/mixed; boundary=b\r\n\r\n${'--b\r\nContent-Type: text/plain\r\n\r\nx\r\n'.repeat(1100)}--b--\r\n`);
+
+let stores: CaseStore[] = [];
+afterEach(async () => {
+  for (const s of stores) await s.close();
+  stores = [];
+});
+
+async function setup(over: Partial<IngestDeps> = {}) {
+  const store = await openSqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'sportello-ingest-')), 's.db'));
+  stores.push(store);
+  const clock = manualClock();
+  const deps: IngestDeps = {
+    store,
+    clock,
+    log: silentLogger(),
+    parse: (raw, maxBytes) => parseMail(raw, { maxBytes }),
+    compose: { renderer: echoRenderer(), instance: config.instance, newId: sequentialIds('r') },
+    steps: PIPELINE,
+    maxMessageBytes: 1_000_000,
+    fetchBatch: 2,
+    ...over,
+  };
+  const box = fakeMailbox(1000);
+  const pass = async (d: IngestDeps = deps) => ingestMailbox(d, desk, ctx, await box.open());
+  return { store, clock, deps, box, pass };
+}
+
+const raw = (from: string, subject: string, id: string, extra = '') =>
+  `From: ${from}\r\nTo: it@example.test\r\nSubject: ${subject}\r\nMessage-ID: <${id}>\r\nDate: Mon, 02 Mar 2026 08:00:00 +0000\r\n${extra}\r\nBody of ${id}\r\n`;
+
+describe('ingestMailbox', () => {
+  it('opens a case per new mail, answers the humans only, flags each mail and moves the checkpoint', async () => {
+    const { store, box, pass } = await setup();
+    for (const f of [...HUMAN, VACATION]) box.add(corpusFile(f));
+    expect(await pass()).toEqual({ seen: 5, created: 5, appended: 0, duplicates: 0, quarantined: 0 });
+    expect(box.marked).toEqual([1, 2, 3, 4, 5]);
+    expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 1000, lastUid: 5 });
+    const cases = await store.listCases({});
+    expect(cases.map((c) => c.id)).toEqual(['IT-1', 'IT-2', 'IT-3', 'IT-4', 'IT-5']);
+    expect(await store.outboxSummary()).toEqual({ pending: 4 });
+    const vacation = (await store.getCaseDetail('IT-5'))!;
+    expect(vacation.messages.map((m) => m.kind)).toEqual(['automatic']);
+    expect(vacation.events.map((e) => e.type)).toContain('auto-reply-withheld');
+  });
+
+  it('resumes from the checkpoint: a second pass fetches only new UIDs', async () => {
+    const { box, pass } = await setup();
+    box.add(corpusFile(HUMAN[0]!));
+    box.add(corpusFile(HUMAN[1]!));
+    await pass();
+    expect(await pass()).toEqual({ seen: 0, created: 0, appended: 0, duplicates: 0, quarantined: 0 });
+    box.add(corpusFile(HUMAN[2]!));
+    expect(await pass()).toMatchObject({ seen: 1, created: 1 });
+    expect(box.fetched).toEqual([1, 2, 3]);
+  });
+
+  it('after a UIDVALIDITY change rescans the folder and finds every mail already recorded (even without Message-ID)', async () => {
+    const { store, box, pass } = await setup();
+    for (const f of HUMAN) box.add(corpusFile(f));
+    await pass();
+    box.uidValidity = 2000;
+    expect(await pass()).toEqual({ seen: 4, created: 0, appended: 0, duplicates: 4, quarantined: 0 });
+    expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 2000, lastUid: 4 });
+    expect(await store.listCases({})).toHaveLength(4);
+    expect(await store.outboxSummary()).toEqual({ pending: 4 });
+  });
+
+  it('quarantines an oversized mail without downloading it, and goes on', async () => {
+    const { store, box, pass, deps } = await setup();
+    box.add(corpusFile(HUMAN[0]!));
+    box.add(Buffer.alloc(2_000, 'x'));
+    box.add(corpusFile(HUMAN[1]!));
+    expect(await pass({ ...deps, maxMessageBytes: 1_900 })).toMatchObject({ seen: 3, created: 2, quarantined: 1 });
+    const [q] = await store.listQuarantine(10);
+    expect(q).toMatchObject({ code: 'MAIL_TOO_LARGE', raw: null, stage: 'parse', position: { uid: 2 } });
+    expect(q!.reason).toMatch(/2000 bytes exceeds limits\.maxMessageBytes \(1900\)/);
+  });
+
+  it('quarantines a mail the parser rejects, raw kept, and still processes the next one', async () => {
+    const { store, box, pass } = await setup();
+    box.add(UNPARSEABLE);
+    box.add(corpusFile(HUMAN[0]!));
+    expect(await pass()).toEqual({ seen: 2, created: 1, appended: 0, duplicates: 0, quarantined: 1 });
+    const [q] = await store.listQuarantine(10);
+    expect(q).toMatchObject({ code: 'MAIL_PARSE', stage: 'parse', position: { uid: 1 } });
+    expect(q!.raw!.length).toBe(UNPARSEABLE.length);
+    expect(box.marked).toEqual([1, 2]);
+    expect(await store.checkpoint('IT', 'INBOX')).toMatchObject({ lastUid: 2 });
+  });
+
+  it('a failure to flag the mail on the server does not undo the commit', async () => {
+    const { store, box, pass } = await setup();
+    box.add(corpusFile(HUMAN[0]!));
+    box.add(corpusFile(HUMAN[1]!));
+    box.failMarkFor.add(1);
+    expect(await pass()).toMatchObject({ seen: 2, created: 2 });
+    expect(box.marked).toEqual([2]);
+    expect(await store.listCases({})).toHaveLength(2);
+    expect(await store.checkpoint('IT', 'INBOX')).toMatchObject({ lastUid: 2 });
+    expect(await pass()).toMatchObject({ seen: 0 });
+  });
+
+  it('a store failure mid-pass stops the pass without advancing the checkpoint; the next pass picks up', async () => {
+    const { store, box, pass, deps } = await setup();
+    for (const f of HUMAN.slice(0, 3)) box.add(corpusFile(f));
+    let transactions = 0;
+    const flaky: CaseStore = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'transaction') {
+          return (work: Parameters<CaseStore['transaction']>[0]) =>
+            ++transactions === 2 ? Promise.reject(new SportelloError('STORE', 'disk I/O error')) : target.transaction(work);
+        }
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    await expect(pass({ ...deps, store: flaky })).rejects.toMatchObject({ code: 'STORE' });
+    expect(box.marked).toEqual([1]);
+    expect(box.fetched).toEqual([1, 2]);
+    expect(await store.checkpoint('IT', 'INBOX')).toMatchObject({ lastUid: 1 });
+    expect(await store.listCases({})).toHaveLength(1);
+
+    expect(await pass()).toMatchObject({ seen: 2, created: 2 });
+    expect((await store.listCases({})).map((c) => c.id)).toEqual(['IT-1', 'IT-2', 'IT-3']);
+  });
+
+  it('threads a reply to our auto-reply into the case, ignores our auto-reply coming back, and keeps a stranger with the tag out', async () => {
+    const { store, box, pass } = await setup();
+    box.add(raw('Alice <alice@example.test>', 'Printer jammed', 'a1@client.example'));
+    await pass();
+    const [ack] = await store.dueOutbox(new Date('2030-01-01T00:00:00Z'), 10);
+    expect(ack!.mail.messageId).toBe('sportello.IT-1.r1@example.test');
+
+    box.add(raw('Alice <alice@example.test>', `Re: ${ack!.mail.subject}`, 'a2@client.example', `In-Reply-To: <${ack!.mail.messageId}>\r\n`));
+    box.add(raw('IT Service Desk <it@example.test>', ack!.mail.subject, ack!.mail.messageId, 'Auto-Submitted: auto-replied\r\nX-Sportello-Loop: sportello-test\r\n'));
+    box.add(raw('Mallory <mallory@evil.example>', 'Re: [IT-1] Printer jammed', 'm1@evil.example'));
+    expect(await pass()).toEqual({ seen: 3, created: 1, appended: 1, duplicates: 1, quarantined: 0 });
+    const it1 = (await store.getCaseDetail('IT-1'))!;
+    expect(it1.messages.map((m) => [m.direction, m.messageId])).toEqual([
+      ['in', 'a1@client.example'],
+      ['out', 'sportello.IT-1.r1@example.test'],
+      ['in', 'a2@client.example'],
+    ]);
+    expect((await store.listCases({})).map((c) => [c.id, c.requester.address])).toEqual([
+      ['IT-1', 'alice@example.test'],
+      ['IT-2', 'mallory@evil.example'],
+    ]);
+  });
+
+  it('stops answering one address after the hourly limit', async () => {
+    const { store, box, pass } = await setup();
+    for (let i = 1; i <= 7; i++) box.add(raw('carol@example.test', `Question ${i}`, `c${i}@client.example`));
+    expect(await pass()).toMatchObject({ created: 7 });
+    expect(await store.outboxSummary()).toEqual({ pending: config.limits.autoRepliesPerAddressPerHour });
+  });
+
+  // BUG (src/shell/ingest.ts:104 + src/adapters/sqlite-store.ts enqueue): lookupFacts counts outbox rows whose
+  // recipient equals baseAddress(from) ("carol@…"), but the auto-reply is queued to the full From address
+  // ("carol+desk@…"), so a plus-addressed sender is never counted and the hourly loop brake never engages.
+  it('stops answering a plus-addressed sender after the hourly limit too', async () => {
+    const { store, box, pass } = await setup();
+    for (let i = 1; i <= 7; i++) box.add(raw('carol+desk@example.test', `Question ${i}`, `p${i}@client.example`));
+    expect(await pass()).toMatchObject({ created: 7 });
+    expect(await store.outboxSummary()).toEqual({ pending: config.limits.autoRepliesPerAddressPerHour });
+  });
+});

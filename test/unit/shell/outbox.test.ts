@@ -1,0 +1,123 @@
+// Draining the outbox against a recording sender and the real store, on a fixed clock: transient failures
+// retry with backoff, permanent ones and too many attempts fail on the case, and nothing is sent twice.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../../src/adapters/sqlite-store.js';
+import { drainOutbox, type OutboxDeps } from '../../../src/shell/outbox.js';
+import { SportelloError } from '../../../src/errors.js';
+import { silentLogger } from '../../../src/log.js';
+import type { CaseStore, OutgoingMail } from '../../../src/ports.js';
+import { manualClock, recordingSender, routing } from '../../support/fakes.js';
+
+const POLICY = { baseMs: 30_000, maxMs: 3_600_000, maxAttempts: 3 };
+const transient = () => new SportelloError('SMTP_TRANSIENT', '451 4.3.0 try again later');
+const permanent = () => new SportelloError('SMTP_PERMANENT', '550 5.1.1 no such user');
+
+let store: CaseStore;
+afterEach(async () => {
+  await store?.close();
+});
+
+async function setup(replies = 1) {
+  store = await openSqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'sportello-outbox-')), 's.db'));
+  const clock = manualClock();
+  const sender = recordingSender();
+  await store.transaction(async (tx) => {
+    const c = await tx.createCase({ desk: 'IT', prefix: 'IT', subject: 's', requester: { address: 'alice@example.test', name: '' }, routing: routing() }, clock.now());
+    for (let i = 1; i <= replies; i++) {
+      const mail: OutgoingMail = {
+        from: { address: 'it@example.test', name: 'IT' },
+        to: [{ address: `to${i}@example.test`, name: '' }],
+        subject: `[IT-1] reply ${i}`,
+        messageId: `sportello.IT-1.r${i}@example.test`,
+        inReplyTo: null,
+        references: [],
+        headers: {},
+        text: 't',
+        html: null,
+      };
+      await tx.enqueue({ caseId: c.id, kind: 'auto-reply', envelopeFrom: '', mail }, null, clock.now());
+    }
+  });
+  const deps: OutboxDeps = { store, sender, clock, log: silentLogger(), policy: POLICY, random: () => 0.5 };
+  return { clock, sender, deps };
+}
+
+describe('drainOutbox', () => {
+  it('sends every due reply once, with the null envelope sender, and marks it sent', async () => {
+    const { sender, deps } = await setup(3);
+    expect(await drainOutbox(deps)).toEqual({ sent: 3, retrying: 0, failed: 0 });
+    expect(sender.sent.map((s) => [s.mail.to[0]!.address, s.envelopeFrom])).toEqual([
+      ['to1@example.test', ''],
+      ['to2@example.test', ''],
+      ['to3@example.test', ''],
+    ]);
+    expect(await drainOutbox(deps)).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(sender.attempts).toBe(3);
+    expect(await store.outboxSummary()).toEqual({ sent: 3 });
+  });
+
+  it('works through more rows than one batch', async () => {
+    const { sender, deps } = await setup(5);
+    expect(await drainOutbox(deps, () => false, 2)).toEqual({ sent: 5, retrying: 0, failed: 0 });
+    expect(sender.sent).toHaveLength(5);
+  });
+
+  it('SMTP_TRANSIENT: retried after the jittered backoff, then sent', async () => {
+    const { clock, sender, deps } = await setup();
+    sender.failNext(transient());
+    expect(await drainOutbox(deps)).toEqual({ sent: 0, retrying: 1, failed: 0 });
+    // attempt 1, base 30 s, random 0.5 → 22.5 s
+    clock.advance(22_499);
+    expect(await drainOutbox(deps)).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    clock.advance(1);
+    expect(await drainOutbox(deps)).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(sender.attempts).toBe(2);
+    expect(await store.outboxSummary()).toEqual({ sent: 1 });
+  });
+
+  it('SMTP_PERMANENT: failed at once and recorded on the case', async () => {
+    const { sender, deps } = await setup();
+    sender.failNext(permanent());
+    expect(await drainOutbox(deps)).toEqual({ sent: 0, retrying: 0, failed: 1 });
+    expect(await store.outboxSummary()).toEqual({ failed: 1 });
+    const events = (await store.getCaseDetail('IT-1'))!.events;
+    expect(events.map((e) => e.type)).toEqual(['send-failed']);
+    expect(events[0]!.data).toMatchObject({ to: 'to1@example.test', kind: 'auto-reply', error: expect.stringMatching(/^SMTP_PERMANENT: 550/) });
+  });
+
+  it('transient failures past maxAttempts fail the reply', async () => {
+    const { clock, sender, deps } = await setup();
+    sender.failNext(transient(), transient(), transient(), transient());
+    const results = [];
+    for (let i = 0; i < 3; i++) {
+      results.push(await drainOutbox(deps));
+      clock.advance(POLICY.maxMs);
+    }
+    expect(results).toEqual([
+      { sent: 0, retrying: 1, failed: 0 },
+      { sent: 0, retrying: 1, failed: 0 },
+      { sent: 0, retrying: 0, failed: 1 },
+    ]);
+    expect(sender.attempts).toBe(3);
+    expect(await drainOutbox(deps)).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect((await store.getCaseDetail('IT-1'))!.events.map((e) => e.type)).toEqual(['send-failed']);
+  });
+
+  it('an unexpected error (not SMTP_*) is retried like a transient one', async () => {
+    const { sender, deps } = await setup();
+    sender.failNext(new Error('socket hang up'));
+    expect(await drainOutbox(deps)).toEqual({ sent: 0, retrying: 1, failed: 0 });
+  });
+
+  it('stops between replies when asked to', async () => {
+    const { sender, deps } = await setup(3);
+    let n = 0;
+    expect(await drainOutbox(deps, () => ++n > 1)).toEqual({ sent: 1, retrying: 0, failed: 0 });
+    expect(sender.sent).toHaveLength(1);
+    expect(await store.outboxSummary()).toEqual({ sent: 1, pending: 2 });
+  });
+});
