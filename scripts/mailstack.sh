@@ -437,7 +437,7 @@ EOF
 
 # ---------------------------------------------------------------- start
 start_dovecot() {
-  local pid
+  local pid='' started=0
   if pid=$(pid_of "$DC_PID" "$DOVECOT_EXE"); then
     if [ $CHANGED_DOVECOT = 1 ]; then
       log "dovecot: config changed, reloading (pid $pid)"
@@ -453,16 +453,21 @@ start_dovecot() {
     dovecot -c "$DC_CONF" 9>&- </dev/null >/dev/null 2>>"$LOG_DIR/dovecot.stderr" \
       || { tail -n 20 "$LOG_DIR/dovecot.stderr" "$LOG_DIR/dovecot.log" >&2 2>/dev/null || true
            die "dovecot failed to start" "read $LOG_DIR/dovecot.log and $LOG_DIR/dovecot.stderr"; }
-    log "dovecot: started (pid $(tr -dc 0-9 < "$DC_PID" 2>/dev/null))"
+    started=1
   fi
   wait_banner "$IMAP_PORT" "* OK" || { tail -n 20 "$LOG_DIR/dovecot.log" >&2 || true
     die "dovecot IMAP did not greet on 127.0.0.1:$IMAP_PORT within 15 s" "read $LOG_DIR/dovecot.log, then run '$0 down' and '$0 up'"; }
   local i; for ((i = 0; i < 200; i++)); do [ -S "$LMTP_SOCK" ] && break; sleep 0.05; done
   [ -S "$LMTP_SOCK" ] || die "dovecot did not create its LMTP socket $LMTP_SOCK" "read $LOG_DIR/dovecot.log"
+  # The master writes its pid file after it forks and may still be doing so here. "down" finds the
+  # daemons only through that file, so "up" must not return before it exists.
+  for ((i = 0; i < 200; i++)); do pid=$(pid_of "$DC_PID" "$DOVECOT_EXE") && break; sleep 0.05; done
+  [ -n "$pid" ] || die "dovecot runs but wrote no pid file $DC_PID within 10 s" "read $LOG_DIR/dovecot.log"
+  [ $started = 0 ] || log "dovecot: started (pid $pid)"
 }
 
 start_postfix() {
-  local pid
+  local pid started=0
   if pid=$(pid_of "$PF_PID" "$PF_MASTER_EXE"); then
     if [ $CHANGED_POSTFIX = 1 ]; then
       log "postfix: config changed, reloading (pid $pid)"
@@ -476,10 +481,11 @@ start_postfix() {
            script -qec "postfix -c '$PF_DIR' check" /dev/null >&2 || true
            cat "$LOG_DIR/postfix-start.log" >&2
            die "postfix failed to start" "the postfix check output is above; see also $LOG_DIR/postfix.log"; }
-    log "postfix: started (pid $(tr -dc 0-9 < "$PF_PID" 2>/dev/null))"
+    started=1
   fi
   wait_banner "$SMTP_PORT" "220" || { tail -n 20 "$LOG_DIR/postfix.log" >&2 || true
     die "postfix SMTP did not greet on 127.0.0.1:$SMTP_PORT within 15 s" "read $LOG_DIR/postfix.log, then run '$0 down' and '$0 up'"; }
+  [ $started = 0 ] || log "postfix: started (pid $(pid_of "$PF_PID" "$PF_MASTER_EXE" || echo '?'))"
 }
 
 cmd_up() {

@@ -1,11 +1,12 @@
 // Smoke test of the real local mail stack and of the helpers every integration test builds on:
 // SMTP acceptance and rejection, LMTP delivery (Return-Path), RFC 3834 vacation replies, APPEND, reset.
 // Must never depend on timing beyond the helpers' polling deadlines.
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SportelloError } from '../../src/errors.js';
 import {
   STACK,
@@ -38,18 +39,28 @@ describe('local mail stack', () => {
   });
 
   // A MAILSTACK_DIR that was never brought up: exercises the CLI without touching the shared stack.
-  it.each([
-    [['status'], 3, /^dovecot: stopped$/m],
-    [['frobnicate'], 1, /error: unknown command 'frobnicate'\n.*fix: use one of: up install down/],
-    [['vacation', 'on'], 1, /error: vacation on needs an ADDRESS\n.*fix: .*vacation on\|off ADDRESS/],
-    [['vacation', 'on', 'nobody@example.test'], 1, /error: unknown mailbox: nobody@example.test\n.*fix: use one of: it@example.test/],
-    [['reset', 'it'], 1, /error: nothing to reset: .* does not exist\n.*fix: run '.*' up' first/],
-    [['logs', 'many'], 1, /error: logs takes a line count, got 'many'/],
-  ])('mailstack.sh %j on a stack that was never up exits %i with cause and fix', async (args, code, said) => {
-    const res = await runMailstack(args, { okCodes: [code], env: { MAILSTACK_DIR: '/tmp/mailstack-never-up' } });
+  describe('the CLI, on a stack that was never up', () => {
+    let neverUp = '';
+    beforeAll(async () => {
+      neverUp = await mkdtemp(path.join(tmpdir(), 'ms-never-'));
+    });
+    afterAll(async () => {
+      await rm(neverUp, { recursive: true, force: true });
+    });
 
-    expect(res.code).toBe(code);
-    expect(res.stdout + res.stderr).toMatch(said);
+    it.each([
+      [['status'], 3, /^dovecot: stopped$/m],
+      [['frobnicate'], 1, /error: unknown command 'frobnicate'\n.*fix: use one of: up install down/],
+      [['vacation', 'on'], 1, /error: vacation on needs an ADDRESS\n.*fix: .*vacation on\|off ADDRESS/],
+      [['vacation', 'on', 'nobody@example.test'], 1, /error: unknown mailbox: nobody@example.test\n.*fix: use one of: it@example.test/],
+      [['reset', 'it'], 1, /error: nothing to reset: .* does not exist\n.*fix: run '.*mailstack\.sh up' first/],
+      [['logs', 'many'], 1, /error: logs takes a line count, got 'many'/],
+    ])('mailstack.sh %j exits %i, naming cause and fix', async (args, code, said) => {
+      const res = await runMailstack(args, { okCodes: [code], env: { MAILSTACK_DIR: neverUp } });
+
+      expect(res.code).toBe(code);
+      expect(res.stdout + res.stderr).toMatch(said);
+    });
   });
 
   it('delivers alice → it@ over SMTP/LMTP with Return-Path and the Message-ID sent', async () => {
