@@ -4,7 +4,6 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Config, DeskConfig } from './config/schema.js';
-import type { InboundMail } from './domain/mail.js';
 import type { RoutingDecision } from './domain/routing.js';
 import type { CaseStore, Clock, MailSender, MailSource, ReplyRenderer } from './ports.js';
 import type { PipelineContext } from './pipeline/types.js';
@@ -20,8 +19,10 @@ import { runDeskLoop } from './shell/daemon.js';
 import { singleFlight, sleep } from './shell/sleep.js';
 import { createLogger, type Logger } from './log.js';
 import { describeError } from './errors.js';
+import { buildRouting, modelCacheDir, type Router } from './routing/router.js';
+import { formatProblem, loadRulesOrThrow, watchRules } from './rules/index.js';
 
-export type Router = (desk: DeskConfig, mail: InboundMail) => RoutingDecision;
+export type { Router };
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -78,7 +79,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const renderer = overrides.renderer ?? (await loadTemplates(config.templatesDir));
   const store = overrides.store ?? (await openSqliteStore(config.database));
   const sender = overrides.sender ?? createSmtpSender(config.smtp);
-  const router = overrides.router ?? fallbackRouter('no rules loaded');
+  // Rules are loaded once here; an invalid rules directory at start-up is fatal (there is nothing
+  // previous to keep). Later changes are validated by the watcher in run() and swapped in whole.
+  let router: Router = overrides.router ?? (await buildRouting(await loadRulesOrThrow(config.rulesDir), modelCacheDir(config), log)).router;
   const sourceFor =
     overrides.sourceFor ??
     ((desk: DeskConfig) =>
@@ -153,6 +156,21 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
     async run(signal) {
       stopSending = () => signal.aborted;
+      const watcher = overrides.router
+        ? null
+        : watchRules(config.rulesDir, {
+            onValid: (ruleSet) => {
+              buildRouting(ruleSet, modelCacheDir(config), log)
+                .then((engine) => {
+                  router = engine.router;
+                  log.info({ files: ruleSet.files }, 'rules reloaded');
+                })
+                .catch((err: unknown) => log.error({ err: describeError(err) }, 'rules changed but the classifier could not be rebuilt; previous rules stay in force'));
+            },
+            onInvalid: (problems) => {
+              for (const p of problems) log.error({ problem: formatProblem(p) }, 'invalid rules change ignored; previous rules stay in force');
+            },
+          });
       const loops = config.desks.map((desk) =>
         runDeskLoop(
           {
@@ -176,6 +194,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         }
       })();
       await Promise.all([...loops, retries]);
+      await watcher?.close();
       // Flush what can still be sent, bounded so a dead SMTP server cannot hold shutdown hostage.
       stopSending = () => false;
       const flushed = await Promise.race([drain(), sleep(10_000).then(() => null)]);

@@ -11,6 +11,7 @@ import { createLogger } from '../log.js';
 import { SportelloError, describeError, isSportelloError } from '../errors.js';
 import { CASE_STATUSES, type CaseStatus } from '../domain/case.js';
 import { caseDetailJson, caseJson, caseText, casesTable, table } from './present.js';
+import { addRoutingCommands } from './routing-commands.js';
 
 interface GlobalOpts {
   config: string;
@@ -141,6 +142,8 @@ export function program(): Command {
         else print(table(['#', 'AT (UTC)', 'MAILBOX', 'CODE', 'REASON'], plain.map((r) => [String(r.id), r.at.slice(0, 16).replace('T', ' '), r.position ? `${r.position.desk}/${r.position.folder}/${r.position.uid}` : '-', r.code, r.reason]), 90));
       });
     });
+
+  addRoutingCommands(prog, { config, logger: (cmd) => createLogger({ level: globals(cmd).logLevel ?? 'warn' }), print });
 
   return prog;
 }

@@ -41,7 +41,8 @@ export function composeReply(
       dueAt: kase.dueAt,
       dueText: null,
     },
-    requester: { name: intent.to.name, address: intent.to.address },
+    // Liquid treats "" as true: an absent name must be null so `{% if requester.name %}` works.
+    requester: { name: intent.to.name || null, address: intent.to.address },
     desk: { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address },
   });
   return {

@@ -3,23 +3,25 @@
 // Everything real (IMAP, SMTP, SQLite, templates); only time and randomness are injected.
 
 import { mkdtempSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { buildApp, type App, type AppOverrides } from '../../src/app.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import { STACK, runMailstack } from './mailstack.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-export function stackConfigYaml(db: string, extra = ''): string {
+export function stackConfigYaml(db: string, extra = '', rulesDir = path.join(REPO, 'rules')): string {
   return `
 instance: sportello-test
 timezone: Europe/Madrid
 database: ${db}
-rulesDir: ${path.join(REPO, 'rules')}
+rulesDir: ${rulesDir}
 templatesDir: ${path.join(REPO, 'templates')}
 smtp: { host: ${STACK.smtpHost}, port: ${STACK.smtpPort}, tls: false, ignoreStartTls: true }
 limits: { pollSeconds: 5 }
@@ -41,8 +43,8 @@ export function tempDb(): string {
   return path.join(mkdtempSync(path.join(tmpdir(), 'sportello-test-')), 'sportello.db');
 }
 
-export function stackConfig(db = tempDb()): Config {
-  return parseConfig(stackConfigYaml(db), { file: path.join(REPO, 'sportello.yml') });
+export function stackConfig(db = tempDb(), rulesDir?: string): Config {
+  return parseConfig(stackConfigYaml(db, '', rulesDir), { file: path.join(REPO, 'sportello.yml') });
 }
 
 /** A clock that only moves when the test says so. */
@@ -81,4 +83,29 @@ export async function waitForEmptyQueue(timeoutMs = 10_000): Promise<void> {
     if (Date.now() > deadline) throw new Error(`Postfix queue still holds ${queued} message(s) after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A real pino logger whose JSON lines the test can read and wait on (bounded polling, no fixed sleeps). */
+export function captureLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  });
+  const log = pino({ level: 'debug', base: undefined }, stream) as unknown as Logger;
+  return {
+    log,
+    lines,
+    async waitFor(msg: string, timeoutMs = 15_000, from = 0): Promise<Record<string, unknown>> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = lines.slice(from).find((l) => l.msg === msg);
+        if (hit) return hit;
+        if (Date.now() > deadline) throw new Error(`log line "${msg}" did not appear within ${timeoutMs} ms; saw: ${lines.map((l) => String(l.msg)).join(' | ')}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+  };
 }

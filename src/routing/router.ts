@@ -1,0 +1,50 @@
+// Builds the router the pipeline's classify stage calls: the desk's rules first, then the text
+// classifier trained from those same rules (cached on disk by content), with language detection.
+// Built once per rules version and swapped whole on reload; never retrains on the hot path.
+
+import path from 'node:path';
+import type { Config, DeskConfig } from '../config/schema.js';
+import type { InboundMail } from '../domain/mail.js';
+import type { RoutingDecision } from '../domain/routing.js';
+import type { Logger } from '../log.js';
+import { route, trainingDocs, type RouteDeps, type RuleSet } from '../rules/index.js';
+import { detectLanguage, loadOrTrain, type TextClassifier } from '../classify/index.js';
+
+export type Router = (desk: DeskConfig, mail: InboundMail) => RoutingDecision;
+
+export interface RoutingEngine {
+  readonly ruleSet: RuleSet;
+  readonly router: Router;
+  /** The same decision logic without a desk config, for `sportello classify` and `rules test`. */
+  readonly deps: RouteDeps;
+  readonly classifiers: ReadonlyMap<string, TextClassifier | null>;
+}
+
+export function modelCacheDir(config: Config): string {
+  return config.database === ':memory:' ? path.resolve('var', 'cache') : path.join(path.dirname(config.database), 'cache');
+}
+
+export async function buildRouting(ruleSet: RuleSet, cacheDir: string, log: Logger): Promise<RoutingEngine> {
+  const classifiers = new Map<string, TextClassifier | null>();
+  for (const [deskId, desk] of Object.entries(ruleSet.desks)) {
+    const docs = trainingDocs(ruleSet, deskId);
+    if (docs.length === 0) {
+      classifiers.set(deskId, null);
+      continue;
+    }
+    const started = Date.now();
+    const result = await loadOrTrain({ cacheDir, docs, options: { defaultLanguage: desk.defaultLanguage } });
+    log.info({ desk: deskId, docs: docs.length, cached: result.cached, ms: Date.now() - started }, result.cached ? 'classifier loaded from cache' : 'classifier trained');
+    classifiers.set(deskId, result.classifier);
+  }
+  const deps: RouteDeps = {
+    detectLanguage: (text, fallback) => detectLanguage(text, fallback).language,
+    classify: (deskId, text, language) => classifiers.get(deskId)?.predict(text, language) ?? null,
+  };
+  return {
+    ruleSet,
+    deps,
+    classifiers,
+    router: (desk, mail) => route(ruleSet, desk.id, mail, deps),
+  };
+}
