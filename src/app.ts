@@ -6,21 +6,21 @@ import { randomBytes } from 'node:crypto';
 import type { Config, DeskConfig } from './config/schema.js';
 import type { RoutingDecision } from './domain/routing.js';
 import type { CaseStore, Clock, MailSender, MailSource, ReplyRenderer } from './ports.js';
-import type { PipelineContext } from './pipeline/types.js';
 import { PIPELINE } from './pipeline/stages.js';
 import { openSqliteStore } from './adapters/sqlite-store.js';
 import { createSmtpSender } from './adapters/smtp-sender.js';
 import { createImapSource } from './adapters/imap-source.js';
 import { loadTemplates } from './adapters/templates.js';
 import { parseMail } from './adapters/mime-parser.js';
-import { ingestMailbox, type IngestDeps, type PassResult } from './shell/ingest.js';
+import { ingestMailbox, type DeskContext, type IngestDeps, type PassResult } from './shell/ingest.js';
 import { drainOutbox, type DrainResult } from './shell/outbox.js';
 import { runDeskLoop } from './shell/daemon.js';
 import { singleFlight, sleep } from './shell/sleep.js';
 import { createLogger, type Logger } from './log.js';
 import { describeError } from './errors.js';
-import { buildRouting, modelCacheDir, type Router } from './routing/router.js';
-import { formatProblem, loadRulesOrThrow, watchRules } from './rules/index.js';
+import { buildRouting, modelCacheDir, type Router, type RoutingEngine } from './routing/router.js';
+import { formatProblem, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
+import { runEscalations, type EscalationPass } from './shell/escalate.js';
 
 export type { Router };
 
@@ -38,6 +38,7 @@ export interface AppOverrides {
 
 export interface OnceSummary {
   readonly desks: Readonly<Record<string, PassResult | { error: string }>>;
+  readonly escalations: number;
   readonly outbox: DrainResult;
 }
 
@@ -81,7 +82,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const sender = overrides.sender ?? createSmtpSender(config.smtp);
   // Rules are loaded once here; an invalid rules directory at start-up is fatal (there is nothing
   // previous to keep). Later changes are validated by the watcher in run() and swapped in whole.
-  let router: Router = overrides.router ?? (await buildRouting(await loadRulesOrThrow(config.rulesDir), modelCacheDir(config), log)).router;
+  let engine: Pick<RoutingEngine, 'router' | 'sla' | 'articles'> & { ruleSet: RuleSet | null } = overrides.router
+    ? { router: overrides.router, sla: () => null, articles: () => [], ruleSet: null }
+    : await buildRouting(await loadRulesOrThrow(config.rulesDir), modelCacheDir(config), log);
   const sourceFor =
     overrides.sourceFor ??
     ((desk: DeskConfig) =>
@@ -94,13 +97,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   const ownAddresses = config.desks.map((d) => d.address);
   const ownDomains = [...new Set(ownAddresses.map((a) => a.split('@')[1]!))];
-  const contextFor = (desk: DeskConfig): PipelineContext => ({
+  const contextFor = (desk: DeskConfig): DeskContext => ({
     desk: { id: desk.id, prefix: desk.prefix, address: desk.address, language: desk.language, agents: desk.agents.map((a) => a.address) },
     ownAddresses,
     ownDomains,
     instance: config.instance,
     autoRepliesPerAddressPerHour: config.limits.autoRepliesPerAddressPerHour,
-    route: (mail) => router(desk, mail),
+    // Read through `engine` at call time so a rules reload takes effect with the next mail.
+    route: (mail) => engine.router(desk, mail),
+    sla: (routing, now) => engine.sla(desk, routing, now),
+    articles: (mail, routing) => engine.articles(desk, mail, routing),
   });
   const ingestDeps: IngestDeps = {
     store,
@@ -124,6 +130,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       maxAttempts: config.limits.sendMaxAttempts,
     },
   };
+  const compose = ingestDeps.compose;
+  const escalate = singleFlight(
+    async (): Promise<EscalationPass> =>
+      engine.ruleSet ? runEscalations({ store, clock, log: log.child({ component: 'sla' }), compose, desks: config.desks }, engine.ruleSet) : { sent: 0, next: null },
+  );
   // One drain at a time: two concurrent drains could both pick the same pending row.
   let stopSending = () => false;
   const drain = singleFlight(() => drainOutbox(outboxDeps, stopSending));
@@ -151,7 +162,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           await session.close();
         }
       }
-      return { desks, outbox: await drain() };
+      const escalations = (await escalate()).sent;
+      return { desks, escalations, outbox: await drain() };
     },
 
     async run(signal) {
@@ -161,8 +173,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         : watchRules(config.rulesDir, {
             onValid: (ruleSet) => {
               buildRouting(ruleSet, modelCacheDir(config), log)
-                .then((engine) => {
-                  router = engine.router;
+                .then((next) => {
+                  engine = next;
                   log.info({ files: ruleSet.files }, 'rules reloaded');
                 })
                 .catch((err: unknown) => log.error({ err: describeError(err) }, 'rules changed but the classifier could not be rebuilt; previous rules stay in force'));
@@ -193,7 +205,19 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           if (!signal.aborted) await drain().catch((err: unknown) => log.warn({ err: describeError(err) }, 'outbox pass failed'));
         }
       })();
-      await Promise.all([...loops, retries]);
+      // SLA thresholds come due with time, not with mail: wake when the next one is due (at most a minute).
+      const escalations = (async () => {
+        while (!signal.aborted) {
+          const pass = await escalate().catch((err: unknown) => {
+            log.warn({ err: describeError(err) }, 'escalation pass failed');
+            return { sent: 0, next: null };
+          });
+          if (pass.sent > 0) await drain().catch(() => undefined);
+          const wait = pass.next ? Math.max(1_000, pass.next.getTime() - clock.now().getTime()) : 60_000;
+          await sleep(Math.min(wait, 60_000), signal);
+        }
+      })();
+      await Promise.all([...loops, retries, escalations]);
       await watcher?.close();
       // Flush what can still be sent, bounded so a dead SMTP server cannot hold shutdown hostage.
       stopSending = () => false;

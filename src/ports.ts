@@ -82,7 +82,18 @@ export interface CaseRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly dueAt: string | null;
+  readonly firstResponseDueAt: string | null;
+  readonly slaPolicy: string | null;
+  readonly slaClock: SlaClockRecord | null;
   readonly routing: unknown;
+}
+
+/** The stored SLA clock of a case: when it started, its targets, and the pauses while waiting. */
+export interface SlaClockRecord {
+  readonly start: string;
+  readonly firstResponseMinutes: number;
+  readonly resolutionMinutes: number;
+  readonly pauses: readonly { readonly from: string; readonly to: string | null }[];
 }
 
 export interface MessageRecord {
@@ -147,6 +158,8 @@ export interface StoreTx {
   setStatus(caseId: string, status: CaseStatus, now: Date): Promise<void>;
   enqueue(entry: Omit<OutboxEntry, 'id' | 'attempts'>, messageRow: number | null, now: Date): Promise<number>;
   quarantine(entry: QuarantineEntry, now: Date): Promise<number>;
+  /** Claims an escalation threshold for a case; false when it was already recorded (never mail twice). */
+  recordEscalation(caseId: string, threshold: string, dueAt: Date, now: Date): Promise<boolean>;
   /** Records the mailbox position as done and advances the folder's checkpoint past it. */
   markPosition(position: MailboxPosition, messageId: string | null, outcome: string, caseId: string | null, now: Date): Promise<void>;
 }
@@ -176,6 +189,8 @@ export interface CaseStore {
   /** Rows left "sending" by a crash: we cannot know if the server took them, so they are set aside, never resent. */
   parkInterrupted(now: Date): Promise<number>;
   listCases(filter: CaseFilter): Promise<CaseRecord[]>;
+  /** Cases whose SLA clock can still escalate (new, open, waiting), with the thresholds already mailed. */
+  slaCases(): Promise<{ readonly record: CaseRecord; readonly notified: readonly string[] }[]>;
   getCaseDetail(id: string): Promise<CaseDetail | null>;
   listQuarantine(limit: number): Promise<(QuarantineEntry & { id: number; at: string })[]>;
   outboxSummary(): Promise<Record<string, number>>;

@@ -15,7 +15,7 @@ import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, ThreadKeys } from '../pipeline/types.js';
 import type {
-  CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, EventRecord, MessageRecord, NewMessage,
+  CaseDetail, CaseFilter, CaseRecord, SlaClockRecord, CaseStore, Checkpoint, EventRecord, MessageRecord, NewMessage,
   OutboxEntry, OutgoingMail, QuarantineEntry, StoreTx,
 } from '../ports.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
@@ -244,6 +244,20 @@ class SqliteStore implements CaseStore {
     });
   }
 
+  slaCases(): Promise<{ record: CaseRecord; notified: string[] }[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(
+        `SELECT * FROM cases WHERE status IN ('new','open','waiting') AND sla_clock_json IS NOT NULL ORDER BY created_at`,
+      );
+      const sent = await this.db.all<Row[]>(
+        `SELECT e.case_id, e.threshold FROM escalations e JOIN cases c ON c.id = e.case_id WHERE c.status IN ('new','open','waiting')`,
+      );
+      const byCase = new Map<string, string[]>();
+      for (const r of sent) byCase.set(String(r.case_id), [...(byCase.get(String(r.case_id)) ?? []), String(r.threshold)]);
+      return rows.map((r) => ({ record: toCase(r), notified: byCase.get(String(r.id)) ?? [] }));
+    });
+  }
+
   getCaseDetail(id: string): Promise<CaseDetail | null> {
     return this.exclusive(async () => {
       const c = await this.db.get<Row>('SELECT * FROM cases WHERE id = ?', id.toUpperCase());
@@ -300,12 +314,14 @@ class SqliteTx implements StoreTx {
     const n = Number((await this.db.get<Row>('SELECT last_number FROM desk_counters WHERE desk = ?', input.desk))!.last_number);
     const id = formatCaseId(input.prefix, n);
     const r = input.routing;
+    const sla = input.sla;
     await this.db.run(
       `INSERT INTO cases (id, desk, number, status, category, priority, language, requester_address, requester_name,
-                          subject, created_at, updated_at, due_at, routing_json)
-       VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`,
+                          subject, created_at, updated_at, due_at, routing_json, sla_policy, first_response_due_at, sla_clock_json)
+       VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id, input.desk, n, r.category, r.priority, r.language, input.requester.address, input.requester.name,
-      input.subject, iso(now), iso(now), json(r),
+      input.subject, iso(now), iso(now), sla?.dueAt ?? null, json(r), sla?.policy ?? null, sla?.firstResponseDueAt ?? null,
+      sla ? json({ start: iso(now), firstResponseMinutes: sla.firstResponseMinutes, resolutionMinutes: sla.resolutionMinutes, pauses: [] }) : null,
     );
     return toCase((await this.db.get<Row>('SELECT * FROM cases WHERE id = ?', id))!);
   }
@@ -360,6 +376,14 @@ class SqliteTx implements StoreTx {
     return res.lastID!;
   }
 
+  async recordEscalation(caseId: string, threshold: string, dueAt: Date, now: Date): Promise<boolean> {
+    const res = await this.db.run(
+      'INSERT OR IGNORE INTO escalations (case_id, threshold, due_at, sent_at) VALUES (?, ?, ?, ?)',
+      caseId, threshold, iso(dueAt), iso(now),
+    );
+    return (res.changes ?? 0) > 0;
+  }
+
   async markPosition(p: MailboxPosition, messageId: string | null, outcome: string, caseId: string | null, now: Date): Promise<void> {
     await this.db.run(
       `INSERT OR IGNORE INTO processed (desk, folder, uid_validity, uid, message_id, outcome, case_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -388,6 +412,9 @@ function toCase(r: Row): CaseRecord {
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
     dueAt: (r.due_at as string | null) ?? null,
+    firstResponseDueAt: (r.first_response_due_at as string | null) ?? null,
+    slaPolicy: (r.sla_policy as string | null) ?? null,
+    slaClock: r.sla_clock_json ? (JSON.parse(String(r.sla_clock_json)) as SlaClockRecord) : null,
     routing: r.routing_json ? JSON.parse(String(r.routing_json)) : null,
   };
 }

@@ -91,6 +91,7 @@ export function program(): Command {
           for (const [desk, r] of Object.entries(summary.desks)) {
             print('error' in r ? `${desk}: FAILED — ${r.error}` : `${desk}: ${r.seen} new mail(s): ${r.created} case(s) opened, ${r.appended} follow-up(s), ${r.duplicates} duplicate(s), ${r.quarantined} quarantined`);
           }
+          if (summary.escalations) print(`escalations: ${summary.escalations} queued`);
           print(`replies: ${summary.outbox.sent} sent, ${summary.outbox.retrying} to retry, ${summary.outbox.failed} failed`);
         }
         return Object.values(summary.desks).some((r) => 'error' in r);

@@ -10,8 +10,10 @@ export type Direction = 'in' | 'out';
  * requester: the person who asked (or another participant) writing in.
  * automatic: machine mail that threads to a case (vacation replies, bounces) — recorded, never answered.
  * auto-reply: our acknowledgement of a new case.
+ * escalation: our warning to the desk's escalation address that the SLA target is near or breached.
+ * due-update: our notice to the requester that the expected resolution time moved.
  */
-export type MessageKind = 'requester' | 'automatic' | 'auto-reply';
+export type MessageKind = 'requester' | 'automatic' | 'auto-reply' | 'escalation' | 'due-update';
 
 export interface CaseEvent {
   readonly type: string;

@@ -5,6 +5,7 @@
 import type { Address } from './mail.js';
 import type { CaseEvent, CaseStatus, MessageKind } from './case.js';
 import type { RoutingDecision } from './routing.js';
+import type { ArticleRef, SlaPlan } from '../pipeline/types.js';
 
 /** Where the mail sits on the IMAP server; the idempotency key together with the Message-ID. */
 export interface MailboxPosition {
@@ -20,6 +21,8 @@ export interface ReplyIntent {
   readonly template: string;
   readonly to: Address;
   readonly language: RoutingDecision['language'];
+  readonly sla: SlaPlan | null;
+  readonly articles: readonly ArticleRef[];
 }
 
 export interface NewCase {
@@ -27,6 +30,7 @@ export interface NewCase {
   readonly subject: string;
   readonly requester: Address;
   readonly routing: RoutingDecision;
+  readonly sla: SlaPlan | null;
 }
 
 export type Plan =

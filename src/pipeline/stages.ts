@@ -8,6 +8,7 @@ import { autoResponseCheck } from './stages/auto-response-check.js';
 import { threadKeys } from './stages/thread-keys.js';
 import { followUpMatch } from './stages/follow-up-match.js';
 import { classify } from './stages/classify.js';
+import { schedule } from './stages/schedule.js';
 import { replyPolicy } from './stages/reply-policy.js';
 
 export const PIPELINE: readonly PipelineStep[] = Object.freeze([
@@ -17,5 +18,6 @@ export const PIPELINE: readonly PipelineStep[] = Object.freeze([
   { name: 'lookup', lookup: true }, // the shell fetches facts for those keys
   followUpMatch, //       duplicate? follow-up of which case?
   classify, //            category, priority, language for a new case
+  schedule, //            due times (SLA, business calendar) and self-service articles
   replyPolicy, //         create / append / set aside, and whether to auto-reply
 ]);

@@ -15,7 +15,33 @@ export interface DeskView {
   readonly agents: readonly string[];
 }
 
+/** When a new case is due and what the requester should be told about the schedule (all ISO 8601). */
+export interface SlaPlan {
+  readonly policy: string;
+  readonly firstResponseMinutes: number;
+  readonly resolutionMinutes: number;
+  readonly firstResponseDueAt: string | null;
+  readonly dueAt: string | null;
+  readonly timezone: string;
+  /** The desk is working right now. */
+  readonly open: boolean;
+  /** When work starts again, when the desk is closed now. */
+  readonly opensAt: string | null;
+  /** How to reach on-call for urgent matters (shown out of hours). */
+  readonly onCall: { readonly address: string | null; readonly phone: string | null } | null;
+}
+
+/** A self-service article suggested in the auto-reply. */
+export interface ArticleRef {
+  readonly id: string;
+  readonly title: string;
+  readonly url: string | null;
+  readonly body: string | null;
+}
+
 export interface PipelineContext {
+  /** The instant this mail is being processed (injected clock). */
+  readonly now: Date;
   readonly desk: DeskView;
   /** Every desk address of this instance: mail from them is our own. */
   readonly ownAddresses: readonly string[];
@@ -26,6 +52,10 @@ export interface PipelineContext {
   readonly autoRepliesPerAddressPerHour: number;
   /** Rules + classifier for a new case; pure from the pipeline's point of view. */
   readonly route: (mail: InboundMail) => RoutingDecision;
+  /** The SLA schedule for a new case routed this way, or null when the desk has no SLA policies. */
+  readonly sla: (routing: RoutingDecision, now: Date) => SlaPlan | null;
+  /** Up to three self-service articles for a new case. */
+  readonly articles: (mail: InboundMail, routing: RoutingDecision) => readonly ArticleRef[];
 }
 
 /** What the shell found in the store for the thread keys; the only input stages get from outside. */
@@ -60,6 +90,8 @@ export interface Annotations {
   readonly facts: Facts | null;
   readonly match: { readonly caseId: string; readonly status: CaseStatus; readonly via: 'references' | 'subject-tag' } | null;
   readonly routing: RoutingDecision | null;
+  readonly sla: SlaPlan | null;
+  readonly articles: readonly ArticleRef[];
 }
 
 export type StageResult = { readonly next: Partial<Annotations> } | { readonly stop: Plan };
@@ -84,6 +116,8 @@ export const INITIAL_ANNOTATIONS: Annotations = Object.freeze({
   facts: null,
   match: null,
   routing: null,
+  sla: null,
+  articles: Object.freeze([]),
 });
 
 export function continueWith(next: Partial<Annotations> = {}): StageResult {

@@ -7,14 +7,20 @@ import type { Config, DeskConfig } from '../config/schema.js';
 import type { InboundMail } from '../domain/mail.js';
 import type { RoutingDecision } from '../domain/routing.js';
 import type { Logger } from '../log.js';
+import type { ArticleRef, SlaPlan } from '../pipeline/types.js';
 import { route, trainingDocs, type RouteDeps, type RuleSet } from '../rules/index.js';
 import { detectLanguage, loadOrTrain, type TextClassifier } from '../classify/index.js';
+import { findArticles, planSla } from './schedule.js';
 
 export type Router = (desk: DeskConfig, mail: InboundMail) => RoutingDecision;
+export type SlaPlanner = (desk: DeskConfig, routing: RoutingDecision, now: Date) => SlaPlan | null;
+export type ArticleFinder = (desk: DeskConfig, mail: InboundMail, routing: RoutingDecision) => readonly ArticleRef[];
 
 export interface RoutingEngine {
   readonly ruleSet: RuleSet;
   readonly router: Router;
+  readonly sla: SlaPlanner;
+  readonly articles: ArticleFinder;
   /** The same decision logic without a desk config, for `sportello classify` and `rules test`. */
   readonly deps: RouteDeps;
   readonly classifiers: ReadonlyMap<string, TextClassifier | null>;
@@ -46,5 +52,7 @@ export async function buildRouting(ruleSet: RuleSet, cacheDir: string, log: Logg
     deps,
     classifiers,
     router: (desk, mail) => route(ruleSet, desk.id, mail, deps),
+    sla: (desk, routing, now) => planSla(ruleSet.desks[desk.id], routing, now),
+    articles: (desk, mail, routing) => findArticles(ruleSet.desks[desk.id], mail, routing),
   };
 }

@@ -9,6 +9,7 @@ import type { DeskConfig } from '../config/schema.js';
 import { tagSubject } from '../mail/subject.js';
 import { ownMessageId } from '../mail/message-id.js';
 import { LOOP_HEADER } from '../pipeline/stages/loop-check.js';
+import { formatDue } from '../sla/index.js';
 
 export interface ComposeDeps {
   readonly renderer: ReplyRenderer;
@@ -30,6 +31,9 @@ export function composeReply(
   mail: InboundMail,
 ): OutgoingMail {
   const subject = tagSubject(kase.id, mail.subject || kase.subject);
+  const { sla, language } = intent;
+  const when = (iso: string | null) =>
+    iso && sla ? formatDue(new Date(iso), { language, timezone: sla.timezone, now: new Date(kase.createdAt) }) : null;
   const rendered = deps.renderer.render(intent.template, intent.language, {
     subject,
     language: intent.language,
@@ -39,8 +43,15 @@ export function composeReply(
       category: kase.category,
       priority: kase.priority,
       dueAt: kase.dueAt,
-      dueText: null,
+      dueText: when(sla?.dueAt ?? null),
+      firstResponseText: when(sla?.firstResponseDueAt ?? null),
     },
+    schedule: {
+      open: sla?.open ?? true,
+      opensText: sla && !sla.open ? when(sla.opensAt) : null,
+      onCall: sla && !sla.open && sla.onCall && (sla.onCall.address || sla.onCall.phone) ? sla.onCall : null,
+    },
+    articles: intent.articles.map((a) => ({ title: a.title, url: a.url })),
     // Liquid treats "" as true: an absent name must be null so `{% if requester.name %}` works.
     requester: { name: intent.to.name || null, address: intent.to.address },
     desk: { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address },

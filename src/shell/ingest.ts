@@ -16,6 +16,9 @@ import { baseAddress } from '../mail/address.js';
 
 const HOUR_MS = 3_600_000;
 
+/** A desk's pipeline context; the shell adds the processing instant per mail. */
+export type DeskContext = Omit<PipelineContext, 'now'>;
+
 export interface IngestDeps {
   readonly store: CaseStore;
   readonly clock: Clock;
@@ -38,7 +41,7 @@ export interface PassResult {
 export async function ingestMailbox(
   deps: IngestDeps,
   desk: DeskConfig,
-  ctx: PipelineContext,
+  ctx: DeskContext,
   session: MailboxSession,
   shouldStop: () => boolean = () => false,
 ): Promise<PassResult> {
@@ -81,7 +84,7 @@ export async function ingestMailbox(
 async function ingestOne(
   deps: IngestDeps,
   desk: DeskConfig,
-  ctx: PipelineContext,
+  ctx: DeskContext,
   session: MailboxSession,
   position: MailboxPosition,
   log: Logger,
@@ -106,7 +109,7 @@ async function ingestOne(
 
   const key = messageKey(mail, raw);
   const sender = mail.from ? baseAddress(mail.from.address) : null;
-  const outcome = await runPipeline(deps.steps, mail, ctx, (keys) =>
+  const outcome = await runPipeline(deps.steps, mail, { ...ctx, now }, (keys) =>
     deps.store.lookupFacts(desk.id, position, key, sender, keys, new Date(now.getTime() - HOUR_MS)),
   );
   let result: CommitResult;

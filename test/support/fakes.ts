@@ -190,6 +190,9 @@ export function context(over: Partial<PipelineContext> = {}): PipelineContext {
     instance: 'sportello-test',
     autoRepliesPerAddressPerHour: 5,
     route: () => routing(),
+    now: new Date('2026-03-02T09:00:00Z'),
+    sla: () => null,
+    articles: () => [],
     ...over,
   };
 }
@@ -227,7 +230,7 @@ export function testDesk(id = 'IT', db?: string): DeskConfig {
 }
 
 /** The pipeline context the app builds for a desk of `config` (kept in step with src/app.ts#contextFor). */
-export function contextFor(config: Config, desk: DeskConfig, route: PipelineContext['route'] = () => routing({ language: desk.language })): PipelineContext {
+export function contextFor(config: Config, desk: DeskConfig, route: PipelineContext['route'] = () => routing({ language: desk.language })): Omit<PipelineContext, 'now'> {
   const ownAddresses = config.desks.map((d) => d.address);
   return {
     desk: { id: desk.id, prefix: desk.prefix, address: desk.address, language: desk.language, agents: desk.agents.map((a) => a.address) },
@@ -236,5 +239,7 @@ export function contextFor(config: Config, desk: DeskConfig, route: PipelineCont
     instance: config.instance,
     autoRepliesPerAddressPerHour: config.limits.autoRepliesPerAddressPerHour,
     route,
+    sla: () => null,
+    articles: () => [],
   };
 }

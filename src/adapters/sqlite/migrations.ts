@@ -115,4 +115,20 @@ CREATE TABLE quarantine (
 );
 `,
   },
+  {
+    name: '002-sla',
+    sql: `
+ALTER TABLE cases ADD COLUMN sla_policy TEXT;
+ALTER TABLE cases ADD COLUMN first_response_due_at TEXT;
+-- The SLA clock: {"start": ISO, "firstResponseMinutes": n, "resolutionMinutes": n, "pauses": [{"from": ISO, "to": ISO|null}]}
+ALTER TABLE cases ADD COLUMN sla_clock_json TEXT;
+CREATE TABLE escalations (
+  case_id TEXT NOT NULL REFERENCES cases (id),
+  threshold TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  sent_at TEXT NOT NULL,
+  PRIMARY KEY (case_id, threshold)
+);
+`,
+  },
 ];

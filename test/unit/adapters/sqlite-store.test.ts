@@ -37,6 +37,7 @@ const newCase = (desk: string, prefix: string, requester = 'alice@example.test')
   subject: 'Printer jammed',
   requester: { address: requester, name: 'Alice' },
   routing: routing(),
+  sla: null,
 });
 
 function inbound(caseId: string | null, messageId: string, over: Partial<NewMessage['mail']> = {}, desk = 'IT'): NewMessage {
@@ -81,7 +82,7 @@ describe('opening and migrations', () => {
     const db = await open({ filename: file, driver: sqlite3.Database });
     const rows = await db.all<{ name: string }[]>('SELECT name FROM schema_migrations');
     await db.close();
-    expect(rows.map((r) => r.name)).toEqual(['001-initial']);
+    expect(rows.map((r) => r.name)).toEqual(['001-initial', '002-sla']);
   });
 
   it('reports a file that is not a database as STORE', async () => {

@@ -18,6 +18,9 @@ const it1: CaseRecord = {
   createdAt: '2026-03-02T09:00:00.000Z',
   updatedAt: '2026-03-02T09:05:00.000Z',
   dueAt: '2026-03-03T17:00:00.000Z',
+  firstResponseDueAt: null,
+  slaPolicy: null,
+  slaClock: null,
   routing: { category: 'hardware' },
 };
 const hr1: CaseRecord = { ...it1, id: 'HR-1', desk: 'HR', status: 'new', category: null, priority: 'normal', requester: { address: 'bob@example.test', name: '' }, subject: 'Payslip\n  question', dueAt: null };

@@ -29,10 +29,10 @@ const compose = (renderer: ReplyRenderer = echoRenderer()) => ({ renderer, insta
 
 const create = (replies = true): Plan => ({
   action: 'create',
-  newCase: { desk: 'IT', subject: 'Printer jammed', requester: { address: 'alice@example.test', name: 'Alice' }, routing: routing() },
+  newCase: { desk: 'IT', subject: 'Printer jammed', requester: { address: 'alice@example.test', name: 'Alice' }, routing: routing(), sla: null },
   messageKind: 'requester',
   events: [{ type: 'created', actor: 'alice@example.test', data: { via: 'mail' } }],
-  replies: replies ? [{ kind: 'auto-reply', template: 'auto-reply', to: { address: 'alice@example.test', name: 'Alice' }, language: 'en' }] : [],
+  replies: replies ? [{ kind: 'auto-reply', template: 'auto-reply', to: { address: 'alice@example.test', name: 'Alice' }, language: 'en', sla: null, articles: [] }] : [],
 });
 
 describe('messageKey', () => {

@@ -27,9 +27,12 @@ const kase: CaseRecord = {
   createdAt: '2026-03-02T09:00:00.000Z',
   updatedAt: '2026-03-02T09:00:00.000Z',
   dueAt: null,
+  firstResponseDueAt: null,
+  slaPolicy: null,
+  slaClock: null,
   routing: null,
 };
-const intent: ReplyIntent = { kind: 'auto-reply', template: 'auto-reply', to: { address: 'alice@example.test', name: 'Alice' }, language: 'en' };
+const intent: ReplyIntent = { kind: 'auto-reply', template: 'auto-reply', to: { address: 'alice@example.test', name: 'Alice' }, language: 'en', sla: null, articles: [] };
 const deps = (renderer = echoRenderer()) => ({ renderer, instance: 'sportello-test', newId: sequentialIds('r') });
 
 describe('composeReply', () => {

@@ -26,7 +26,7 @@ async function setup(replies = 1) {
   const clock = manualClock();
   const sender = recordingSender();
   await store.transaction(async (tx) => {
-    const c = await tx.createCase({ desk: 'IT', prefix: 'IT', subject: 's', requester: { address: 'alice@example.test', name: '' }, routing: routing() }, clock.now());
+    const c = await tx.createCase({ desk: 'IT', prefix: 'IT', subject: 's', requester: { address: 'alice@example.test', name: '' }, routing: routing(), sla: null }, clock.now());
     for (let i = 1; i <= replies; i++) {
       const mail: OutgoingMail = {
         from: { address: 'it@example.test', name: 'IT' },

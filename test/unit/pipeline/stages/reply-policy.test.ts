@@ -25,7 +25,7 @@ describe('reply-policy: a new case', () => {
     const p = createPlan(decide({ routing: routing({ language: 'es', category: 'printers' }) }));
     expect(p.newCase).toMatchObject({ desk: 'IT', subject: 'Printer on floor 2 is jammed', requester: { address: 'alice@example.test' } });
     expect(p.messageKind).toBe('requester');
-    expect(p.replies).toEqual([{ kind: 'auto-reply', template: 'auto-reply', to: { address: 'alice@example.test', name: 'Alice' }, language: 'es' }]);
+    expect(p.replies).toEqual([{ kind: 'auto-reply', template: 'auto-reply', to: { address: 'alice@example.test', name: 'Alice' }, language: 'es', sla: null, articles: [] }]);
     expect(p.events.map((e) => e.type)).toEqual(['created', 'routed', 'auto-reply-queued']);
     expect(p.events[1]!.data).toMatchObject({ category: 'printers', language: 'es' });
   });

@@ -1,0 +1,85 @@
+// Mails the desk's escalation address when a case's SLA clock reaches a threshold (e.g. 75 % used,
+// breached): one mail per threshold per case, claimed in the same transaction that queues it, so a
+// restart never sends it twice. Paused (waiting) and finished cases never escalate.
+
+import type { CaseStore, Clock } from '../ports.js';
+import type { DeskConfig } from '../config/schema.js';
+import type { Logger } from '../log.js';
+import type { RuleSet } from '../rules/index.js';
+import { dueEscalations, escalationVars, nextEscalationAt, type EscalationState } from '../sla/escalation.js';
+import { ownMessageId } from '../mail/message-id.js';
+import { LOOP_HEADER } from '../pipeline/stages/loop-check.js';
+import type { ComposeDeps } from './compose.js';
+
+export interface EscalateDeps {
+  readonly store: CaseStore;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly compose: ComposeDeps;
+  readonly desks: readonly DeskConfig[];
+}
+
+export interface EscalationPass {
+  readonly sent: number;
+  /** When the next threshold comes due, for the scheduler to sleep until; null when nothing is pending. */
+  readonly next: Date | null;
+}
+
+export async function runEscalations(deps: EscalateDeps, ruleSet: RuleSet): Promise<EscalationPass> {
+  const now = deps.clock.now();
+  let sent = 0;
+  let next: Date | null = null;
+  for (const { record, notified } of await deps.store.slaCases()) {
+    const rules = Object.hasOwn(ruleSet.desks, record.desk) ? ruleSet.desks[record.desk] : undefined;
+    const desk = deps.desks.find((d) => d.id === record.desk);
+    const clock = record.slaClock;
+    if (!rules?.escalation || !rules.calendar || !desk || !clock) continue;
+    const state: EscalationState = {
+      calendar: rules.calendar,
+      clock: { start: new Date(clock.start), targetMinutes: clock.resolutionMinutes, pauses: clock.pauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null })) },
+      status: record.status,
+      thresholds: rules.escalation.thresholds,
+      notified,
+    };
+    for (const due of dueEscalations(state, now)) {
+      const vars = escalationVars({
+        case: { id: record.id, subject: record.subject, desk: record.desk, category: record.category, priority: record.priority, requester: record.requester },
+        calendar: rules.calendar,
+        clock: state.clock,
+        threshold: due.threshold,
+        language: rules.defaultLanguage,
+        now,
+      });
+      const rendered = deps.compose.renderer.render('escalation', rules.defaultLanguage, { ...vars, desk: { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address } });
+      const to = { address: rules.escalation.address, name: '' };
+      const mail = {
+        from: { address: desk.address, name: desk.name ?? '' },
+        to: [to],
+        subject: rendered.subject,
+        messageId: ownMessageId(record.id, desk.address, deps.compose.newId()),
+        inReplyTo: null,
+        references: [],
+        headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', [LOOP_HEADER]: deps.compose.instance, 'X-Sportello-Case': record.id },
+        text: rendered.text,
+        html: rendered.html,
+      };
+      const claimed = await deps.store.transaction(async (tx) => {
+        if (!(await tx.recordEscalation(record.id, due.threshold.name, due.at, now))) return false;
+        const row = await tx.addMessage(
+          { caseId: record.id, desk: record.desk, direction: 'out', kind: 'escalation', messageId: mail.messageId, mail: { from: mail.from, to: mail.to, cc: [], subject: mail.subject, date: now.toISOString(), text: mail.text, inReplyTo: [], references: [] }, raw: null },
+          now,
+        );
+        await tx.enqueue({ caseId: record.id, kind: 'escalation', envelopeFrom: desk.address, mail }, row, now);
+        await tx.addEvents(record.id, [{ type: `sla-${due.threshold.name}`, actor: 'sportello', data: { threshold: due.threshold.fraction, reachedAt: due.at.toISOString(), to: to.address } }], now);
+        return true;
+      });
+      if (claimed) {
+        sent++;
+        deps.log.warn({ caseId: record.id, threshold: due.threshold.name, to: to.address }, 'SLA escalation queued');
+      }
+    }
+    const upcoming = nextEscalationAt({ ...state, notified: [...notified, ...dueEscalations(state, now).map((d) => d.threshold.name)] }, now);
+    if (upcoming && (!next || upcoming < next)) next = upcoming;
+  }
+  return { sent, next };
+}
