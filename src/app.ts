@@ -16,8 +16,11 @@ import { ingestMailbox, type DeskContext, type IngestDeps, type PassResult } fro
 import { drainOutbox, type DrainResult } from './shell/outbox.js';
 import { runDeskLoop } from './shell/daemon.js';
 import { singleFlight, sleep } from './shell/sleep.js';
+import { watchDir } from './shell/watch-dir.js';
 import { createLogger, type Logger } from './log.js';
-import { describeError } from './errors.js';
+import { SportelloError, describeError } from './errors.js';
+import { updateCase, type UpdateResult } from './shell/update-case.js';
+import type { CaseChanges } from './routing/reschedule.js';
 import { buildRouting, modelCacheDir, type Router, type RoutingEngine } from './routing/router.js';
 import { formatProblem, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
 import { runEscalations, type EscalationPass } from './shell/escalate.js';
@@ -48,6 +51,8 @@ export interface App {
   readonly log: Logger;
   /** Processes everything pending in every mailbox, then sends every due reply. */
   once(): Promise<OnceSummary>;
+  /** Changes a case's category, priority or status; reschedules its SLA and tells the requester if the due time moved. */
+  updateCase(id: string, changes: CaseChanges, actor: string): Promise<UpdateResult & { id: string }>;
   /** Runs until the signal aborts: every mailbox watched, replies sent as they are queued and retried. */
   run(signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
@@ -77,7 +82,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const clock = overrides.clock ?? { now: () => new Date() };
   const random = overrides.random ?? Math.random;
   const newId = overrides.newId ?? (() => randomBytes(9).toString('base64url'));
-  const renderer = overrides.renderer ?? (await loadTemplates(config.templatesDir));
+  // Templates are swapped whole on a valid edit; a broken edit is logged and the last good set stays.
+  let templates: ReplyRenderer = overrides.renderer ?? (await loadTemplates(config.templatesDir, config.desks[0]?.language));
+  const renderer: ReplyRenderer = { render: (name, language, vars) => templates.render(name, language, vars) };
   const store = overrides.store ?? (await openSqliteStore(config.database));
   const sender = overrides.sender ?? createSmtpSender(config.smtp);
   // Rules are loaded once here; an invalid rules directory at start-up is fatal (there is nothing
@@ -113,7 +120,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     clock,
     log,
     parse: (raw, maxBytes) => parseMail(raw, { maxBytes }),
-    compose: { renderer, instance: config.instance, newId },
+    compose: { renderer, instance: config.instance, newId, rulesFor: (id) => (engine.ruleSet && Object.hasOwn(engine.ruleSet.desks, id) ? engine.ruleSet.desks[id] : undefined) },
     steps: PIPELINE,
     maxMessageBytes: config.limits.maxMessageBytes,
     fetchBatch: config.limits.fetchBatch,
@@ -164,6 +171,19 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       }
       const escalations = (await escalate()).sent;
       return { desks, escalations, outbox: await drain() };
+    },
+
+    async updateCase(id, changes, actor) {
+      const now = clock.now();
+      const result = await store.transaction(async (tx) => {
+        const kase = await tx.getCase(id.toUpperCase());
+        if (!kase) throw new SportelloError('CASE_NOT_FOUND', `no case ${id}`, { hint: 'list cases with "sportello cases list"' });
+        const desk = config.desks.find((d) => d.id === kase.desk);
+        if (!desk) throw new SportelloError('CONFIG_INVALID', `case ${kase.id} belongs to desk ${kase.desk}, which is not in the configuration`);
+        return { id: kase.id, ...(await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, changes, now, actor)) };
+      });
+      await drain();
+      return result;
     },
 
     async run(signal) {
@@ -217,8 +237,19 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           await sleep(Math.min(wait, 60_000), signal);
         }
       })();
+      const templateWatcher = overrides.renderer
+        ? null
+        : watchDir(config.templatesDir, (f) => f.endsWith('.liquid'), async () => {
+            try {
+              templates = await loadTemplates(config.templatesDir, config.desks[0]?.language);
+              log.info({ dir: config.templatesDir }, 'templates reloaded');
+            } catch (err) {
+              log.error({ err: describeError(err) }, 'invalid template change ignored; the last good templates stay in use');
+            }
+          });
       await Promise.all([...loops, retries, escalations]);
       await watcher?.close();
+      await templateWatcher?.close();
       // Flush what can still be sent, bounded so a dead SMTP server cannot hold shutdown hostage.
       stopSending = () => false;
       const flushed = await Promise.race([drain(), sleep(10_000).then(() => null)]);

@@ -88,6 +88,17 @@ export interface CaseRecord {
   readonly routing: unknown;
 }
 
+export interface CaseUpdate {
+  readonly category: string | null;
+  readonly priority: string;
+  readonly status: CaseStatus;
+  readonly slaPolicy: string | null;
+  readonly dueAt: string | null;
+  readonly firstResponseDueAt: string | null;
+  readonly slaClock: SlaClockRecord | null;
+  readonly routing: unknown;
+}
+
 /** The stored SLA clock of a case: when it started, its targets, and the pauses while waiting. */
 export interface SlaClockRecord {
   readonly start: string;
@@ -156,6 +167,8 @@ export interface StoreTx {
   addMessage(message: NewMessage, now: Date): Promise<number>;
   addEvents(caseId: string, events: readonly CaseEvent[], now: Date): Promise<void>;
   setStatus(caseId: string, status: CaseStatus, now: Date): Promise<void>;
+  /** Writes routing/SLA fields recomputed by the shell (category, priority, status, due times, clock). */
+  updateCase(caseId: string, patch: CaseUpdate, now: Date): Promise<void>;
   enqueue(entry: Omit<OutboxEntry, 'id' | 'attempts'>, messageRow: number | null, now: Date): Promise<number>;
   quarantine(entry: QuarantineEntry, now: Date): Promise<number>;
   /** Claims an escalation threshold for a case; false when it was already recorded (never mail twice). */

@@ -15,7 +15,7 @@ import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, ThreadKeys } from '../pipeline/types.js';
 import type {
-  CaseDetail, CaseFilter, CaseRecord, SlaClockRecord, CaseStore, Checkpoint, EventRecord, MessageRecord, NewMessage,
+  CaseDetail, CaseFilter, CaseRecord, CaseUpdate, SlaClockRecord, CaseStore, Checkpoint, EventRecord, MessageRecord, NewMessage,
   OutboxEntry, OutgoingMail, QuarantineEntry, StoreTx,
 } from '../ports.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
@@ -355,6 +355,15 @@ class SqliteTx implements StoreTx {
 
   async setStatus(caseId: string, status: CaseStatus, now: Date): Promise<void> {
     await this.db.run('UPDATE cases SET status = ?, updated_at = ? WHERE id = ?', status, iso(now), caseId);
+  }
+
+  async updateCase(caseId: string, p: CaseUpdate, now: Date): Promise<void> {
+    await this.db.run(
+      `UPDATE cases SET category = ?, priority = ?, status = ?, sla_policy = ?, due_at = ?, first_response_due_at = ?,
+                        sla_clock_json = ?, routing_json = ?, updated_at = ? WHERE id = ?`,
+      p.category, p.priority, p.status, p.slaPolicy, p.dueAt, p.firstResponseDueAt, p.slaClock ? json(p.slaClock) : null,
+      json(p.routing), iso(now), caseId,
+    );
   }
 
   async enqueue(entry: Omit<OutboxEntry, 'id' | 'attempts'>, messageRow: number | null, now: Date): Promise<number> {

@@ -2,7 +2,7 @@
 // category scored in [0,1] (softmax, summing to 1) so the caller can threshold and keep a top three.
 // Must never report confidence without evidence: a text with no known term scores all categories equally.
 import { SportelloError } from '../errors.js';
-import type { CategoryScore, Language } from '../domain/routing.js';
+import { LANGUAGES, type CategoryScore, type Language } from '../domain/routing.js';
 import { DEFAULT_FEATURE_OPTIONS, fitFeatures, Vectorizer, type FeatureOptions } from './features.js';
 import { createLanguageDetector, type LanguageDetector } from './language.js';
 import { DEFAULT_LINEAR_OPTIONS, linearScores, softmax, trainLinear, type LinearOptions, type LinearWeights } from './linear-model.js';
@@ -137,7 +137,8 @@ export function restoreClassifier(json: unknown, detector: LanguageDetector = cr
   const j = json as Partial<ClassifierJson>;
   if (j.format !== FORMAT) throw invalid('unknown format');
   if (j.version !== MODEL_VERSION) throw invalid(`model version ${String(j.version)}, expected ${MODEL_VERSION}`);
-  if (!Array.isArray(j.categories) || !Array.isArray(j.terms) || j.options === undefined) throw invalid('missing fields');
+  if (!Array.isArray(j.categories) || !Array.isArray(j.terms)) throw invalid('missing fields');
+  if (!isOptions(j.options)) throw invalid('missing or malformed options');
   if (typeof j.idf !== 'string' || typeof j.weights !== 'string' || typeof j.bias !== 'string') {
     throw invalid('missing arrays');
   }
@@ -151,6 +152,22 @@ export function restoreClassifier(json: unknown, detector: LanguageDetector = cr
   const vectorizer = new Vectorizer({ options: j.options.features, terms: j.terms, idf });
   const model: LinearWeights = { classes: k, dimension: j.terms.length, weights, bias };
   return buildClassifier(j.options, j.categories, vectorizer, model, detector);
+}
+
+// Checks the fields prediction reads, so a hand-edited file fails here and not on the first mail.
+function isOptions(value: unknown): value is ClassifierOptions {
+  const o = value as Partial<ClassifierOptions> | undefined;
+  const f = o?.features;
+  return (
+    typeof f === 'object' &&
+    f !== null &&
+    typeof f.wordNgrams === 'number' &&
+    (f.charNgrams === null || Array.isArray(f.charNgrams)) &&
+    typeof f.sublinearTf === 'boolean' &&
+    typeof f.stopWords === 'boolean' &&
+    typeof f.stem === 'boolean' &&
+    LANGUAGES.some((l) => l === o?.defaultLanguage)
+  );
 }
 
 function toBase64(values: Float32Array): string {

@@ -66,21 +66,39 @@ export class Vectorizer {
     return this.weigh(termCounts(text, language, this.options, this.stems));
   }
 
-  /** Weighs already counted terms (lets training count each document once). */
+  /** Weighs already counted terms. */
   weigh(counts: ReadonlyMap<string, number>): SparseVector {
-    const pairs: [number, number][] = [];
+    const indices: number[] = [];
+    const counted: number[] = [];
     for (const [term, count] of counts) {
       const i = this.index.get(term);
       if (i === undefined) continue;
-      const tf = this.options.sublinearTf ? 1 + Math.log(count) : count;
-      pairs.push([i, tf * (this.idf[i] ?? 0)]);
+      indices.push(i);
+      counted.push(count);
     }
-    pairs.sort((a, b) => a[0] - b[0]);
-    const norm = Math.sqrt(pairs.reduce((s, [, v]) => s + v * v, 0)) || 1;
-    return {
-      indices: Int32Array.from(pairs, ([i]) => i),
-      values: Float32Array.from(pairs, ([, v]) => v / norm),
-    };
+    return this.weighIndexed(indices, counted);
+  }
+
+  /** TF-IDF of feature indices with their counts, L2-normalised, indices ascending. */
+  weighIndexed(indices: ArrayLike<number>, counts: ArrayLike<number>): SparseVector {
+    const order = Array.from({ length: indices.length }, (_, n) => n).sort(
+      (a, b) => (indices[a] as number) - (indices[b] as number),
+    );
+    const outIndices = new Int32Array(order.length);
+    const values = new Float32Array(order.length);
+    let norm = 0;
+    order.forEach((n, m) => {
+      const i = indices[n] as number;
+      const count = counts[n] as number;
+      const tf = this.options.sublinearTf ? 1 + Math.log(count) : count;
+      const v = tf * (this.idf[i] as number);
+      outIndices[m] = i;
+      values[m] = v;
+      norm += v * v;
+    });
+    norm = Math.sqrt(norm) || 1;
+    for (let m = 0; m < values.length; m++) values[m] = (values[m] as number) / norm;
+    return { indices: outIndices, values };
   }
 
   toState(): VectorizerState {
@@ -142,23 +160,63 @@ export interface FittedFeatures {
   readonly vectors: SparseVector[];
 }
 
-/** Builds the vocabulary and idf from the training texts and returns their vectors. */
+/**
+ * Builds the vocabulary and idf from the training texts and returns their vectors.
+ * Each document's terms are kept as provisional ids rather than strings, which keeps memory
+ * proportional to the vocabulary, not to documents × terms.
+ */
 export function fitFeatures(
   docs: readonly { readonly text: string; readonly language: Language }[],
   options: FeatureOptions,
 ): FittedFeatures {
   const stems = new Map<string, string>();
-  const counted = docs.map((d) => termCounts(d.text, d.language, options, stems));
-  const df = new Map<string, number>();
-  for (const counts of counted) {
-    for (const term of counts.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+  const provisional = new Map<string, number>();
+  const df: number[] = [];
+  const docTerms: Int32Array[] = [];
+  const docCounts: Float64Array[] = [];
+  for (const d of docs) {
+    const counts = termCounts(d.text, d.language, options, stems);
+    const ids = new Int32Array(counts.size);
+    const values = new Float64Array(counts.size);
+    let n = 0;
+    for (const [term, count] of counts) {
+      let id = provisional.get(term);
+      if (id === undefined) {
+        id = df.length;
+        provisional.set(term, id);
+        df.push(0);
+      }
+      df[id] = (df[id] as number) + 1;
+      ids[n] = id;
+      values[n] = count;
+      n++;
+    }
+    docTerms.push(ids);
+    docCounts.push(values);
   }
-  const terms = [...df.entries()]
-    .filter(([, n]) => n >= options.minDf)
-    .map(([t]) => t)
-    .sort();
+  const kept = [...provisional.entries()]
+    .filter(([, id]) => (df[id] as number) >= options.minDf)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  provisional.clear();
+  const finalId = new Int32Array(df.length).fill(-1);
+  kept.forEach(([, id], i) => {
+    finalId[id] = i;
+  });
   // sklearn's smooth idf: ln((1 + N) / (1 + df)) + 1, so a term in every document still counts.
-  const idf = Float32Array.from(terms, (t) => Math.log((1 + docs.length) / (1 + (df.get(t) ?? 0))) + 1);
-  const vectorizer = new Vectorizer({ options, terms, idf });
-  return { vectorizer, vectors: counted.map((c) => vectorizer.weigh(c)) };
+  const idf = Float32Array.from(kept, ([, id]) => Math.log((1 + docs.length) / (1 + (df[id] as number))) + 1);
+  const vectorizer = new Vectorizer({ options, terms: kept.map(([t]) => t), idf });
+  const vectors = docTerms.map((ids, i) => {
+    const counts = docCounts[i] as Float64Array;
+    const indices: number[] = [];
+    const counted: number[] = [];
+    ids.forEach((id, n) => {
+      const f = finalId[id] as number;
+      if (f >= 0) {
+        indices.push(f);
+        counted.push(counts[n] as number);
+      }
+    });
+    return vectorizer.weighIndexed(indices, counted);
+  });
+  return { vectorizer, vectors };
 }

@@ -1,5 +1,5 @@
-// Decides category scores with a sparse linear model trained by seeded SGD: multinomial logistic
-// regression ('log', probabilities by softmax) or multi-class hinge ('hinge', a linear SVM).
+// Decides category scores with a sparse linear model: multinomial logistic regression by seeded SGD
+// (the default), or, for comparison, an SGD hinge or a liblinear-style dual coordinate-descent SVM.
 // Must never use unseeded randomness or Math.random: the same input and seed give the same weights.
 
 import type { SparseVector } from './features.js';

@@ -10,8 +10,10 @@ import { buildApp, type App } from '../app.js';
 import { createLogger } from '../log.js';
 import { SportelloError, describeError, isSportelloError } from '../errors.js';
 import { CASE_STATUSES, type CaseStatus } from '../domain/case.js';
+import { PRIORITIES, type Priority } from '../domain/routing.js';
 import { caseDetailJson, caseJson, caseText, casesTable, table } from './present.js';
 import { addRoutingCommands } from './routing-commands.js';
+import { addTemplateCommands } from './template-commands.js';
 
 interface GlobalOpts {
   config: string;
@@ -129,6 +131,22 @@ export function program(): Command {
       });
     });
 
+  cases
+    .command('update')
+    .description('change category, priority or status; the SLA is recomputed and the requester told if the due time moves')
+    .argument('<id>', 'case id, e.g. IT-12')
+    .option('--category <id>', 'new category')
+    .addOption(new Option('--priority <p>', 'new priority').choices([...PRIORITIES]))
+    .addOption(new Option('--status <s>', 'new status (waiting pauses the SLA clock)').choices([...CASE_STATUSES]))
+    .option('--json', 'print JSON')
+    .action(async (id: string, o: { category?: string; priority?: Priority; status?: CaseStatus; json?: boolean }, cmd: Command) => {
+      if (!o.category && !o.priority && !o.status) throw new SportelloError('USAGE', 'nothing to change', { hint: 'pass --category, --priority or --status' });
+      await withApp(cmd, async (app) => {
+        const r = await app.updateCase(id, { category: o.category, priority: o.priority, status: o.status }, `cli:${process.env.USER ?? 'admin'}`);
+        print(o.json ? JSON.stringify(r, null, 2) : `${r.id}: status ${r.status}, due ${r.dueAt ?? '-'}${r.dueMoved ? ' (moved; requester notified)' : ''}`);
+      });
+    });
+
   prog
     .command('quarantine')
     .description('list mail set aside instead of becoming a case (unparseable, own mail, rule quarantine)')
@@ -144,7 +162,9 @@ export function program(): Command {
       });
     });
 
-  addRoutingCommands(prog, { config, logger: (cmd) => createLogger({ level: globals(cmd).logLevel ?? 'warn' }), print });
+  const tools = { config, logger: (cmd: Command) => createLogger({ level: globals(cmd).logLevel ?? 'warn' }), print };
+  addRoutingCommands(prog, tools);
+  addTemplateCommands(prog, tools);
 
   return prog;
 }

@@ -5,21 +5,21 @@ import type { ParsedFile } from './parse-file.js';
 import { formatPosition, suggestion, type RuleProblem } from './problems.js';
 import { TRIAGE } from './schema.js';
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-interface DeskSite {
+export interface DeskSite {
   readonly file: ParsedFile;
   readonly id: string;
   readonly raw: Record<string, unknown>;
 }
 
-function desksOf(file: ParsedFile): DeskSite[] {
+export function desksOf(file: ParsedFile): DeskSite[] {
   const desks = isRecord(file.data) ? file.data['desks'] : undefined;
   if (!isRecord(desks)) return [];
   return Object.entries(desks).flatMap(([id, raw]) => (isRecord(raw) ? [{ file, id, raw }] : []));
 }
 
-function categoryIds(desk: DeskSite): { id: string; index: number }[] {
+export function categoryIds(desk: DeskSite): { id: string; index: number }[] {
   const categories = desk.raw['categories'];
   if (!Array.isArray(categories)) return [];
   return categories.flatMap((c, index) => (isRecord(c) && typeof c['id'] === 'string' ? [{ id: c['id'], index }] : []));

@@ -1,13 +1,18 @@
 // Loads every rules file directly under rules/ (*.yml, *.yaml; subfolders such as fixtures/ are not
 // rules) and either returns one frozen RuleSet or every problem of every file, never a partial set.
-// Problem paths are relative to the rules directory's parent ("rules/it.yml"); corpus CSVs are read
-// here, at load time, so a broken corpus is reported like any other rules problem.
-import { readdir, readFile } from 'node:fs/promises';
+// Problem paths are relative to the rules directory's parent ("rules/it.yml"); corpus CSVs, business
+// calendars and knowledge articles are built here, at load time, so a broken one is reported like any
+// other rules problem.
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import { SportelloError } from '../errors.js';
+import { loadArticles } from '../knowledge/index.js';
 import { checkDesks } from './check-desks.js';
+import { checkSla } from './check-sla.js';
 import { readCorpus, type CorpusRow } from './corpus.js';
+import { deskCalendar } from './desk-calendar.js';
+import { loadDeskKnowledge, type KnowledgeSite, type LoadKnowledge } from './desk-knowledge.js';
 import { parseRulesFile, valueAt, type ParsedFile } from './parse-file.js';
 import { formatProblem, sortProblems, type RuleProblem } from './problems.js';
 import { buildRuleSet, type DeskSource, type RuleSet } from './rule-set.js';
@@ -53,7 +58,14 @@ export async function loadRules(dir: string): Promise<LoadResult> {
       problems.push({ file: display(base, full), line: 1, column: 1, code: 'READ_ERROR', message: `cannot read: ${(err as Error).message}` });
     }
   }
-  const result = await loadRuleSources(sources, { base, readText: (p) => readFile(p, 'utf8') });
+  const loadKnowledge: LoadKnowledge = async (knowledgeDir, desks) => {
+    const exists = await stat(knowledgeDir).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => err.code !== 'ENOENT',
+    );
+    return exists ? loadArticles(knowledgeDir, { desks, base }) : null;
+  };
+  const result = await loadRuleSources(sources, { base, readText: (p) => readFile(p, 'utf8'), loadKnowledge });
   return problems.length === 0 ? result : { problems: sortProblems([...problems, ...(result.problems ?? [])]) };
 }
 
@@ -72,23 +84,41 @@ export interface SourceOptions {
   /** Directory problem paths of corpus files are relative to. */
   readonly base: string;
   readText(path: string): Promise<string>;
+  /** Reads a knowledge folder (see LoadKnowledge); without it no desk gets articles and none are checked. */
+  readonly loadKnowledge?: LoadKnowledge;
 }
 
 /** The pure-ish core of loadRules, for callers (and tests) that already hold the file texts. */
 export async function loadRuleSources(sources: readonly RulesSource[], options: SourceOptions): Promise<LoadResult> {
   const parsed = sources.map((s) => parseRulesFile(s.file, s.text));
-  const problems: RuleProblem[] = [...parsed.flatMap((p) => p.problems), ...checkDesks(parsed)];
-  const desks: DeskSource[] = [];
+  const problems: RuleProblem[] = [...parsed.flatMap((p) => p.problems), ...checkDesks(parsed), ...checkSla(parsed)];
+  const desks: Omit<DeskSource, 'articles'>[] = [];
+  const knowledgeSites: KnowledgeSite[] = [];
   for (const [index, file] of parsed.entries()) {
     const source = sources[index]!;
     for (const [id, spec] of Object.entries(file.spec?.desks ?? {})) {
       const corpus = spec.corpus ? await loadCorpus(file, source, id, spec.corpus, options, problems) : [];
       const ruleLines = spec.rules.map((_, i) => file.locate.value(['desks', id, 'rules', i]).line);
-      desks.push({ id, file: file.file, spec, ruleLines, corpus });
+      let calendar: DeskSource['calendar'] = null;
+      if (spec.calendar) {
+        const built = deskCalendar(file, id, spec.calendar);
+        problems.push(...built.problems);
+        calendar = built.calendar;
+      }
+      desks.push({ id, file: file.file, spec, ruleLines, corpus, calendar });
+      knowledgeSites.push({ file, path: source.path, deskId: id, spec });
     }
   }
+  // Articles are checked against every desk's categories, so they wait until every file is valid;
+  // otherwise a desk in a broken file would make its articles look like they name an unknown desk.
+  let articles = new Map<string, DeskSource['articles']>();
+  if (options.loadKnowledge && parsed.every((p) => p.spec !== null)) {
+    const knowledge = await loadDeskKnowledge(knowledgeSites, options.loadKnowledge, (p) => display(options.base, p));
+    problems.push(...knowledge.problems);
+    articles = knowledge.articles;
+  }
   if (problems.length > 0) return { problems: sortProblems(problems) };
-  return { ruleSet: buildRuleSet(sources.map((s) => s.file), desks) };
+  return { ruleSet: buildRuleSet(sources.map((s) => s.file), desks.map((d) => ({ ...d, articles: articles.get(d.id) ?? [] }))) };
 }
 
 type CorpusSpec = NonNullable<NonNullable<NonNullable<ParsedFile['spec']>['desks']>[string]['corpus']>;

@@ -63,7 +63,11 @@ function typoTargets(issues: readonly Issue[]): Set<string> {
   return targets;
 }
 
-function issueProblems(issue: Issue, prefix: readonly PathKey[], data: unknown, file: string, locate: Locator): RuleProblem[] {
+/**
+ * Problems for one zod issue whose path is relative to `prefix` in the file's data (for schemas run
+ * on a part of the file, e.g. createCalendar on a desk's calendar).
+ */
+export function issueProblems(issue: Issue, prefix: readonly PathKey[], data: unknown, file: string, locate: Locator): RuleProblem[] {
   const path = [...prefix, ...(issue.path as PathKey[])];
   const value = valueAt(data, path);
   const at = (p: readonly PathKey[], code: string, message: string, hint?: string): RuleProblem => {
@@ -128,6 +132,10 @@ function issueProblems(issue: Issue, prefix: readonly PathKey[], data: unknown, 
     case 'invalid_key':
       return [at(path, 'INVALID_KEY', `${name}: ${issue.issues[0]?.message ?? issue.message}`)];
     case 'custom':
+      if (path[path.length - 1] === 'timezone' && typeof value === 'string') {
+        // The calendar schema's own message omits the value; a misspelt zone deserves a did-you-mean.
+        return [at(path, 'INVALID_VALUE', `timezone: "${value}" is not an IANA time zone${suggestion(value, timeZones())}`, 'e.g. Europe/Madrid, Europe/Rome')];
+      }
       if (issue.params?.['rule'] === 'BAD_REGEX') {
         return [at(path, 'BAD_REGEX', `invalid regex "${String(value)}": ${issue.message}`, 'regexes use RE2 syntax: no lookaround or backreferences')];
       }
@@ -157,6 +165,10 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function timeZones(): readonly string[] {
+  return Intl.supportedValuesOf('timeZone');
 }
 
 function lowerFirst(s: string): string {

@@ -1,11 +1,17 @@
 // The loaded, validated rules as the router sees them, and how validated file specs become one.
 // Built only from files that passed every check; the result is deeply frozen so a hot reload can
-// swap it atomically and no stage can change routing behind the admin's back.
-import type { Language } from '../domain/routing.js';
+// swap it atomically and no stage can change routing behind the admin's back. Business calendars
+// are frozen only on the surface: their memo of resolved days must stay writable.
+import type { Language, Priority } from '../domain/routing.js';
+import type { Article } from '../knowledge/index.js';
+import type { EscalationThreshold } from '../sla/escalation.js';
+import type { BusinessCalendar } from '../sla/index.js';
 import type { CorpusRow } from './corpus.js';
+import { parseDuration } from './duration.js';
 import { compileCondition, type Predicate } from './match.js';
-import type { ActionsSpec, CategorySpecT, ConditionSpec, DeskSpecT } from './schema.js';
+import type { ActionsSpec, CategorySpecT, ConditionSpec, DeskSpecT, EscalationSpecT, SlaSpecT } from './schema.js';
 import { TRIAGE } from './schema.js';
+import type { DeskSla, SlaPolicy } from './sla-policy.js';
 
 export interface Category {
   readonly id: string;
@@ -37,6 +43,20 @@ export interface DeskRules {
   readonly rules: readonly Rule[];
   /** Rows of the configured corpus file, mapped to category ids; [] when none is configured. */
   readonly corpus: readonly CorpusRow[];
+  /** The desk's business calendar (id = desk id); null when the desk declares none. */
+  readonly calendar: BusinessCalendar | null;
+  /** SLA policies and how cases pick one (see slaPolicyFor); null when the desk declares none. */
+  readonly sla: DeskSla | null;
+  /** Where escalation mails go and at which share of a target; null when the desk declares none. */
+  readonly escalation: DeskEscalation | null;
+  /** Self-service articles of this desk (sorted by id), loaded with the rules. */
+  readonly articles: readonly Article[];
+}
+
+export interface DeskEscalation {
+  readonly address: string;
+  /** In file order; default warning at 0.75 and breach at 1. */
+  readonly thresholds: readonly EscalationThreshold[];
 }
 
 export interface RuleSet {
@@ -54,6 +74,9 @@ export interface DeskSource {
   /** 1-based line of each rule, same order as spec.rules. */
   readonly ruleLines: readonly number[];
   readonly corpus: readonly CorpusRow[];
+  /** Built by the loader (createCalendar), so its problems carry positions. */
+  readonly calendar: BusinessCalendar | null;
+  readonly articles: readonly Article[];
 }
 
 function category(spec: CategorySpecT): Category {
@@ -83,15 +106,49 @@ export function buildRuleSet(files: readonly string[], desks: readonly DeskSourc
         matches: compileCondition(rule.when),
       })),
       corpus: desk.corpus,
+      calendar: desk.calendar,
+      sla: desk.spec.sla ? deskSla(desk.spec.sla) : null,
+      escalation: desk.spec.escalation ? deskEscalation(desk.spec.escalation) : null,
+      articles: [...desk.articles],
     };
   }
-  return deepFreeze({ files: [...files], desks: built });
+  const calendars = desks.flatMap((d) => (d.calendar ? [d.calendar] : []));
+  for (const calendar of calendars) {
+    deepFreeze(calendar.spec);
+    Object.freeze(calendar);
+  }
+  return deepFreeze({ files: [...files], desks: built }, new Set(calendars));
 }
 
-export function deepFreeze<T>(value: T): T {
-  if (value !== null && (typeof value === 'object' || typeof value === 'function') && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Reflect.ownKeys(value as object)) deepFreeze((value as Record<PropertyKey, unknown>)[key]);
+function deskSla(spec: SlaSpecT): DeskSla {
+  const policies: Record<string, SlaPolicy> = {};
+  for (const [name, policy] of Object.entries(spec.policies)) {
+    policies[name] = { name, firstResponseMinutes: minutes(policy.firstResponse), resolutionMinutes: minutes(policy.resolution) };
   }
+  return { policies, default: spec.default, byPriority: { ...(spec.byPriority as Partial<Record<Priority, string>> | undefined) }, byCategory: { ...spec.byCategory } };
+}
+
+function deskEscalation(spec: EscalationSpecT): DeskEscalation {
+  return { address: spec.address, thresholds: spec.thresholds.map((t) => ({ name: t.name, fraction: t.fraction })) };
+}
+
+function minutes(duration: string): number {
+  const parsed = parseDuration(duration);
+  if (typeof parsed === 'string') throw new Error(`unreachable: the schema accepted the duration ${parsed}`);
+  return parsed;
+}
+
+/**
+ * Freezes `value` and everything reachable from it, except the objects in `opaque` (left as they
+ * are, e.g. a calendar whose internal memo must stay writable). Already-frozen objects are still
+ * descended into, so shallowly frozen parts (articles) end up frozen all the way down.
+ */
+export function deepFreeze<T>(value: T, opaque: ReadonlySet<object> = new Set(), seen = new WeakSet<object>()): T {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
+  const object = value as object;
+  if (opaque.has(object) || seen.has(object)) return value;
+  seen.add(object);
+  Object.freeze(object);
+  for (const key of Reflect.ownKeys(object)) deepFreeze((object as Record<PropertyKey, unknown>)[key], opaque, seen);
   return value;
 }

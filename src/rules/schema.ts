@@ -5,6 +5,9 @@ import RE2 from 're2';
 import * as z from 'zod';
 
 import { LANGUAGES, PRIORITIES } from '../domain/routing.js';
+import { calendarSpecSchema } from '../sla/calendar-spec.js';
+import { escalationThresholdsSchema } from '../sla/escalation.js';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
 
 /** Category every desk has implicitly: where mail goes when no rule or confident classifier decides. */
 export const TRIAGE = 'triage';
@@ -143,15 +146,78 @@ export const CorpusSpec = z.strictObject({
   labels: z.record(nonEmpty, nonEmpty).describe('CSV label → category id; rows with other labels are skipped.'),
 });
 
+// The calendar is calendarSpecSchema's fields minus `id` (the desk id names it). Field-level checks
+// (zone, "HH:MM-HH:MM" intervals, dates) run here; the spec-wide ones (a weekday with hours, known
+// holiday country/region/city) run when the loader calls createCalendar, mapped back to the same keys.
+const { id: _calendarId, ...calendarFields } = calendarSpecSchema.shape;
+export const CalendarSpec = z.strictObject(calendarFields);
+const weekHours = calendarFields.hours;
+const holidaySource = calendarFields.holidays.unwrap();
+const onCall = calendarFields.onCall.unwrap();
+
+const duration = z
+  .string()
+  .check(
+    z.superRefine((value, ctx) => {
+      const parsed = parseDuration(value);
+      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed, input: value });
+    }),
+  )
+  .meta({ pattern: DURATION_PATTERN, examples: ['30m', '4h', '1h30m'] });
+
+const policyName = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'policy names are lower-case letters, digits, "-" and "_"');
+
+export const SlaPolicySpec = z
+  .strictObject({
+    firstResponse: duration.describe('Business time until the first answer: "30m", "4h", "1h30m" (no days: their length varies).'),
+    resolution: duration.describe('Business time until the case is resolved; the requester\'s waiting time is not counted.'),
+  })
+  .superRefine((policy, ctx) => {
+    const first = parseDuration(policy.firstResponse);
+    const resolution = parseDuration(policy.resolution);
+    if (typeof first === 'number' && typeof resolution === 'number' && resolution < first) {
+      ctx.addIssue({ code: 'custom', message: `"${policy.resolution}" is shorter than firstResponse "${policy.firstResponse}"`, path: ['resolution'] });
+    }
+  });
+
+const priorityPolicies = z.strictObject({
+  low: nonEmpty.optional(),
+  normal: nonEmpty.optional(),
+  high: nonEmpty.optional(),
+  urgent: nonEmpty.optional(),
+});
+
+export const SlaSpec = z.strictObject({
+  policies: z
+    .record(policyName, SlaPolicySpec)
+    .refine((policies) => Object.keys(policies).length > 0, 'needs at least one policy')
+    .describe('Policy name → targets in business time on the desk calendar.'),
+  default: nonEmpty.describe('Policy of a case nothing else chose one for.'),
+  byPriority: priorityPolicies.optional().describe('Priority → policy; a category\'s policy (byCategory) wins over it.'),
+  byCategory: z.record(nonEmpty, nonEmpty).optional().describe('Category id → policy; a rule\'s `sla` action wins over it.'),
+});
+
+export const EscalationSpec = z.strictObject({
+  address: z.email().describe('Who gets one mail per threshold per case.'),
+  thresholds: escalationThresholdsSchema,
+});
+const threshold = escalationThresholdsSchema.unwrap().element;
+
 export const DeskSpec = z.strictObject({
   defaultLanguage: language.default('en'),
   threshold: z.number().min(0).max(1).describe('Minimum classifier score to accept its category.'),
   corpus: CorpusSpec.optional(),
   categories: z.array(CategorySpec).min(1),
   rules: z.array(RuleSpec).default([]),
+  calendar: CalendarSpec.optional(),
+  sla: SlaSpec.optional(),
+  escalation: EscalationSpec.optional(),
+  knowledge: nonEmpty
+    .optional()
+    .describe('Folder of self-service articles (Markdown), relative to this rules file; default knowledge/<desk id in lower case> when that folder exists.'),
 });
 
-/** Top level: one key per section; calendars/sla sections join here as siblings of `desks`. */
+/** Top level: one key per section; calendars, SLA and escalation live inside each desk. */
 export const RulesFile = z.strictObject({
   desks: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'desk ids are letters, digits, "-" and "_"'), DeskSpec).optional(),
 });
@@ -163,6 +229,8 @@ export type ActionsSpec = z.output<typeof Actions>;
 export type CategorySpecT = z.output<typeof CategorySpec>;
 export type StringTestSpec = z.output<typeof AddressTest>;
 export type NumberTestSpec = z.output<typeof NumberTest>;
+export type SlaSpecT = z.output<typeof SlaSpec>;
+export type EscalationSpecT = z.output<typeof EscalationSpec>;
 
 /** What an unknown key is called in messages, by the strict object it appeared in. */
 export const KEY_NOUNS: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
@@ -179,6 +247,15 @@ export const KEY_NOUNS: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, stri
   [AddressTest, 'operator'],
   [NumberTest, 'operator'],
   [AttachmentTest, 'attachment test'],
+  [CalendarSpec, 'calendar setting'],
+  [weekHours, 'weekday'],
+  [holidaySource, 'holiday setting'],
+  [onCall, 'on-call setting'],
+  [SlaSpec, 'SLA setting'],
+  [SlaPolicySpec, 'policy field'],
+  [priorityPolicies, 'priority'],
+  [EscalationSpec, 'escalation setting'],
+  [threshold, 'threshold field'],
 ]);
 
 /** The JSON Schema committed as rules/schema.json. */

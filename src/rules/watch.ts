@@ -1,7 +1,7 @@
 // Hot reload: watches the rules directory and, after writes settle, reloads every rules file and
 // reports either the new RuleSet or all problems. It never keeps or swaps rules itself: on invalid
 // input the caller simply keeps the set it already has. Fixtures and unrelated files are ignored;
-// corpus files outside the rules directory are not watched.
+// corpus files and knowledge folders outside the rules directory are not watched.
 import path from 'node:path';
 import { watch } from 'chokidar';
 
@@ -29,7 +29,8 @@ export interface RulesWatcher {
   close(): Promise<void>;
 }
 
-const WATCHED = /\.(ya?ml|csv)$/i;
+// Rules, corpus CSVs and knowledge articles (Markdown) are all read at load time.
+const WATCHED = /\.(ya?ml|csv|md)$/i;
 
 export function watchRules(dir: string, handlers: WatchHandlers, options: WatchOptions = {}): RulesWatcher {
   const root = path.resolve(dir);

@@ -8,6 +8,7 @@ import type { MailboxPosition, Plan } from '../domain/plan.js';
 import type { CaseStore } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
 import { composeReply, type ComposeDeps } from './compose.js';
+import { updateCase } from './update-case.js';
 
 export interface CommitResult {
   readonly outcome: 'created' | 'appended' | 'duplicate' | 'quarantined';
@@ -49,7 +50,10 @@ export async function commitPlan(
         if (!kase) throw new Error(`case ${plan.action === 'append' ? plan.caseId : '?'} vanished during commit`);
         await tx.addMessage({ caseId: kase.id, desk: desk.id, direction: 'in', kind: plan.messageKind, messageId: key, mail, raw }, now);
         await tx.addEvents(kase.id, plan.events, now);
-        if (plan.action === 'append' && plan.statusTo) await tx.setStatus(kase.id, plan.statusTo, now);
+        // A status change may pause or resume the SLA clock, so it goes through the rescheduler.
+        if (plan.action === 'append' && plan.statusTo) {
+          await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, { status: plan.statusTo }, now, 'sportello');
+        }
         for (const intent of plan.replies) {
           const out = composeReply(compose, intent, kase, desk, mail);
           const row = await tx.addMessage(

@@ -6,6 +6,7 @@ import type { InboundMail } from '../domain/mail.js';
 import type { ReplyIntent } from '../domain/plan.js';
 import type { CaseRecord, OutgoingMail, ReplyRenderer } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
+import type { DeskRules } from '../rules/index.js';
 import { tagSubject } from '../mail/subject.js';
 import { ownMessageId } from '../mail/message-id.js';
 import { LOOP_HEADER } from '../pipeline/stages/loop-check.js';
@@ -15,6 +16,8 @@ export interface ComposeDeps {
   readonly renderer: ReplyRenderer;
   readonly instance: string;
   readonly newId: () => string;
+  /** The current rules of a desk (calendar, SLA policies), to reschedule a case when it changes. */
+  readonly rulesFor?: (deskId: string) => DeskRules | undefined;
 }
 
 /** References of a reply: the parent's References plus the parent, capped so headers stay short. */

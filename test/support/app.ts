@@ -55,6 +55,9 @@ export function manualClock(startIso = '2026-03-02T09:00:00Z') {
     advance(ms: number) {
       t += ms;
     },
+    set(iso: string) {
+      t = new Date(iso).getTime();
+    },
   };
 }
 

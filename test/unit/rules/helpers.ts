@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 import type { Address, InboundMail } from '../../../src/domain/mail.js';
 import type { CategoryScore, Language } from '../../../src/domain/routing.js';
-import { loadRuleSources, type LoadResult, type RouteDeps, type RuleSet } from '../../../src/rules/index.js';
+import { loadArticleSources } from '../../../src/knowledge/index.js';
+import { loadRuleSources, type LoadKnowledge, type LoadResult, type RouteDeps, type RuleSet } from '../../../src/rules/index.js';
 import { fold } from '../../../src/rules/normalize.js';
 import { trainingDocs } from '../../../src/rules/training.js';
 
@@ -46,12 +47,24 @@ export function mail(spec: MailSpec = {}): InboundMail {
   };
 }
 
-/** Loads in-memory files named rules/<name>; corpus reads come from `files` too. */
+/**
+ * Loads in-memory files named rules/<name>; corpus reads and knowledge folders come from `files`
+ * too (a folder exists when some file lies under it; *.md files other than README.md are articles).
+ */
 export function loadSources(files: Record<string, string>): Promise<LoadResult> {
   const base = '/virtual';
   const sources = Object.entries(files)
-    .filter(([name]) => /\.ya?ml$/.test(name))
+    .filter(([name]) => /^[^/]+\.ya?ml$/.test(name))
     .map(([name, text]) => ({ file: `rules/${name}`, path: `${base}/rules/${name}`, text }));
+  const loadKnowledge: LoadKnowledge = async (dir, desks) => {
+    const folder = path.posix.relative(`${base}/rules`, dir);
+    const inside = Object.entries(files).filter(([name]) => name.startsWith(`${folder}/`));
+    if (inside.length === 0) return null;
+    const articles = inside
+      .filter(([name]) => name.endsWith('.md') && !name.endsWith('README.md'))
+      .map(([name, text]) => ({ file: `rules/${name}`, text }));
+    return loadArticleSources(articles, desks);
+  };
   return loadRuleSources(sources, {
     base,
     readText: async (p) => {
@@ -60,6 +73,7 @@ export function loadSources(files: Record<string, string>): Promise<LoadResult> 
       if (text === undefined) throw new Error(`ENOENT: no such file '${name}'`);
       return text;
     },
+    loadKnowledge,
   });
 }
 
@@ -131,3 +145,36 @@ export function fakeClassifier(ruleSet: RuleSet): RouteDeps['classify'] {
 export function fakeDeps(ruleSet: RuleSet): RouteDeps {
   return { detectLanguage: fakeDetectLanguage, classify: fakeClassifier(ruleSet) };
 }
+
+/**
+ * A valid IT desk with calendar, SLA, escalation and knowledge settings; tests break one line of
+ * it with `.replace` and assert the problem's exact position. Line numbers are in the comments.
+ */
+export const SLA_DESK = [
+  'desks:', //                                                    1
+  '  IT:', //                                                     2
+  '    threshold: 0.5', //                                        3
+  '    categories:', //                                           4
+  '      - { id: hardware, names: { es: h, it: h, en: h } }', //  5
+  '      - { id: security, names: { es: s, it: s, en: s } }', //  6
+  '    rules:', //                                                7
+  '      - name: outage', //                                      8
+  '        when: {}', //                                          9
+  '        then: { sla: urgent }', //                             10
+  '    calendar:', //                                             11
+  '      timezone: Europe/Madrid', //                             12
+  '      hours:', //                                              13
+  "        mon: ['09:00-14:00', '15:00-18:00']", //               14
+  "        fri: ['08:00-15:00']", //                              15
+  '      holidays: { country: ES, region: MD }', //               16
+  '    sla:', //                                                  17
+  '      policies:', //                                           18
+  '        standard: { firstResponse: 4h, resolution: 16h }', //  19
+  '        urgent: { firstResponse: 30m, resolution: 4h }', //    20
+  '      default: standard', //                                   21
+  '      byPriority: { urgent: urgent, low: standard }', //       22
+  '      byCategory: { security: urgent }', //                    23
+  '    escalation:', //                                           24
+  '      address: it-lead@example.test', //                       25
+  '',
+].join('\n');

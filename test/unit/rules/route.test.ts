@@ -28,6 +28,10 @@ const rules = `desks:
       - name: after stop
         when: {}
         then: { tags: [catch-all], quarantine: never reached when stopped }
+    calendar: { timezone: Europe/Madrid, hours: { mon: ['09:00-17:00'] } }
+    sla:
+      policies: { standard: { firstResponse: 4h, resolution: 16h }, vendor: { firstResponse: 8h, resolution: 40h } }
+      default: standard
 `;
 
 const ruleSet = await loadValid({ 'it.yml': rules });

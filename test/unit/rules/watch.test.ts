@@ -58,3 +58,10 @@ it('reacts to a new rules file', async () => {
   const event = await events.next();
   expect(event.kind === 'valid' && Object.keys(event.ruleSet.desks).sort()).toEqual(['HR', 'IT']);
 });
+
+it('reloads when a knowledge article is added to the desk folder', async () => {
+  await mkdir(path.join(dir, 'knowledge', 'it'), { recursive: true });
+  await writeFile(path.join(dir, 'knowledge', 'it', 'vpn.md'), '---\nid: vpn\ndesk: IT\ntitle: { en: VPN }\nkeywords: { en: [vpn] }\n---\nRestart the VPN client.\n');
+  const event = await events.next();
+  expect(event.kind === 'valid' && event.ruleSet.desks['IT']!.articles.map((a) => a.id)).toEqual(['vpn']);
+});
