@@ -6,6 +6,8 @@ export const ERROR_CODES = {
   CONFIG_NOT_FOUND: 'the configuration file does not exist or cannot be read',
   CONFIG_INVALID: 'the configuration file is not valid YAML or does not match the schema',
   RULES_INVALID: 'one or more rules files are invalid',
+  CLASSIFIER_NO_DATA: 'a desk has no example phrases or keywords to train its text classifier',
+  CLASSIFIER_MODEL_INVALID: 'a cached classifier model is unusable; it is retrained',
   TEMPLATE_INVALID: 'a reply template cannot be parsed or rendered',
   MAIL_PARSE: 'a message cannot be parsed as MIME',
   MAIL_TOO_LARGE: 'a message exceeds the configured size limit',
