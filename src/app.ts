@@ -24,6 +24,7 @@ import type { CaseChanges } from './routing/reschedule.js';
 import { buildRouting, modelCacheDir, type Router, type RoutingEngine } from './routing/router.js';
 import { formatProblem, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
 import { runEscalations, type EscalationPass } from './shell/escalate.js';
+import { autoClose } from './shell/auto-close.js';
 
 export type { Router };
 
@@ -42,6 +43,8 @@ export interface AppOverrides {
 export interface OnceSummary {
   readonly desks: Readonly<Record<string, PassResult | { error: string }>>;
   readonly escalations: number;
+  /** Resolved cases closed because their quiet period passed. */
+  readonly closed: number;
   readonly outbox: DrainResult;
 }
 
@@ -105,7 +108,22 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const ownAddresses = config.desks.map((d) => d.address);
   const ownDomains = [...new Set(ownAddresses.map((a) => a.split('@')[1]!))];
   const contextFor = (desk: DeskConfig): DeskContext => ({
-    desk: { id: desk.id, prefix: desk.prefix, address: desk.address, language: desk.language, agents: desk.agents.map((a) => a.address) },
+    desk: {
+      id: desk.id,
+      prefix: desk.prefix,
+      address: desk.address,
+      language: desk.language,
+      name: desk.name ?? `${desk.id} desk`,
+      agents: desk.agents.map((a) => a.address),
+      agentRefs: desk.agents,
+      notify: desk.notify,
+      lifecycle: desk.lifecycle,
+      trust: { trustAuthResults: desk.trust.authResults, trustedRelays: desk.trust.relays, authservId: desk.trust.authservId },
+      get categories() {
+        const rules = engine.ruleSet && Object.hasOwn(engine.ruleSet.desks, desk.id) ? engine.ruleSet.desks[desk.id] : undefined;
+        return rules ? rules.categories.map((c) => c.id) : [];
+      },
+    },
     ownAddresses,
     ownDomains,
     instance: config.instance,
@@ -170,7 +188,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         }
       }
       const escalations = (await escalate()).sent;
-      return { desks, escalations, outbox: await drain() };
+      const closed = await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet);
+      return { desks, escalations, closed, outbox: await drain() };
     },
 
     async updateCase(id, changes, actor) {
@@ -232,6 +251,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
             log.warn({ err: describeError(err) }, 'escalation pass failed');
             return { sent: 0, next: null };
           });
+          await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet).catch((err: unknown) =>
+            log.warn({ err: describeError(err) }, 'auto-close pass failed'),
+          );
           if (pass.sent > 0) await drain().catch(() => undefined);
           const wait = pass.next ? Math.max(1_000, pass.next.getTime() - clock.now().getTime()) : 60_000;
           await sleep(Math.min(wait, 60_000), signal);

@@ -86,6 +86,20 @@ export interface CaseRecord {
   readonly slaPolicy: string | null;
   readonly slaClock: SlaClockRecord | null;
   readonly routing: unknown;
+  readonly assignee: string | null;
+  readonly firstResponseAt: string | null;
+  readonly resolvedAt: string | null;
+  readonly closedAt: string | null;
+  readonly rating: { readonly score: number; readonly comment: string | null; readonly at: string } | null;
+}
+
+/** Lifecycle and satisfaction fields set directly (no SLA recomputation needed). */
+export interface CaseFields {
+  readonly assignee?: string | null;
+  readonly firstResponseAt?: string;
+  readonly resolvedAt?: string | null;
+  readonly closedAt?: string | null;
+  readonly rating?: { readonly score: number; readonly comment: string | null; readonly at: string };
 }
 
 export interface CaseUpdate {
@@ -129,6 +143,7 @@ export interface EventRecord extends CaseEvent {
 export interface CaseDetail extends CaseRecord {
   readonly messages: readonly MessageRecord[];
   readonly events: readonly EventRecord[];
+  readonly links: readonly { readonly caseId: string; readonly reason: string; readonly at: string }[];
 }
 
 export interface NewMessage {
@@ -171,6 +186,9 @@ export interface StoreTx {
   updateCase(caseId: string, patch: CaseUpdate, now: Date): Promise<void>;
   enqueue(entry: Omit<OutboxEntry, 'id' | 'attempts'>, messageRow: number | null, now: Date): Promise<number>;
   quarantine(entry: QuarantineEntry, now: Date): Promise<number>;
+  setCaseFields(caseId: string, fields: CaseFields, now: Date): Promise<void>;
+  /** Links two cases both ways (a reopened-late follow-up, the same mail to two desks). */
+  link(a: string, b: string, reason: string, now: Date): Promise<void>;
   /** Claims an escalation threshold for a case; false when it was already recorded (never mail twice). */
   recordEscalation(caseId: string, threshold: string, dueAt: Date, now: Date): Promise<boolean>;
   /** Records the mailbox position as done and advances the folder's checkpoint past it. */
@@ -202,6 +220,8 @@ export interface CaseStore {
   /** Rows left "sending" by a crash: we cannot know if the server took them, so they are set aside, never resent. */
   parkInterrupted(now: Date): Promise<number>;
   listCases(filter: CaseFilter): Promise<CaseRecord[]>;
+  /** Resolved cases resolved before `before`, for auto-closing. */
+  resolvedBefore(before: Date): Promise<CaseRecord[]>;
   /** Cases whose SLA clock can still escalate (new, open, waiting), with the thresholds already mailed. */
   slaCases(): Promise<{ readonly record: CaseRecord; readonly notified: readonly string[] }[]>;
   getCaseDetail(id: string): Promise<CaseDetail | null>;

@@ -15,7 +15,7 @@ import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, ThreadKeys } from '../pipeline/types.js';
 import type {
-  CaseDetail, CaseFilter, CaseRecord, CaseUpdate, SlaClockRecord, CaseStore, Checkpoint, EventRecord, MessageRecord, NewMessage,
+  CaseDetail, CaseFields, CaseFilter, CaseRecord, CaseUpdate, SlaClockRecord, CaseStore, Checkpoint, EventRecord, MessageRecord, NewMessage,
   OutboxEntry, OutgoingMail, QuarantineEntry, StoreTx,
 } from '../ports.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
@@ -128,7 +128,7 @@ class SqliteStore implements CaseStore {
           desk, id,
         );
         if (r) {
-          referencedCase = { caseId: String(r.id), status: r.status as CaseStatus };
+          referencedCase = await this.caseFact(String(r.id));
           break;
         }
       }
@@ -146,7 +146,7 @@ class SqliteStore implements CaseStore {
           if (r.from_address) people.add(String(r.from_address));
           for (const a of [...JSON.parse(String(r.to_json)), ...JSON.parse(String(r.cc_json))] as Address[]) people.add(a.address);
         }
-        taggedCase = { caseId: String(c.id), status: c.status as CaseStatus, participants: [...people] };
+        taggedCase = { ...(await this.caseFact(String(c.id))), participants: [...people] };
         break;
       }
 
@@ -158,8 +158,25 @@ class SqliteStore implements CaseStore {
         );
         autoRepliesToSenderLastHour = Number(n?.n ?? 0);
       }
-      return { duplicate, referencedCase, taggedCase, autoRepliesToSenderLastHour };
+      const elsewhere = messageKey.startsWith('sha256:')
+        ? []
+        : await this.db.all<Row[]>(
+            `SELECT DISTINCT m.case_id, m.desk FROM messages m WHERE m.message_id = ? AND m.desk <> ? AND m.direction = 'in' AND m.case_id IS NOT NULL`,
+            messageKey, desk,
+          );
+      const sameMailElsewhere = elsewhere.map((r) => ({ caseId: String(r.case_id), desk: String(r.desk) }));
+      return { duplicate, referencedCase, taggedCase, autoRepliesToSenderLastHour, sameMailElsewhere };
     });
+  }
+
+  /** Called inside exclusive(): the case row plus the requester's newest Message-ID, for threading replies. */
+  private async caseFact(id: string): Promise<NonNullable<Facts['referencedCase']>> {
+    const c = (await this.db.get<Row>('SELECT * FROM cases WHERE id = ?', id))!;
+    const last = await this.db.get<Row>(
+      `SELECT message_id FROM messages WHERE case_id = ? AND direction = 'in' AND kind = 'requester' AND message_id NOT LIKE 'sha256:%' ORDER BY id DESC LIMIT 1`,
+      id,
+    );
+    return { caseId: id, status: c.status as CaseStatus, record: toCase(c), lastRequesterMessageId: last ? String(last.message_id) : null };
   }
 
   checkpoint(desk: string, folder: string): Promise<Checkpoint | null> {
@@ -244,6 +261,13 @@ class SqliteStore implements CaseStore {
     });
   }
 
+  resolvedBefore(before: Date): Promise<CaseRecord[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(`SELECT * FROM cases WHERE status = 'resolved' AND resolved_at IS NOT NULL AND resolved_at <= ?`, iso(before));
+      return rows.map(toCase);
+    });
+  }
+
   slaCases(): Promise<{ record: CaseRecord; notified: string[] }[]> {
     return this.exclusive(async () => {
       const rows = await this.db.all<Row[]>(
@@ -264,7 +288,13 @@ class SqliteStore implements CaseStore {
       if (!c) return null;
       const messages = await this.db.all<Row[]>('SELECT * FROM messages WHERE case_id = ? ORDER BY id', c.id);
       const events = await this.db.all<Row[]>('SELECT * FROM events WHERE case_id = ? ORDER BY id', c.id);
-      return { ...toCase(c), messages: messages.map(toMessage), events: events.map(toEvent) };
+      const links = await this.db.all<Row[]>('SELECT linked_id, reason, at FROM case_links WHERE case_id = ? ORDER BY at, linked_id', c.id);
+      return {
+        ...toCase(c),
+        messages: messages.map(toMessage),
+        events: events.map(toEvent),
+        links: links.map((l) => ({ caseId: String(l.linked_id), reason: String(l.reason), at: String(l.at) })),
+      };
     });
   }
 
@@ -385,6 +415,34 @@ class SqliteTx implements StoreTx {
     return res.lastID!;
   }
 
+  async setCaseFields(caseId: string, f: CaseFields, now: Date): Promise<void> {
+    const sets: string[] = [];
+    const args: unknown[] = [];
+    const put = (column: string, value: unknown) => {
+      sets.push(`${column} = ?`);
+      args.push(value);
+    };
+    if (f.assignee !== undefined) put('assignee', f.assignee);
+    // The first response is recorded once; later replies never move it.
+    if (f.firstResponseAt !== undefined) sets.push('first_response_at = COALESCE(first_response_at, ?)'), args.push(f.firstResponseAt);
+    if (f.resolvedAt !== undefined) put('resolved_at', f.resolvedAt);
+    if (f.closedAt !== undefined) put('closed_at', f.closedAt);
+    if (f.rating !== undefined) {
+      put('rating', f.rating.score);
+      put('rating_comment', f.rating.comment);
+      put('rated_at', f.rating.at);
+    }
+    if (!sets.length) return;
+    put('updated_at', iso(now));
+    await this.db.run(`UPDATE cases SET ${sets.join(', ')} WHERE id = ?`, ...args, caseId);
+  }
+
+  async link(a: string, b: string, reason: string, now: Date): Promise<void> {
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      await this.db.run('INSERT OR IGNORE INTO case_links (case_id, linked_id, reason, at) VALUES (?, ?, ?, ?)', x, y, reason, iso(now));
+    }
+  }
+
   async recordEscalation(caseId: string, threshold: string, dueAt: Date, now: Date): Promise<boolean> {
     const res = await this.db.run(
       'INSERT OR IGNORE INTO escalations (case_id, threshold, due_at, sent_at) VALUES (?, ?, ?, ?)',
@@ -424,6 +482,11 @@ function toCase(r: Row): CaseRecord {
     firstResponseDueAt: (r.first_response_due_at as string | null) ?? null,
     slaPolicy: (r.sla_policy as string | null) ?? null,
     slaClock: r.sla_clock_json ? (JSON.parse(String(r.sla_clock_json)) as SlaClockRecord) : null,
+    assignee: (r.assignee as string | null) ?? null,
+    firstResponseAt: (r.first_response_at as string | null) ?? null,
+    resolvedAt: (r.resolved_at as string | null) ?? null,
+    closedAt: (r.closed_at as string | null) ?? null,
+    rating: r.rating === null || r.rating === undefined ? null : { score: Number(r.rating), comment: (r.rating_comment as string | null) ?? null, at: String(r.rated_at) },
     routing: r.routing_json ? JSON.parse(String(r.routing_json)) : null,
   };
 }

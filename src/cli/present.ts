@@ -17,6 +17,13 @@ export function caseJson(c: CaseRecord) {
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     dueAt: c.dueAt,
+    firstResponseDueAt: c.firstResponseDueAt,
+    slaPolicy: c.slaPolicy,
+    assignee: c.assignee,
+    firstResponseAt: c.firstResponseAt,
+    resolvedAt: c.resolvedAt,
+    closedAt: c.closedAt,
+    rating: c.rating,
     routing: c.routing,
   };
 }
@@ -37,6 +44,7 @@ export function caseDetailJson(c: CaseDetail) {
       text: m.text,
     })),
     events: c.events.map((e) => ({ at: e.at, type: e.type, actor: e.actor, data: e.data })),
+    links: c.links.map((l) => ({ id: l.caseId, reason: l.reason, at: l.at })),
   };
 }
 
@@ -63,7 +71,9 @@ export function caseText(c: CaseDetail): string {
     `${c.id}  ${c.subject}`,
     `  desk ${c.desk} · status ${c.status} · category ${c.category ?? '-'} · priority ${c.priority} · language ${c.language ?? '-'}`,
     `  requester ${c.requester.name ? `${c.requester.name} <${c.requester.address}>` : c.requester.address}`,
-    `  created ${shortTime(c.createdAt)} UTC · due ${shortTime(c.dueAt)}`,
+    `  created ${shortTime(c.createdAt)} UTC · due ${shortTime(c.dueAt)}${c.slaPolicy ? ` (${c.slaPolicy})` : ''} · assignee ${c.assignee ?? '-'}`,
+    `  first response ${shortTime(c.firstResponseAt)} · resolved ${shortTime(c.resolvedAt)} · rating ${c.rating ? `${c.rating.score}/5${c.rating.comment ? ` “${c.rating.comment}”` : ''}` : '-'}`,
+    ...(c.links.length ? [`  linked ${c.links.map((l) => `${l.caseId} (${l.reason})`).join(', ')}`] : []),
   ];
   const messages = c.messages.map(
     (m) => `  ${m.direction === 'in' ? '→' : '←'} ${shortTime(m.date ?? m.createdAt)}  ${m.kind.padEnd(10)} ${m.from?.address ?? '?'} → ${m.to.map((a) => a.address).join(', ')}  “${m.subject}”`,

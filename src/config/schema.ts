@@ -42,6 +42,29 @@ const deskSchema = z.strictObject({
   language: z.enum(LANGUAGES).default('en'),
   imap: imapSchema,
   agents: z.array(agentSchema).default([]),
+  /** Who hears about new cases and requester replies: every agent, the assignee only, or nobody. */
+  notify: z.enum(['all', 'assignee', 'none']).default('all'),
+  lifecycle: z
+    .strictObject({
+      /** An agent's reply puts the case in "waiting" on the requester (pausing the SLA clock). */
+      agentReplySetsWaiting: z.boolean().default(true),
+      /** A requester reply this many days after resolution reopens the case; later ones open a linked case. */
+      reopenWindowDays: z.number().nonnegative().default(7),
+      /** Resolved cases close by themselves after this many days. */
+      autoCloseDays: z.number().positive().default(14),
+    })
+    .prefault({}),
+  /** How agents' mail is verified before their commands and replies are honoured. */
+  trust: z
+    .strictObject({
+      /** Require a DKIM/SPF/DMARC pass aligned with From in our server's Authentication-Results. */
+      authResults: z.boolean().default(false),
+      /** The authserv-id our receiving server writes; A-R headers with another id are ignored (forgeable). */
+      authservId: z.string().min(1).nullable().default(null),
+      /** Internal relays whose hand-off is proof enough: IPs, IPv4 CIDRs or host names. */
+      relays: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
 });
 
 const smtpSchema = z.strictObject({

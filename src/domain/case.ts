@@ -12,8 +12,26 @@ export type Direction = 'in' | 'out';
  * auto-reply: our acknowledgement of a new case.
  * escalation: our warning to the desk's escalation address that the SLA target is near or breached.
  * due-update: our notice to the requester that the expected resolution time moved.
+ * agent: an agent's mail (its text is relayed as `relay`, or it was a reply-all the requester already has).
+ * note: an agent's internal note; only agents ever receive it.
+ * notification / confirmation / command-error / not-trusted: our mails to agents.
+ * rating-request / rating-thanks: the satisfaction survey after resolution.
  */
-export type MessageKind = 'requester' | 'automatic' | 'auto-reply' | 'escalation' | 'due-update';
+export type MessageKind =
+  | 'requester'
+  | 'automatic'
+  | 'auto-reply'
+  | 'escalation'
+  | 'due-update'
+  | 'agent'
+  | 'note'
+  | 'relay'
+  | 'notification'
+  | 'confirmation'
+  | 'command-error'
+  | 'not-trusted'
+  | 'rating-request'
+  | 'rating-thanks';
 
 export interface CaseEvent {
   readonly type: string;

@@ -4,7 +4,7 @@
 
 import type { Address } from './mail.js';
 import type { CaseEvent, CaseStatus, MessageKind } from './case.js';
-import type { RoutingDecision } from './routing.js';
+import type { Priority, RoutingDecision } from './routing.js';
 import type { ArticleRef, SlaPlan } from '../pipeline/types.js';
 
 /** Where the mail sits on the IMAP server; the idempotency key together with the Message-ID. */
@@ -15,14 +15,40 @@ export interface MailboxPosition {
   readonly uid: number;
 }
 
-/** A reply the shell renders from a template and queues in the outbox inside the same transaction. */
-export interface ReplyIntent {
-  readonly kind: 'auto-reply';
-  readonly template: string;
-  readonly to: Address;
-  readonly language: RoutingDecision['language'];
-  readonly sla: SlaPlan | null;
-  readonly articles: readonly ArticleRef[];
+/**
+ * A mail the shell renders from a template and queues in the outbox inside the same transaction.
+ * `vars` are the template variables the pipeline could compute; the shell adds case, desk and dates.
+ */
+export type ReplyIntent =
+  | {
+      readonly kind: 'auto-reply';
+      readonly template: string;
+      readonly to: Address;
+      readonly language: RoutingDecision['language'];
+      readonly sla: SlaPlan | null;
+      readonly articles: readonly ArticleRef[];
+    }
+  | {
+      readonly kind: 'notification' | 'relay' | 'note' | 'confirmation' | 'command-error' | 'not-trusted' | 'rating-request' | 'rating-thanks';
+      readonly template: string;
+      readonly to: readonly Address[];
+      readonly language: RoutingDecision['language'];
+      readonly vars: Readonly<Record<string, unknown>>;
+      /** Which message our mail answers: the mail being processed, or the requester's newest in the case. */
+      readonly threadTo: 'this-mail' | 'requester';
+      /** Sender display name (a relay shows the agent: "Bob (IT Service Desk)"). */
+      readonly fromName?: string;
+      /** Human-written content relayed by us is not marked Auto-Submitted; machine notices are. */
+      readonly automatic: boolean;
+    };
+
+/** Lifecycle and satisfaction fields a plan sets on the case. */
+export interface PlanFields {
+  readonly assignee?: string | null;
+  readonly firstResponse?: boolean;
+  readonly resolved?: boolean;
+  readonly closed?: boolean;
+  readonly rating?: { readonly score: number; readonly comment: string | null };
 }
 
 export interface NewCase {
@@ -40,12 +66,19 @@ export type Plan =
       readonly messageKind: MessageKind;
       readonly events: readonly CaseEvent[];
       readonly replies: readonly ReplyIntent[];
+      /** Cases to link the new one to: the one a late reply came from, the same mail at another desk. */
+      readonly links?: readonly { readonly caseId: string; readonly reason: string }[];
     }
   | {
       readonly action: 'append';
       readonly caseId: string;
       readonly messageKind: MessageKind;
       readonly statusTo: CaseStatus | null;
+      /** Category or priority set by an agent's command (the SLA is recomputed). */
+      readonly reroute?: { readonly category?: string; readonly priority?: Priority };
+      readonly fields?: PlanFields;
+      /** The requester's newest Message-ID in the case, to thread mails to them. */
+      readonly requesterMessageId?: string | null;
       readonly events: readonly CaseEvent[];
       readonly replies: readonly ReplyIntent[];
     }

@@ -6,7 +6,9 @@ import type { PipelineStep } from './types.js';
 import { loopCheck } from './stages/loop-check.js';
 import { autoResponseCheck } from './stages/auto-response-check.js';
 import { threadKeys } from './stages/thread-keys.js';
+import { senderCheck } from './stages/sender-check.js';
 import { followUpMatch } from './stages/follow-up-match.js';
+import { agentAction } from './stages/agent-action.js';
 import { classify } from './stages/classify.js';
 import { schedule } from './stages/schedule.js';
 import { replyPolicy } from './stages/reply-policy.js';
@@ -14,9 +16,11 @@ import { replyPolicy } from './stages/reply-policy.js';
 export const PIPELINE: readonly PipelineStep[] = Object.freeze([
   loopCheck, //           our own mail coming back?
   autoResponseCheck, //   written by a machine (RFC 3834 and friends)?
+  senderCheck, //         one of the desk's agents, and verified? which plus-tag?
   threadKeys, //          which Message-IDs and case tags could tie it to a case
   { name: 'lookup', lookup: true }, // the shell fetches facts for those keys
-  followUpMatch, //       duplicate? follow-up of which case?
+  followUpMatch, //       duplicate? follow-up of which case? a rating? too late to reopen?
+  agentAction, //         an agent's reply, note or commands on a case
   classify, //            category, priority, language for a new case
   schedule, //            due times (SLA, business calendar) and self-service articles
   replyPolicy, //         create / append / set aside, and whether to auto-reply

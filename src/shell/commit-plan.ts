@@ -7,7 +7,7 @@ import type { InboundMail } from '../domain/mail.js';
 import type { MailboxPosition, Plan } from '../domain/plan.js';
 import type { CaseStore } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
-import { composeReply, type ComposeDeps } from './compose.js';
+import { composeMessage, composeReply, type ComposeDeps } from './compose.js';
 import { updateCase } from './update-case.js';
 
 export interface CommitResult {
@@ -50,12 +50,32 @@ export async function commitPlan(
         if (!kase) throw new Error(`case ${plan.action === 'append' ? plan.caseId : '?'} vanished during commit`);
         await tx.addMessage({ caseId: kase.id, desk: desk.id, direction: 'in', kind: plan.messageKind, messageId: key, mail, raw }, now);
         await tx.addEvents(kase.id, plan.events, now);
-        // A status change may pause or resume the SLA clock, so it goes through the rescheduler.
-        if (plan.action === 'append' && plan.statusTo) {
-          await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, { status: plan.statusTo }, now, 'sportello');
+        if (plan.action === 'create') {
+          for (const l of plan.links ?? []) await tx.link(kase.id, l.caseId, l.reason, now);
+          if (plan.newCase.routing.assignee) await tx.setCaseFields(kase.id, { assignee: plan.newCase.routing.assignee }, now);
         }
+        let current = kase;
+        if (plan.action === 'append') {
+          // Status, category and priority changes may pause, resume or re-pick the SLA: one rescheduler.
+          if (plan.statusTo || plan.reroute) {
+            const changes = { ...(plan.statusTo ? { status: plan.statusTo } : {}), ...plan.reroute };
+            await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, changes, now, mail.from?.address ?? 'sportello');
+          }
+          const f = plan.fields;
+          if (f) {
+            await tx.setCaseFields(kase.id, {
+              ...(f.assignee !== undefined ? { assignee: f.assignee } : {}),
+              ...(f.firstResponse ? { firstResponseAt: now.toISOString() } : {}),
+              ...(f.resolved ? { resolvedAt: now.toISOString() } : {}),
+              ...(f.closed ? { closedAt: now.toISOString() } : {}),
+              ...(f.rating ? { rating: { ...f.rating, at: now.toISOString() } } : {}),
+            }, now);
+          }
+          current = (await tx.getCase(kase.id)) ?? kase;
+        }
+        const requesterMessageId = plan.action === 'append' ? (plan.requesterMessageId ?? null) : mail.messageId;
         for (const intent of plan.replies) {
-          const out = composeReply(compose, intent, kase, desk, mail);
+          const out = intent.kind === 'auto-reply' ? composeReply(compose, intent, current, desk, mail) : composeMessage(compose, intent, current, desk, mail, requesterMessageId);
           const row = await tx.addMessage(
             {
               caseId: kase.id, desk: desk.id, direction: 'out', kind: intent.kind, messageId: out.messageId,
@@ -64,8 +84,12 @@ export async function commitPlan(
             },
             now,
           );
-          // Auto-replies go out with the null reverse-path so bounces and vacation robots never answer them.
-          await tx.enqueue({ caseId: kase.id, kind: intent.kind, envelopeFrom: '', mail: out }, row, now);
+          // Machine mail goes out with the null reverse-path so bounces and vacation robots never answer it;
+          // a relayed human answer keeps the desk as envelope sender so a bounce reaches the desk.
+          const envelopeFrom = intent.kind === 'relay' ? desk.address : '';
+          for (const to of intent.kind === 'auto-reply' ? [out.to] : out.to.map((a) => [a])) {
+            await tx.enqueue({ caseId: kase.id, kind: intent.kind, envelopeFrom, mail: { ...out, to } }, row, now);
+          }
         }
         await tx.markPosition(position, key, plan.action === 'create' ? 'created' : 'appended', kase.id, now);
         return { outcome: plan.action === 'create' ? 'created' : 'appended', caseId: kase.id, queued: plan.replies.length };

@@ -26,9 +26,12 @@ export function replyReferences(mail: Pick<InboundMail, 'references' | 'messageI
   return [...new Set(refs)].slice(-max);
 }
 
+export type AutoReplyIntent = Extract<ReplyIntent, { kind: 'auto-reply' }>;
+export type MessageIntent = Exclude<ReplyIntent, AutoReplyIntent>;
+
 export function composeReply(
   deps: ComposeDeps,
-  intent: ReplyIntent,
+  intent: AutoReplyIntent,
   kase: CaseRecord,
   desk: DeskConfig,
   mail: InboundMail,
@@ -69,6 +72,62 @@ export function composeReply(
     headers: {
       'Auto-Submitted': 'auto-replied',
       'X-Auto-Response-Suppress': 'All',
+      [LOOP_HEADER]: deps.instance,
+      'X-Sportello-Case': kase.id,
+    },
+    text: rendered.text,
+    html: rendered.html,
+  };
+}
+
+// Replies to the mail in hand are "auto-replied"; notices that start a conversation are "auto-generated".
+const AUTO_SUBMITTED: Readonly<Record<MessageIntent['kind'], string | null>> = {
+  relay: null,
+  note: 'auto-generated',
+  notification: 'auto-generated',
+  confirmation: 'auto-replied',
+  'command-error': 'auto-replied',
+  'not-trusted': 'auto-replied',
+  'rating-request': 'auto-generated',
+  'rating-thanks': 'auto-replied',
+};
+
+/**
+ * Every other mail Sportello sends about a case: relays of agents' answers, internal notes, agent
+ * notifications, confirmations and errors, the satisfaction survey. Threads either to the mail in hand or
+ * to the requester's newest message, so each side's client keeps one conversation per case.
+ */
+export function composeMessage(
+  deps: ComposeDeps,
+  intent: MessageIntent,
+  kase: CaseRecord,
+  desk: DeskConfig,
+  mail: InboundMail,
+  requesterMessageId: string | null,
+): OutgoingMail {
+  const deskName = desk.name ?? `${desk.id} desk`;
+  const vars = intent.vars;
+  const caseVars = { ...((vars.case as Record<string, unknown> | undefined) ?? {}), id: kase.id, subject: kase.subject, status: kase.status, assignee: kase.assignee };
+  // A notification planned for a case that did not exist yet carries no tag; give it the real one.
+  const subject = intent.kind === 'notification' || typeof vars.subject !== 'string' ? tagSubject(kase.id, kase.subject) : vars.subject;
+  const rendered = deps.renderer.render(intent.template, intent.language, {
+    ...vars,
+    subject,
+    case: caseVars,
+    desk: { id: desk.id, name: deskName, address: desk.address },
+  });
+  const parent = intent.threadTo === 'requester' ? (requesterMessageId ?? mail.messageId) : mail.messageId;
+  const references = intent.threadTo === 'this-mail' ? replyReferences(mail) : parent ? [parent] : [];
+  const auto = intent.automatic ? AUTO_SUBMITTED[intent.kind] : null;
+  return {
+    from: { address: desk.address, name: intent.fromName ?? deskName },
+    to: intent.to,
+    subject: rendered.subject,
+    messageId: ownMessageId(kase.id, desk.address, deps.newId()),
+    inReplyTo: parent,
+    references,
+    headers: {
+      ...(auto ? { 'Auto-Submitted': auto, 'X-Auto-Response-Suppress': 'All' } : {}),
       [LOOP_HEADER]: deps.instance,
       'X-Sportello-Case': kase.id,
     },

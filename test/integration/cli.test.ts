@@ -29,7 +29,7 @@ describe('sportello CLI', () => {
     await resetMailboxes();
     db = tempDb();
     cfg = path.join(path.dirname(db), 'sportello.yml');
-    writeFileSync(cfg, stackConfigYaml(path.join(path.dirname(db), 'unused.db')));
+    writeFileSync(cfg, stackConfigYaml(path.join(path.dirname(db), 'unused.db'), '', undefined, 'none'));
     await sendMail({ from: 'alice', to: 'it', subject: 'Wifi lento', text: 'La wifi va muy lenta en la sala 3.' });
     await waitForMessages('it', 1);
     const once = await sportello('once', '--config', cfg, '--db', db);
@@ -58,7 +58,9 @@ describe('sportello CLI', () => {
     ]);
     expect(c.messages[1]).toMatchObject({ to: ['alice@example.test'], subject: '[IT-1] Wifi lento' });
     expect(c.messages[1]!.messageId).toMatch(/^sportello\.IT-1\./);
-    expect(c.events.map((e) => e.type)).toEqual(['created', 'routed', 'auto-reply-queued']);
+    const types = c.events.map((e) => e.type);
+    expect(types.slice(0, 3)).toEqual(['created', 'routed', 'sla-started']);
+    expect(types.at(-1)).toBe('auto-reply-queued');
     const missing = await sportello('cases', 'show', 'IT-99', '--config', cfg, '--db', db);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('CASE_NOT_FOUND: no case IT-99');

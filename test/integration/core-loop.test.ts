@@ -30,7 +30,7 @@ async function aliceAsks(): Promise<string> {
 
 describe('core loop', () => {
   it('opens IT-1 for alice and sends her a tagged auto-reply marked Auto-Submitted', async () => {
-    app = await testApp(stackConfig());
+    app = await testApp(stackConfig(undefined, undefined, 'none'));
     const original = await aliceAsks();
     const summary = await app.once();
     expect(summary.desks.IT).toMatchObject({ seen: 1, created: 1 });
@@ -52,7 +52,7 @@ describe('core loop', () => {
   });
 
   it('threads alice\'s answer to the auto-reply into IT-1 without a second auto-reply', async () => {
-    app = await testApp(stackConfig());
+    app = await testApp(stackConfig(undefined, undefined, 'none'));
     await aliceAsks();
     await app.once();
     await waitForMessages('alice', 1);
@@ -83,7 +83,7 @@ describe('core loop', () => {
   });
 
   it('never duplicates a case, message or reply across repeated runs and a daemon restart', async () => {
-    const config = stackConfig();
+    const config = stackConfig(undefined, undefined, 'none');
     app = await testApp(config);
     await aliceAsks();
     await app.once();
@@ -110,7 +110,7 @@ describe('core loop', () => {
   });
 
   it('opens HR-1 for carlo on hr@', async () => {
-    app = await testApp(stackConfig());
+    app = await testApp(stackConfig(undefined, undefined, 'none'));
     await sendMail({ from: 'carlo', to: 'hr', subject: 'Certificado de empresa', text: 'Necesito un certificado de empresa para el banco.' });
     await waitForMessages('hr', 1);
     const summary = await app.once();
@@ -123,7 +123,7 @@ describe('core loop', () => {
   it('sends at most one auto-reply each way when alice has a vacation responder on', async () => {
     await vacation(true, 'alice');
     try {
-      app = await testApp(stackConfig());
+      app = await testApp(stackConfig(undefined, undefined, 'none'));
       await aliceAsks();
       await app.once();
       await waitForMessages('alice', 1);
@@ -167,7 +167,7 @@ describe('core loop', () => {
   });
 
   it("opens a new case when carlo copies alice's [IT-1] tag without thread headers", async () => {
-    app = await testApp(stackConfig());
+    app = await testApp(stackConfig(undefined, undefined, 'none'));
     await aliceAsks();
     await app.once();
     await sendMail({ from: 'carlo', to: 'it', subject: 'Re: [IT-1] El portátil no arranca', text: 'Yo también tengo este problema.' });
@@ -183,7 +183,7 @@ describe('core loop', () => {
   });
 
   it('quarantines a mail it cannot take and keeps processing the next one', async () => {
-    app = await testApp(stackConfig());
+    app = await testApp(stackConfig(undefined, undefined, 'none'));
     // Our own auto-reply coming back (e.g. a forwarding loop) must not open a case.
     await appendRaw('it', [
       'From: IT Service Desk <it@example.test>',
@@ -205,7 +205,7 @@ describe('core loop', () => {
   });
 
   it('survives a UIDVALIDITY change without reprocessing or losing mail', async () => {
-    const config = stackConfig();
+    const config = stackConfig(undefined, undefined, 'none');
     const folderConfig = { ...config, desks: config.desks.map((d) => (d.id === 'IT' ? { ...d, imap: { ...d.imap, folder: 'Desk' } } : d)) };
     const msg = (n: number) =>
       [`From: Alice <alice@example.test>`, 'To: it@example.test', `Subject: Pedido ${n}`, `Message-ID: <pedido-${n}@example.test>`, '', `Texto ${n}`, ''].join('\r\n');

@@ -32,7 +32,7 @@ describe('expected resolution time', () => {
   it('promises, pauses, moves and escalates, telling each person once', async () => {
     const clock = manualClock('2026-11-20T15:30:00Z'); // Friday 16:30 in Madrid: the IT desk closed at 15:00
     const at = (iso: string) => clock.set(iso);
-    app = await testApp(stackConfig(undefined, rulesEscalatingTo('maria@example.test')), { clock });
+    app = await testApp(stackConfig(undefined, rulesEscalatingTo('maria@example.test'), 'none'), { clock });
 
     await sendMail({ from: 'alice', to: 'it', subject: 'Contraseña caducada', text: 'Hola, no puedo entrar en el correo: dice que mi contraseña ha caducado. Gracias.' });
     await waitForMessages('it', 1);

@@ -16,7 +16,7 @@ import { STACK, runMailstack } from './mailstack.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-export function stackConfigYaml(db: string, extra = '', rulesDir = path.join(REPO, 'rules')): string {
+export function stackConfigYaml(db: string, extra = '', rulesDir = path.join(REPO, 'rules'), notify: 'all' | 'assignee' | 'none' = 'all'): string {
   return `
 instance: sportello-test
 timezone: Europe/Madrid
@@ -30,12 +30,14 @@ desks:
     name: IT Service Desk
     address: it@example.test
     imap: { host: ${STACK.imapHost}, port: ${STACK.imapPort}, tls: false, user: it@example.test, password: ${STACK.password} }
-    agents: [bob@example.test, maria@example.test]
+    agents: [{ address: bob@example.test, name: Bob }, { address: maria@example.test, name: Maria }]
+    notify: ${notify}
   - id: HR
     name: HR Desk
     address: hr@example.test
     imap: { host: ${STACK.imapHost}, port: ${STACK.imapPort}, tls: false, user: hr@example.test, password: ${STACK.password} }
-    agents: [bob@example.test, maria@example.test]
+    agents: [{ address: bob@example.test, name: Bob }, { address: maria@example.test, name: Maria }]
+    notify: ${notify}
 ${extra}`;
 }
 
@@ -43,8 +45,9 @@ export function tempDb(): string {
   return path.join(mkdtempSync(path.join(tmpdir(), 'sportello-test-')), 'sportello.db');
 }
 
-export function stackConfig(db = tempDb(), rulesDir?: string): Config {
-  return parseConfig(stackConfigYaml(db, '', rulesDir), { file: path.join(REPO, 'sportello.yml') });
+/** Requester-side tests pass notify 'none' so agent notifications do not show up in their counts. */
+export function stackConfig(db = tempDb(), rulesDir?: string, notify: 'all' | 'assignee' | 'none' = 'all'): Config {
+  return parseConfig(stackConfigYaml(db, '', rulesDir, notify), { file: path.join(REPO, 'sportello.yml') });
 }
 
 /** A clock that only moves when the test says so. */

@@ -211,6 +211,7 @@ desks:
     address: it@example.test
     imap: { host: 127.0.0.1, user: it@example.test, password: x }
     agents: [bob@example.test]
+    notify: none  # agent notifications have their own tests; these focus on the requester side
   - id: HR
     name: HR Desk
     address: hr@example.test
@@ -233,7 +234,7 @@ export function testDesk(id = 'IT', db?: string): DeskConfig {
 export function contextFor(config: Config, desk: DeskConfig, route: PipelineContext['route'] = () => routing({ language: desk.language })): Omit<PipelineContext, 'now'> {
   const ownAddresses = config.desks.map((d) => d.address);
   return {
-    desk: { id: desk.id, prefix: desk.prefix, address: desk.address, language: desk.language, agents: desk.agents.map((a) => a.address) },
+    desk: { id: desk.id, prefix: desk.prefix, address: desk.address, language: desk.language, agents: desk.agents.map((a) => a.address), agentRefs: desk.agents, notify: desk.notify, lifecycle: desk.lifecycle },
     ownAddresses,
     ownDomains: [...new Set(ownAddresses.map((a) => a.split('@')[1]!))],
     instance: config.instance,

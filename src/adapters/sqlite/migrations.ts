@@ -131,4 +131,24 @@ CREATE TABLE escalations (
 );
 `,
   },
+  {
+    name: '003-agents',
+    sql: `
+ALTER TABLE cases ADD COLUMN assignee TEXT;
+ALTER TABLE cases ADD COLUMN first_response_at TEXT;
+ALTER TABLE cases ADD COLUMN resolved_at TEXT;
+ALTER TABLE cases ADD COLUMN closed_at TEXT;
+ALTER TABLE cases ADD COLUMN rating INTEGER;
+ALTER TABLE cases ADD COLUMN rating_comment TEXT;
+ALTER TABLE cases ADD COLUMN rated_at TEXT;
+CREATE TABLE case_links (
+  case_id TEXT NOT NULL REFERENCES cases (id),
+  linked_id TEXT NOT NULL REFERENCES cases (id),
+  reason TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (case_id, linked_id)
+);
+CREATE INDEX messages_message_id ON messages (message_id);
+`,
+  },
 ];

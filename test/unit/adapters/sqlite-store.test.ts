@@ -82,7 +82,7 @@ describe('opening and migrations', () => {
     const db = await open({ filename: file, driver: sqlite3.Database });
     const rows = await db.all<{ name: string }[]>('SELECT name FROM schema_migrations');
     await db.close();
-    expect(rows.map((r) => r.name)).toEqual(['001-initial', '002-sla']);
+    expect(rows.map((r) => r.name)).toEqual(['001-initial', '002-sla', '003-agents']);
   });
 
   it('reports a file that is not a database as STORE', async () => {
@@ -185,7 +185,7 @@ describe('lookupFacts', () => {
     await seedCase(store);
     await seedCase(store, async (tx, id) => tx.setStatus(id, 'waiting', T0));
     const f = await store.lookupFacts('IT', null, 'k', null, keys(['unknown@x', 'first-IT-2@client.example', 'first-IT-1@client.example']), T0);
-    expect(f.referencedCase).toEqual({ caseId: 'IT-2', status: 'waiting' });
+    expect(f.referencedCase).toMatchObject({ caseId: 'IT-2', status: 'waiting', record: { id: 'IT-2' } });
     expect((await store.lookupFacts('HR', null, 'k', null, keys(['first-IT-1@client.example']), T0)).referencedCase).toBeNull();
   });
 
@@ -195,7 +195,7 @@ describe('lookupFacts', () => {
       await tx.addMessage({ ...inbound(id, 'sportello.IT-1.u1@example.test'), direction: 'out', kind: 'auto-reply' }, T0);
     });
     const f = await store.lookupFacts('IT', null, 'k', null, keys(['sportello.IT-1.u1@example.test']), T0);
-    expect(f.referencedCase).toEqual({ caseId: 'IT-1', status: 'new' });
+    expect(f.referencedCase).toMatchObject({ caseId: 'IT-1', status: 'new', record: { id: 'IT-1' } });
   });
 
   it('the tagged case lists the requester, later senders and everyone they copied', async () => {

@@ -21,6 +21,11 @@ const it1: CaseRecord = {
   firstResponseDueAt: null,
   slaPolicy: null,
   slaClock: null,
+  assignee: null,
+  firstResponseAt: null,
+  resolvedAt: null,
+  closedAt: null,
+  rating: null,
   routing: { category: 'hardware' },
 };
 const hr1: CaseRecord = { ...it1, id: 'HR-1', desk: 'HR', status: 'new', category: null, priority: 'normal', requester: { address: 'bob@example.test', name: '' }, subject: 'Payslip\n  question', dueAt: null };
@@ -40,6 +45,7 @@ const detail: CaseDetail = {
     },
   ],
   events: [{ at: '2026-03-02T09:00:00.000Z', type: 'created', actor: 'alice@example.test', data: { via: 'mail' } }],
+  links: [],
 };
 
 describe('casesTable', () => {
@@ -68,13 +74,14 @@ describe('caseJson / caseDetailJson', () => {
       id: 'IT-1', desk: 'IT', status: 'open', category: 'hardware', priority: 'high', language: 'es',
       requester: 'alice@example.test', requesterName: 'Alice', subject: 'El portátil no arranca',
       createdAt: '2026-03-02T09:00:00.000Z', updatedAt: '2026-03-02T09:05:00.000Z', dueAt: '2026-03-03T17:00:00.000Z',
+      firstResponseDueAt: null, slaPolicy: null, assignee: null, firstResponseAt: null, resolvedAt: null, closedAt: null, rating: null,
       routing: { category: 'hardware' },
     });
   });
 
   it('caseDetailJson adds messages and events in a flat, script-friendly shape', () => {
     const j = caseDetailJson(detail);
-    expect(Object.keys(j)).toEqual([...Object.keys(caseJson(it1)), 'messages', 'events']);
+    expect(Object.keys(j)).toEqual([...Object.keys(caseJson(it1)), 'messages', 'events', 'links']);
     expect(j.messages).toEqual([
       {
         direction: 'in', kind: 'requester', from: 'alice@example.test', to: ['it@example.test'], cc: ['carol@example.test'],

@@ -30,6 +30,11 @@ const kase: CaseRecord = {
   firstResponseDueAt: null,
   slaPolicy: null,
   slaClock: null,
+  assignee: null,
+  firstResponseAt: null,
+  resolvedAt: null,
+  closedAt: null,
+  rating: null,
   routing: null,
 };
 const intent: ReplyIntent = { kind: 'auto-reply', template: 'auto-reply', to: { address: 'alice@example.test', name: 'Alice' }, language: 'en', sla: null, articles: [] };

@@ -25,7 +25,7 @@ describe('reply-policy: a new case', () => {
     const p = createPlan(decide({ routing: routing({ language: 'es', category: 'printers' }) }));
     expect(p.newCase).toMatchObject({ desk: 'IT', subject: 'Printer on floor 2 is jammed', requester: { address: 'alice@example.test' } });
     expect(p.messageKind).toBe('requester');
-    expect(p.replies).toEqual([{ kind: 'auto-reply', template: 'auto-reply', to: { address: 'alice@example.test', name: 'Alice' }, language: 'es', sla: null, articles: [] }]);
+    expect(p.replies.filter((r) => r.kind === 'auto-reply')).toEqual([{ kind: 'auto-reply', template: 'auto-reply', to: { address: 'alice@example.test', name: 'Alice' }, language: 'es', sla: null, articles: [] }]);
     expect(p.events.map((e) => e.type)).toEqual(['created', 'routed', 'auto-reply-queued']);
     expect(p.events[1]!.data).toMatchObject({ category: 'printers', language: 'es' });
   });
@@ -42,14 +42,14 @@ describe('reply-policy: a new case', () => {
     ['the hourly limit is exceeded', { facts: facts({ autoRepliesToSenderLastHour: 9 }) }, {}, context({ autoRepliesPerAddressPerHour: 1 }), /already sent 9 .* \(limit 1\)/],
   ] as const)('records the case but withholds the auto-reply when %s', (_label, ann, over, ctx, reason) => {
     const p = createPlan(decide(ann as Partial<Annotations>, over, ctx));
-    expect(p.replies).toEqual([]);
+    expect(p.replies.filter((r) => r.kind === 'auto-reply')).toEqual([]);
     const withheld = p.events.find((e) => e.type === 'auto-reply-withheld');
     expect(withheld?.data.reason).toMatch(reason);
     expect(p.events.some((e) => e.type === 'auto-reply-queued')).toBe(false);
   });
 
   it('still answers just below the hourly limit', () => {
-    expect(createPlan(decide({ facts: facts({ autoRepliesToSenderLastHour: 4 }) })).replies).toHaveLength(1);
+    expect(createPlan(decide({ facts: facts({ autoRepliesToSenderLastHour: 4 }) })).replies.filter((r) => r.kind === 'auto-reply')).toHaveLength(1);
   });
 
   it('records machine mail as an automatic message', () => {
@@ -91,13 +91,13 @@ describe('reply-policy: a follow-up', () => {
     ['new', null],
     ['open', null],
     ['waiting', 'open'],
-    ['resolved', null],
-    ['closed', null],
+    // Inside the reopen window (follow-up-match lets later answers and closed cases go to a new, linked case).
+    ['resolved', 'open'],
   ] as const)('a human answer on a %s case sets status to %s', (status, statusTo) => {
     const p = decide({ match: match(status) });
     expect(p).toMatchObject({ action: 'append', caseId: 'IT-4', messageKind: 'requester', statusTo, replies: [] });
     if (p.action !== 'append') throw new Error('append expected');
-    expect(p.events.map((e) => e.type)).toEqual(statusTo ? ['message-received', 'status-changed'] : ['message-received']);
+    expect(p.events.map((e) => e.type)).toEqual(statusTo ? ['message-received', status === 'resolved' ? 'reopened' : 'status-changed'] : ['message-received']);
   });
 
   it.each([

@@ -1,0 +1,27 @@
+// Recognises the desk's agents by their configured addresses and decides whether to believe them:
+// by our server's Authentication-Results (RFC 8601, aligned DKIM/SPF/DMARC pass) or a trusted relay when
+// the desk asks for it. Also reads the desk plus-tag (it+note@). Annotates only; never grants anything itself.
+
+import type { Stage } from '../types.js';
+import { continueWith } from '../types.js';
+import { agentTrust } from '../../agents/trust.js';
+import { firstPlusTag } from '../../agents/plus-address.js';
+
+export const senderCheck: Stage = {
+  name: 'sender-check',
+  run(mail, _ann, ctx) {
+    const agents = ctx.desk.agentRefs ?? ctx.desk.agents.map((address) => ({ address, name: '' }));
+    const plus = firstPlusTag([...mail.to, ...mail.cc].map((a) => a.address), [ctx.desk.address]);
+    const t = agentTrust(mail, {
+      agents,
+      trustAuthResults: ctx.desk.trust?.trustAuthResults ?? false,
+      trustedRelays: ctx.desk.trust?.trustedRelays ?? [],
+      authservId: ctx.desk.trust?.authservId ?? null,
+    });
+    const agent = t.agent ? (agents.find((a) => a.address === t.agent) ?? { address: t.agent, name: '' }) : null;
+    return continueWith({
+      sender: agent ? { agent, trusted: t.trusted, reason: t.reason } : null,
+      plusTag: plus?.tag ?? null,
+    });
+  },
+};
