@@ -165,3 +165,32 @@ describe('agents by mail', () => {
     expect(kase.links).toEqual([expect.objectContaining({ caseId: 'IT-1' })]);
   });
 });
+
+describe('agents by mail: trust and several desks', () => {
+  it('links the cases when one mail goes to it@ and hr@', async () => {
+    await sendMail({ from: 'carlo', to: 'it', cc: 'hr', subject: 'Portátil para la nueva incorporación', text: 'El lunes empieza Lucía: necesita portátil y alta en nómina.' });
+    await waitForMessages('it', 1);
+    await waitForMessages('hr', 1);
+    await app!.once();
+    const it1 = (await app!.store.getCaseDetail('IT-1'))!;
+    const hr1 = (await app!.store.getCaseDetail('HR-1'))!;
+    expect(it1.links.map((l) => l.caseId)).toEqual(['HR-1']);
+    expect(hr1.links.map((l) => l.caseId)).toEqual(['IT-1']);
+  });
+
+  it('handles an unverified agent as an ordinary sender and tells them why', async () => {
+    await app!.close();
+    const config = stackConfig();
+    const strict = { ...config, desks: config.desks.map((d) => ({ ...d, trust: { authResults: true, authservId: 'mx.example.test', relays: [] } })) };
+    app = await testApp(strict, { clock });
+    const { notification } = await aliceOpensIT1();
+    await sendMail({ from: 'bob', to: 'it', subject: `Re: ${notification.subject}`, ...reply(notification), text: '#resolve\nHecho.' });
+    await deliverAndProcess('it', 2);
+    const notice = (await readInbox('bob')).find((m) => /Authentication-Results|verif/i.test(m.text))!;
+    expect(notice).toBeDefined();
+    const kase = (await app!.store.getCaseDetail('IT-1'))!;
+    expect(kase.status).toBe('new');
+    expect(kase.messages.filter((m) => m.from?.address === 'bob@example.test').map((m) => [m.direction, m.kind])).toEqual([['in', 'requester']]);
+    expect(kase.messages.filter((m) => m.kind === 'not-trusted').map((m) => m.to.map((a) => a.address))).toEqual([['bob@example.test']]);
+  });
+});
