@@ -123,7 +123,7 @@ describe('agent templates', () => {
 
   it('the relay signs with the agent and never shows command lines', () => {
     const out = renderer.render('relay', 'it', varsFor('relay', 'it'));
-    expect(out.text).toContain('Try again now.\nIt should work.\n\nMaría García');
+    expect(out.text).toContain('Try again now.\nIt should work.\n\n--\nMaría García · ');
     expect(out.text).not.toContain('#');
   });
 });
