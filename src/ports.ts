@@ -91,6 +91,7 @@ export interface CaseRecord {
   readonly resolvedAt: string | null;
   readonly closedAt: string | null;
   readonly rating: { readonly score: number; readonly comment: string | null; readonly at: string } | null;
+  readonly waitUntil: string | null;
 }
 
 /** Lifecycle and satisfaction fields set directly (no SLA recomputation needed). */
@@ -100,6 +101,7 @@ export interface CaseFields {
   readonly resolvedAt?: string | null;
   readonly closedAt?: string | null;
   readonly rating?: { readonly score: number; readonly comment: string | null; readonly at: string };
+  readonly waitUntil?: string | null;
 }
 
 export interface CaseUpdate {
@@ -220,6 +222,8 @@ export interface CaseStore {
   /** Rows left "sending" by a crash: we cannot know if the server took them, so they are set aside, never resent. */
   parkInterrupted(now: Date): Promise<number>;
   listCases(filter: CaseFilter): Promise<CaseRecord[]>;
+  /** Waiting cases whose #wait time has passed. */
+  waitExpired(now: Date): Promise<CaseRecord[]>;
   /** Resolved cases resolved before `before`, for auto-closing. */
   resolvedBefore(before: Date): Promise<CaseRecord[]>;
   /** Cases whose SLA clock can still escalate (new, open, waiting), with the thresholds already mailed. */

@@ -261,6 +261,13 @@ class SqliteStore implements CaseStore {
     });
   }
 
+  waitExpired(now: Date): Promise<CaseRecord[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(`SELECT * FROM cases WHERE status = 'waiting' AND wait_until IS NOT NULL AND wait_until <= ?`, iso(now));
+      return rows.map(toCase);
+    });
+  }
+
   resolvedBefore(before: Date): Promise<CaseRecord[]> {
     return this.exclusive(async () => {
       const rows = await this.db.all<Row[]>(`SELECT * FROM cases WHERE status = 'resolved' AND resolved_at IS NOT NULL AND resolved_at <= ?`, iso(before));
@@ -427,6 +434,7 @@ class SqliteTx implements StoreTx {
     if (f.firstResponseAt !== undefined) sets.push('first_response_at = COALESCE(first_response_at, ?)'), args.push(f.firstResponseAt);
     if (f.resolvedAt !== undefined) put('resolved_at', f.resolvedAt);
     if (f.closedAt !== undefined) put('closed_at', f.closedAt);
+    if (f.waitUntil !== undefined) put('wait_until', f.waitUntil);
     if (f.rating !== undefined) {
       put('rating', f.rating.score);
       put('rating_comment', f.rating.comment);
@@ -486,6 +494,7 @@ function toCase(r: Row): CaseRecord {
     firstResponseAt: (r.first_response_at as string | null) ?? null,
     resolvedAt: (r.resolved_at as string | null) ?? null,
     closedAt: (r.closed_at as string | null) ?? null,
+    waitUntil: (r.wait_until as string | null) ?? null,
     rating: r.rating === null || r.rating === undefined ? null : { score: Number(r.rating), comment: (r.rating_comment as string | null) ?? null, at: String(r.rated_at) },
     routing: r.routing_json ? JSON.parse(String(r.routing_json)) : null,
   };

@@ -23,6 +23,7 @@ export function caseJson(c: CaseRecord) {
     firstResponseAt: c.firstResponseAt,
     resolvedAt: c.resolvedAt,
     closedAt: c.closedAt,
+    waitUntil: c.waitUntil,
     rating: c.rating,
     routing: c.routing,
   };

@@ -58,7 +58,7 @@ export function addTemplateCommands(prog: Command, deps: TemplateCommandDeps): v
         id: `${desk.prefix}-NEW`, desk: desk.id, number: 0, status: 'new', category: routing.category, priority: routing.priority,
         language: routing.language, requester, subject: mail.subject, createdAt: now.toISOString(), updatedAt: now.toISOString(),
         dueAt: sla?.dueAt ?? null, firstResponseDueAt: sla?.firstResponseDueAt ?? null, slaPolicy: sla?.policy ?? null, slaClock: null, routing,
-        assignee: null, firstResponseAt: null, resolvedAt: null, closedAt: null, rating: null,
+        assignee: null, firstResponseAt: null, resolvedAt: null, closedAt: null, rating: null, waitUntil: null,
       };
       const out = composeReply(
         { renderer, instance: config.instance, newId: () => 'preview' },

@@ -49,6 +49,8 @@ export interface PlanFields {
   readonly resolved?: boolean;
   readonly closed?: boolean;
   readonly rating?: { readonly score: number; readonly comment: string | null };
+  /** ISO instant a #wait ends (the case reopens by itself), or null to clear it. */
+  readonly waitUntil?: string | null;
 }
 
 export interface NewCase {

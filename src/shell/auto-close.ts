@@ -1,6 +1,6 @@
-// Closes resolved cases once their desk's quiet period has passed (lifecycle.autoCloseDays): after that
-// a requester's reply opens a new, linked case instead of reopening. Runs from the daemon's timer and
-// from `once`; each close is its own transaction with its event.
+// Lifecycle timers: closes resolved cases once their desk's quiet period has passed (after that a
+// requester's reply opens a new, linked case), and reopens waiting cases whose #wait ran out. Runs from
+// the daemon's timer and from `once`; each change is its own transaction with its event.
 
 import type { CaseStore, Clock } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
@@ -27,6 +27,18 @@ export async function autoClose(deps: { store: CaseStore; clock: Clock; log: Log
     });
     deps.log.info({ caseId: kase.id }, 'resolved case closed automatically');
     closed++;
+  }
+  // #wait ran out without an answer from the requester: the case is the desk's again.
+  for (const kase of await deps.store.waitExpired(now)) {
+    const desk = deps.desks.find((d) => d.id === kase.desk);
+    if (!desk) continue;
+    await deps.store.transaction(async (tx) => {
+      const rules = ruleSet && Object.hasOwn(ruleSet.desks, desk.id) ? ruleSet.desks[desk.id] : undefined;
+      await updateCase(tx, deps.compose, desk, rules, kase, { status: 'open' }, now, 'sportello');
+      await tx.setCaseFields(kase.id, { waitUntil: null }, now);
+      await tx.addEvents(kase.id, [{ type: 'wait-expired', actor: 'sportello', data: { waitUntil: kase.waitUntil } }], now);
+    });
+    deps.log.info({ caseId: kase.id }, 'wait expired without an answer; case open again');
   }
   return closed;
 }

@@ -69,6 +69,7 @@ export async function commitPlan(
               ...(f.resolved ? { resolvedAt: now.toISOString() } : {}),
               ...(f.closed ? { closedAt: now.toISOString() } : {}),
               ...(f.rating ? { rating: { ...f.rating, at: now.toISOString() } } : {}),
+              ...(f.waitUntil !== undefined ? { waitUntil: f.waitUntil } : {}),
             }, now);
           }
           current = (await tx.getCase(kase.id)) ?? kase;

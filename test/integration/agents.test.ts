@@ -166,6 +166,21 @@ describe('agents by mail', () => {
   });
 });
 
+describe('agents by mail: waiting', () => {
+  it('#wait pauses the case until the requester answers or the wait runs out', async () => {
+    const { notification } = await aliceOpensIT1();
+    await sendMail({ from: 'bob', to: 'it', subject: `Re: ${notification.subject}`, ...reply(notification), text: '#wait 1d\n¿Me mandas una foto de la pantalla de la impresora?' });
+    await deliverAndProcess('it', 2);
+    expect(await app!.store.getCaseDetail('IT-1')).toMatchObject({ status: 'waiting', waitUntil: '2026-11-25T09:00:00.000Z', dueAt: null });
+    clock.advance(25 * 3_600_000);
+    await app!.once();
+    const kase = (await app!.store.getCaseDetail('IT-1'))!;
+    expect(kase).toMatchObject({ status: 'open', waitUntil: null });
+    expect(kase.dueAt).not.toBeNull();
+    expect(kase.events.map((e) => e.type)).toEqual(expect.arrayContaining(['sla-paused', 'sla-resumed', 'wait-expired']));
+  });
+});
+
 describe('agents by mail: trust and several desks', () => {
   it('links the cases when one mail goes to it@ and hr@', async () => {
     await sendMail({ from: 'carlo', to: 'it', cc: 'hr', subject: 'Portátil para la nueva incorporación', text: 'El lunes empieza Lucía: necesita portátil y alta en nómina.' });

@@ -151,4 +151,11 @@ CREATE TABLE case_links (
 CREATE INDEX messages_message_id ON messages (message_id);
 `,
   },
+  {
+    name: '004-wait-until',
+    sql: `
+-- #wait 2d: when the case goes back to open by itself if the requester has not answered.
+ALTER TABLE cases ADD COLUMN wait_until TEXT;
+`,
+  },
 ];

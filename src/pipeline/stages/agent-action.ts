@@ -115,6 +115,8 @@ export const agentAction: Stage = {
           firstResponse: publicAnswer && rec.firstResponseAt === null,
           resolved,
           closed: outcome.changes.status === 'closed',
+          // #wait sets when the case reopens by itself; any other status change clears a pending wait.
+          ...(outcome.changes.waitUntil ? { waitUntil: outcome.changes.waitUntil } : outcome.changes.status ? { waitUntil: null } : {}),
         },
         events: [
           ...outcome.events,

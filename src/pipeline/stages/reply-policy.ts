@@ -125,7 +125,7 @@ function appendPlan(mail: InboundMail, ann: Annotations, ctx: PipelineContext, r
     if (notify) replies.push(notify);
   }
   replies.push(...untrustedAgentNotice(mail, ann, ctx, { id: match.caseId, subject: rec?.subject ?? mail.subject }));
-  return { ...base, messageKind: 'requester', statusTo, events, replies, ...(reopened ? { fields: { resolved: false } } : {}) };
+  return { ...base, messageKind: 'requester', statusTo, events, replies, ...(statusTo ? { fields: { waitUntil: null } } : {}) };
 }
 
 /** Tells the desk's agents (per its notify policy) about a new case or a requester's new text. */

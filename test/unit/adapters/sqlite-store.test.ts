@@ -8,6 +8,7 @@ import sqlite3 from 'sqlite3';
 import { open } from 'sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../src/adapters/sqlite-store.js';
+import { MIGRATIONS } from '../../../src/adapters/sqlite/migrations.js';
 import type { CaseStore, NewMessage, OutgoingMail, StoreTx } from '../../../src/ports.js';
 import type { MailboxPosition } from '../../../src/domain/plan.js';
 import { mail, routing } from '../../support/fakes.js';
@@ -82,7 +83,7 @@ describe('opening and migrations', () => {
     const db = await open({ filename: file, driver: sqlite3.Database });
     const rows = await db.all<{ name: string }[]>('SELECT name FROM schema_migrations');
     await db.close();
-    expect(rows.map((r) => r.name)).toEqual(['001-initial', '002-sla', '003-agents']);
+    expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
   });
 
   it('reports a file that is not a database as STORE', async () => {

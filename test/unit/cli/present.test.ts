@@ -26,6 +26,7 @@ const it1: CaseRecord = {
   resolvedAt: null,
   closedAt: null,
   rating: null,
+  waitUntil: null,
   routing: { category: 'hardware' },
 };
 const hr1: CaseRecord = { ...it1, id: 'HR-1', desk: 'HR', status: 'new', category: null, priority: 'normal', requester: { address: 'bob@example.test', name: '' }, subject: 'Payslip\n  question', dueAt: null };
@@ -74,7 +75,7 @@ describe('caseJson / caseDetailJson', () => {
       id: 'IT-1', desk: 'IT', status: 'open', category: 'hardware', priority: 'high', language: 'es',
       requester: 'alice@example.test', requesterName: 'Alice', subject: 'El portátil no arranca',
       createdAt: '2026-03-02T09:00:00.000Z', updatedAt: '2026-03-02T09:05:00.000Z', dueAt: '2026-03-03T17:00:00.000Z',
-      firstResponseDueAt: null, slaPolicy: null, assignee: null, firstResponseAt: null, resolvedAt: null, closedAt: null, rating: null,
+      firstResponseDueAt: null, slaPolicy: null, assignee: null, firstResponseAt: null, resolvedAt: null, closedAt: null, waitUntil: null, rating: null,
       routing: { category: 'hardware' },
     });
   });

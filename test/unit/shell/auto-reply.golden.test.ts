@@ -46,7 +46,7 @@ describe('rendered auto-replies (golden files)', () => {
       id: 'IT-42', desk: 'IT', number: 42, status: 'new', category: routing.category, priority: routing.priority, language: routing.language,
       requester: mail.from!, subject: mail.subject, createdAt: now.toISOString(), updatedAt: now.toISOString(),
       dueAt: sla?.dueAt ?? null, firstResponseDueAt: sla?.firstResponseDueAt ?? null, slaPolicy: sla?.policy ?? null, slaClock: null, routing,
-      assignee: null, firstResponseAt: null, resolvedAt: null, closedAt: null, rating: null,
+      assignee: null, firstResponseAt: null, resolvedAt: null, closedAt: null, rating: null, waitUntil: null,
     };
     const out = composeReply({ renderer, instance: 'sportello-test', newId: () => 'golden' }, { kind: 'auto-reply', template: 'auto-reply', to: mail.from!, language: routing.language, sla, articles }, kase, desk, mail);
     const actual = { text: `Subject: ${out.subject}\n\n${out.text}`, html: out.html ?? '' };

@@ -35,6 +35,7 @@ const kase: CaseRecord = {
   resolvedAt: null,
   closedAt: null,
   rating: null,
+  waitUntil: null,
   routing: null,
 };
 const intent: ReplyIntent = { kind: 'auto-reply', template: 'auto-reply', to: { address: 'alice@example.test', name: 'Alice' }, language: 'en', sla: null, articles: [] };
