@@ -16,7 +16,7 @@ import { ingestMailbox, type DeskContext, type IngestDeps, type PassResult } fro
 import { drainOutbox, type DrainResult } from './shell/outbox.js';
 import { runDeskLoop } from './shell/daemon.js';
 import { singleFlight, sleep } from './shell/sleep.js';
-import { watchDir } from './shell/watch-dir.js';
+import { watchDir } from './adapters/watch-dir.js';
 import { createLogger, type Logger } from './log.js';
 import { SportelloError, describeError } from './errors.js';
 import { updateCase, type UpdateResult } from './shell/update-case.js';
@@ -261,14 +261,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       })();
       const templateWatcher = overrides.renderer
         ? null
-        : watchDir(config.templatesDir, (f) => f.endsWith('.liquid'), async () => {
-            try {
+        : watchDir(
+            config.templatesDir,
+            async () => {
               templates = await loadTemplates(config.templatesDir, config.desks[0]?.language);
               log.info({ dir: config.templatesDir }, 'templates reloaded');
-            } catch (err) {
-              log.error({ err: describeError(err) }, 'invalid template change ignored; the last good templates stay in use');
-            }
-          });
+            },
+            {
+              accept: (f) => f.endsWith('.liquid'),
+              onError: (err) => log.error({ err: describeError(err) }, 'invalid template change ignored; the last good templates stay in use'),
+            },
+          );
       await Promise.all([...loops, retries, escalations]);
       await watcher?.close();
       await templateWatcher?.close();

@@ -4,7 +4,7 @@
 
 import type { CaseEvent, CaseStatus } from '../domain/case.js';
 import type { Priority, RoutingDecision } from '../domain/routing.js';
-import type { CaseRecord, SlaClockRecord } from '../ports.js';
+import type { CaseRecord, CaseUpdate } from '../ports.js';
 import { SportelloError } from '../errors.js';
 import { dueAt } from '../sla/index.js';
 import type { DeskRules } from '../rules/index.js';
@@ -16,16 +16,7 @@ export interface CaseChanges {
   readonly status?: CaseStatus;
 }
 
-export interface CasePatch {
-  readonly category: string | null;
-  readonly priority: string;
-  readonly status: CaseStatus;
-  readonly slaPolicy: string | null;
-  readonly dueAt: string | null;
-  readonly firstResponseDueAt: string | null;
-  readonly slaClock: SlaClockRecord | null;
-  readonly routing: unknown;
-}
+export type CasePatch = CaseUpdate;
 
 export interface Rescheduled {
   readonly patch: CasePatch;

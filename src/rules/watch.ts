@@ -3,7 +3,7 @@
 // input the caller simply keeps the set it already has. Fixtures and unrelated files are ignored;
 // corpus files and knowledge folders outside the rules directory are not watched.
 import path from 'node:path';
-import { watch } from 'chokidar';
+import { watchDir } from '../adapters/watch-dir.js';
 
 import { loadRules } from './load.js';
 import type { RuleProblem } from './problems.js';
@@ -34,49 +34,33 @@ const WATCHED = /\.(ya?ml|csv|md)$/i;
 
 export function watchRules(dir: string, handlers: WatchHandlers, options: WatchOptions = {}): RulesWatcher {
   const root = path.resolve(dir);
-  const debounceMs = options.debounceMs ?? 150;
   const fixtures = path.join(root, 'fixtures');
-  const watcher = watch(root, {
-    ignoreInitial: true,
-    awaitWriteFinish: { stabilityThreshold: options.stabilityMs ?? 100, pollInterval: 25 },
-    ignored: (file, stats) => file === fixtures || file.startsWith(fixtures + path.sep) || (stats?.isFile() === true && !WATCHED.test(file)),
-  });
-  let timer: NodeJS.Timeout | undefined;
   let closed = false;
-  let running: Promise<void> = Promise.resolve();
   const fail = (error: unknown) => {
     if (handlers.onError) handlers.onError(error);
     else handlers.onInvalid([{ file: path.basename(root), line: 1, column: 1, code: 'RULES_RELOAD', message: String(error) }]);
   };
-
-  const reload = async () => {
-    const result = await loadRules(root);
-    if (closed) return;
-    if (result.ruleSet) handlers.onValid(result.ruleSet);
-    else handlers.onInvalid(result.problems);
-  };
-  const schedule = () => {
-    if (closed) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      // Reloads run one after another so a slow load never reports after a newer one.
-      running = running.then(reload).catch(fail);
-    }, debounceMs);
-  };
-
-  watcher.on('all', (event) => {
-    if (event === 'add' || event === 'change' || event === 'unlink') schedule();
-  });
-  watcher.on('error', fail);
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-
+  const watcher = watchDir(
+    root,
+    async () => {
+      const result = await loadRules(root);
+      if (closed) return;
+      if (result.ruleSet) handlers.onValid(result.ruleSet);
+      else handlers.onInvalid(result.problems);
+    },
+    {
+      accept: (file) => WATCHED.test(file) && !file.startsWith(fixtures + path.sep),
+      skipDir: (d) => d === fixtures || d.startsWith(fixtures + path.sep),
+      debounceMs: options.debounceMs ?? 150,
+      stabilityMs: options.stabilityMs ?? 100,
+      onError: fail,
+    },
+  );
   return {
-    ready,
+    ready: watcher.ready,
     async close() {
       closed = true;
-      clearTimeout(timer);
       await watcher.close();
-      await running;
     },
   };
 }
