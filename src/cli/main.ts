@@ -13,6 +13,9 @@ import { CASE_STATUSES, type CaseStatus } from '../domain/case.js';
 import { PRIORITIES, type Priority } from '../domain/routing.js';
 import { caseDetailJson, caseJson, caseText, casesTable, table } from './present.js';
 import { addRoutingCommands } from './routing-commands.js';
+import { openSqliteStore } from '../adapters/sqlite-store.js';
+import type { CaseStore } from '../ports.js';
+import { readFileSync } from 'node:fs';
 import { addTemplateCommands } from './template-commands.js';
 
 interface GlobalOpts {
@@ -43,7 +46,22 @@ async function withApp<T>(cmd: Command, work: (app: App) => Promise<T>): Promise
   }
 }
 
+/** Read-only commands need only the case store: no rules, no classifier, no mail servers. */
+async function withStore<T>(cmd: Command, work: (store: CaseStore) => Promise<T>): Promise<T> {
+  const store = await openSqliteStore((await config(cmd)).database);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
 const print = (s: string) => process.stdout.write(`${s}\n`);
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
 export function program(): Command {
   const prog = new Command('sportello')
@@ -51,6 +69,7 @@ export function program(): Command {
     .addOption(new Option('-c, --config <file>', 'configuration file').default('sportello.yml').env('SPORTELLO_CONFIG'))
     .addOption(new Option('--db <file>', 'SQLite database file (overrides "database" in the config)').env('SPORTELLO_DB'))
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .version(version(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) })
     .exitOverride((err) => {
@@ -113,8 +132,8 @@ export function program(): Command {
       const status = o.status?.split(',').map((s) => s.trim()) as CaseStatus[] | undefined;
       const bad = status?.filter((s) => !CASE_STATUSES.includes(s));
       if (bad?.length) throw new SportelloError('USAGE', `unknown status ${bad.join(', ')}`, { hint: `use ${CASE_STATUSES.join(', ')}` });
-      await withApp(cmd, async (app) => {
-        const list = await app.store.listCases({ desk: o.desk?.toUpperCase(), status, limit: o.limit });
+      await withStore(cmd, async (store) => {
+        const list = await store.listCases({ desk: o.desk?.toUpperCase(), status, limit: o.limit });
         print(o.json ? JSON.stringify(list.map(caseJson), null, 2) : casesTable(list));
       });
     });
@@ -124,8 +143,8 @@ export function program(): Command {
     .argument('<id>', 'case id, e.g. IT-12')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }, cmd: Command) => {
-      await withApp(cmd, async (app) => {
-        const c = await app.store.getCaseDetail(id);
+      await withStore(cmd, async (store) => {
+        const c = await store.getCaseDetail(id);
         if (!c) throw new SportelloError('CASE_NOT_FOUND', `no case ${id}`, { hint: 'list cases with "sportello cases list"' });
         print(o.json ? JSON.stringify(caseDetailJson(c), null, 2) : caseText(c));
       });
@@ -153,8 +172,8 @@ export function program(): Command {
     .option('--json', 'print JSON')
     .option('--limit <n>', 'at most this many', (v) => Number.parseInt(v, 10), 100)
     .action(async (o: { json?: boolean; limit: number }, cmd: Command) => {
-      await withApp(cmd, async (app) => {
-        const rows = await app.store.listQuarantine(o.limit);
+      await withStore(cmd, async (store) => {
+        const rows = await store.listQuarantine(o.limit);
         const plain = rows.map(({ raw, ...r }) => ({ ...r, bytes: raw?.length ?? null }));
         if (o.json) print(JSON.stringify(plain, null, 2));
         else if (!rows.length) print('Quarantine is empty.');
