@@ -55,7 +55,7 @@ async function main() {
     console.log(`  replies sent: ${first.outbox.sent}`);
 
     section('4. Cases');
-    console.log(casesTable(await app.store.listCases({})));
+    console.log(casesTable(await app.store.listCases({}), config.timezone));
 
     section('5. Auto-replies as they arrived in the requesters\' mailboxes');
     await waitForMessages('alice', 2);
@@ -104,7 +104,7 @@ async function main() {
     await sendMail({ from: 'alice', to: 'it', subject: `Re: ${survey.subject}`, inReplyTo: survey.messageId!, references: [survey.messageId!], text: '5\n\n¡Muy rápidos, gracias!' });
     await waitForMessages('it', 6);
     await app.once();
-    console.log(`\n${caseText((await app.store.getCaseDetail(caseId))!)}`);
+    console.log(`\n${caseText((await app.store.getCaseDetail(caseId))!, config.timezone)}`);
 
     section('Done');
     console.log(`  Database: ${path.relative(repo, db)}. Try: npx sportello cases list --db ${path.relative(repo, db)}`);

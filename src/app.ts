@@ -156,6 +156,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
   };
   const compose = ingestDeps.compose;
+  let rulesGeneration = 0;
   const escalate = singleFlight(
     async (): Promise<EscalationPass> =>
       engine.ruleSet ? runEscalations({ store, clock, log: log.child({ component: 'sla' }), compose, desks: config.desks }, engine.ruleSet) : { sent: 0, next: null },
@@ -211,8 +212,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         ? null
         : watchRules(config.rulesDir, {
             onValid: (ruleSet) => {
+              // Rebuilds may overlap (a slow training after a quick edit): only the newest may win.
+              const generation = ++rulesGeneration;
               buildRouting(ruleSet, modelCacheDir(config), log)
                 .then((next) => {
+                  if (generation !== rulesGeneration) return;
                   engine = next;
                   log.info({ files: ruleSet.files }, 'rules reloaded');
                 })

@@ -215,7 +215,8 @@ export interface CaseStore {
   /** Starts a folder over after a UIDVALIDITY change (or the first time); Message-IDs keep it idempotent. */
   resetCheckpoint(desk: string, folder: string, uidValidity: number, now: Date): Promise<void>;
   dueOutbox(now: Date, limit: number): Promise<OutboxEntry[]>;
-  markSending(id: number, now: Date): Promise<void>;
+  /** Claims a pending row for sending; false when another process already took it. */
+  markSending(id: number, now: Date): Promise<boolean>;
   markSent(id: number, now: Date): Promise<void>;
   markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
   markFailed(id: number, error: string, now: Date): Promise<void>;

@@ -36,8 +36,11 @@ export function createImapSource(desk: DeskConfig, log: Logger, flag: string, mo
         socketTimeout: SOCKET_TIMEOUT_MS,
       });
       let closed = false;
+      // New mail announced while nobody waits (during a pass) is remembered, not lost.
+      let changed = false;
       const changeWaiters = new Set<() => void>();
       const wake = () => {
+        changed = true;
         for (const w of changeWaiters) w();
         changeWaiters.clear();
       };
@@ -104,12 +107,16 @@ export function createImapSource(desk: DeskConfig, log: Logger, flag: string, mo
         },
 
         async waitForChange(timeoutMs, signal) {
-          if (closed || signal.aborted) return;
+          if (closed || signal.aborted || changed) {
+            changed = false;
+            return;
+          }
           await new Promise<void>((resolve) => {
             let done = false;
             const finish = () => {
               if (done) return;
               done = true;
+              changed = false;
               clearTimeout(timer);
               signal.removeEventListener('abort', finish);
               changeWaiters.delete(finish);

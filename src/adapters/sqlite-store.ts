@@ -107,6 +107,7 @@ class SqliteStore implements CaseStore {
   lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date): Promise<Facts> {
     return this.exclusive(async () => {
       let duplicate: string | null = null;
+      let reusedMessageId: string | null = null;
       if (position) {
         const p = await this.db.get<Row>(
           'SELECT outcome, case_id FROM processed WHERE desk = ? AND folder = ? AND uid_validity = ? AND uid = ?',
@@ -115,9 +116,12 @@ class SqliteStore implements CaseStore {
         if (p) duplicate = `mailbox position ${position.folder}/${position.uidValidity}/${position.uid} already processed (${String(p.outcome)})`;
       }
       if (!duplicate) {
-        const m = await this.db.get<Row>('SELECT case_id FROM messages WHERE desk = ? AND message_id = ?', desk, messageKey);
+        const m = await this.db.get<Row>('SELECT case_id, from_address FROM messages WHERE desk = ? AND message_id = ?', desk, messageKey);
         const q = m ? undefined : await this.db.get<Row>('SELECT id FROM quarantine WHERE desk = ? AND message_id = ? AND released_at IS NULL', desk, messageKey);
-        if (m) duplicate = `Message-ID ${messageKey} already recorded${m.case_id ? ` in ${String(m.case_id)}` : ''}`;
+        // Another sender reusing a Message-ID is not a duplicate: never drop it silently (freescout#5591).
+        const other = m?.from_address && sender && baseAddress(String(m.from_address)) !== baseAddress(sender);
+        if (m && other) reusedMessageId = `Message-ID ${messageKey} was already used by a mail from ${String(m.from_address)}`;
+        else if (m) duplicate = `Message-ID ${messageKey} already recorded${m.case_id ? ` in ${String(m.case_id)}` : ''}`;
         else if (q) duplicate = `Message-ID ${messageKey} already quarantined (#${String(q.id)})`;
       }
 
@@ -134,6 +138,7 @@ class SqliteStore implements CaseStore {
       }
 
       let taggedCase: Facts['taggedCase'] = null;
+      // Several tags ("Re: [IT-2] [IT-1] …"): the first case the sender takes part in wins, else the first that exists.
       for (const tag of keys.tags) {
         const c = await this.db.get<Row>('SELECT id, status, requester_address FROM cases WHERE id = ? AND desk = ?', tag, desk);
         if (!c) continue;
@@ -146,8 +151,12 @@ class SqliteStore implements CaseStore {
           if (r.from_address) people.add(String(r.from_address));
           for (const a of [...JSON.parse(String(r.to_json)), ...JSON.parse(String(r.cc_json))] as Address[]) people.add(a.address);
         }
-        taggedCase = { ...(await this.caseFact(String(c.id))), participants: [...people] };
-        break;
+        const candidate = { ...(await this.caseFact(String(c.id))), participants: [...people] };
+        taggedCase ??= candidate;
+        if (sender && [...people].map(baseAddress).includes(baseAddress(sender))) {
+          taggedCase = candidate;
+          break;
+        }
       }
 
       let autoRepliesToSenderLastHour = 0;
@@ -165,7 +174,7 @@ class SqliteStore implements CaseStore {
             messageKey, desk,
           );
       const sameMailElsewhere = elsewhere.map((r) => ({ caseId: String(r.case_id), desk: String(r.desk) }));
-      return { duplicate, referencedCase, taggedCase, autoRepliesToSenderLastHour, sameMailElsewhere };
+      return { duplicate, referencedCase, taggedCase, autoRepliesToSenderLastHour, sameMailElsewhere, ...(reusedMessageId ? { reusedMessageId } : {}) };
     });
   }
 
@@ -206,8 +215,16 @@ class SqliteStore implements CaseStore {
     });
   }
 
-  markSending(id: number, now: Date): Promise<void> {
-    return this.run(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ?`, iso(now), id);
+  markSending(id: number, now: Date): Promise<boolean> {
+    // A claim, not a blind update: only a row still pending is taken, so two processes sharing the
+    // database (a cron `once` next to the daemon) can never both send it.
+    return this.exclusive(async () => {
+      const res = await this.db.run(
+        `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND status = 'pending'`,
+        iso(now), id,
+      );
+      return (res.changes ?? 0) === 1;
+    });
   }
 
   markSent(id: number, now: Date): Promise<void> {
@@ -233,6 +250,15 @@ class SqliteStore implements CaseStore {
 
   parkInterrupted(now: Date): Promise<number> {
     return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(`SELECT id, case_id, recipient, kind FROM outbox WHERE status = 'sending'`);
+      for (const r of rows) {
+        if (!r.case_id) continue;
+        await this.db.run(
+          'INSERT INTO events (case_id, at, type, actor, data_json) VALUES (?, ?, ?, ?, ?)',
+          r.case_id, iso(now), 'send-uncertain', 'sportello',
+          json({ outbox: Number(r.id), to: r.recipient, kind: r.kind, note: 'interrupted mid-send; not resent automatically, check with the recipient' }),
+        );
+      }
       const res = await this.db.run(
         `UPDATE outbox SET status = 'uncertain', last_error = ? WHERE status = 'sending'`,
         `interrupted while sending (${iso(now)}); not resent automatically to avoid a duplicate reply`,

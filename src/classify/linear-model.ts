@@ -23,6 +23,11 @@ export interface LinearOptions {
    * Wang & Manning 2012); the ratios are folded into the stored weights, so prediction is unchanged.
    */
   readonly nbScale: boolean;
+  /**
+   * SGD only: weigh each example's step by N / (K · N_class) (sklearn's class_weight='balanced'),
+   * so rare categories are not drowned by frequent ones.
+   */
+  readonly balanced: boolean;
 }
 
 export const DEFAULT_LINEAR_OPTIONS: LinearOptions = {
@@ -32,6 +37,7 @@ export const DEFAULT_LINEAR_OPTIONS: LinearOptions = {
   seed: 42,
   average: true,
   nbScale: false,
+  balanced: false,
 };
 
 export interface LinearWeights {
@@ -109,6 +115,12 @@ export function trainLinear(
   const grad = new Float64Array(k);
   let t = 0;
   const firstAveragedEpoch = Math.floor(options.epochs / 2);
+  const classWeight = new Float64Array(k).fill(1);
+  if (options.balanced) {
+    const counts = new Float64Array(k);
+    for (const y of ys) counts[y] = (counts[y] as number) + 1;
+    for (let c = 0; c < k; c++) classWeight[c] = (counts[c] as number) > 0 ? xs.length / (k * (counts[c] as number)) : 1;
+  }
 
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     shuffle(order, random);
@@ -128,7 +140,7 @@ export function trainLinear(
       const active = lossGradient(options.loss === 'log' ? 'log' : 'hinge', scores, y, grad);
       scale *= 1 - eta * lambda;
       if (active) {
-        const step = eta / scale;
+        const step = (eta * (classWeight[y] as number)) / scale;
         for (let n = 0; n < x.indices.length; n++) {
           const base = (x.indices[n] as number) * k;
           const v = (x.values[n] as number) * step;
@@ -138,7 +150,8 @@ export function trainLinear(
           }
         }
         // The bias is not regularised and learns more slowly, as in sklearn's SGD (0.01 × η).
-        for (let c = 0; c < k; c++) bias[c] = (bias[c] as number) - 0.01 * eta * (grad[c] as number);
+        const biasStep = 0.01 * eta * (classWeight[y] as number);
+        for (let c = 0; c < k; c++) bias[c] = (bias[c] as number) - biasStep * (grad[c] as number);
       }
       if (scale < 1e-9) {
         for (let j = 0; j < w.length; j++) w[j] = (w[j] as number) * scale;

@@ -47,13 +47,20 @@ async function withApp<T>(cmd: Command, work: (app: App) => Promise<T>): Promise
 }
 
 /** Read-only commands need only the case store: no rules, no classifier, no mail servers. */
-async function withStore<T>(cmd: Command, work: (store: CaseStore) => Promise<T>): Promise<T> {
-  const store = await openSqliteStore((await config(cmd)).database);
+async function withStore<T>(cmd: Command, work: (store: CaseStore, cfg: Config) => Promise<T>): Promise<T> {
+  const cfg = await config(cmd);
+  const store = await openSqliteStore(cfg.database);
   try {
-    return await work(store);
+    return await work(store, cfg);
   } finally {
     await store.close();
   }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new SportelloError('USAGE', `"${value}" is not a positive whole number`, { hint: 'e.g. --limit 50' });
+  return n;
 }
 
 const print = (s: string) => process.stdout.write(`${s}\n`);
@@ -127,14 +134,14 @@ export function program(): Command {
     .option('--json', 'print JSON')
     .option('--desk <id>', 'only this desk')
     .option('--status <list>', `comma-separated statuses (${CASE_STATUSES.join(', ')})`)
-    .option('--limit <n>', 'at most this many', (v) => Number.parseInt(v, 10), 1000)
+    .option('--limit <n>', 'at most this many', positiveInt, 1000)
     .action(async (o: { json?: boolean; desk?: string; status?: string; limit: number }, cmd: Command) => {
       const status = o.status?.split(',').map((s) => s.trim()) as CaseStatus[] | undefined;
       const bad = status?.filter((s) => !CASE_STATUSES.includes(s));
       if (bad?.length) throw new SportelloError('USAGE', `unknown status ${bad.join(', ')}`, { hint: `use ${CASE_STATUSES.join(', ')}` });
-      await withStore(cmd, async (store) => {
+      await withStore(cmd, async (store, cfg) => {
         const list = await store.listCases({ desk: o.desk?.toUpperCase(), status, limit: o.limit });
-        print(o.json ? JSON.stringify(list.map(caseJson), null, 2) : casesTable(list));
+        print(o.json ? JSON.stringify(list.map(caseJson), null, 2) : casesTable(list, cfg.timezone));
       });
     });
   cases
@@ -143,10 +150,10 @@ export function program(): Command {
     .argument('<id>', 'case id, e.g. IT-12')
     .option('--json', 'print JSON')
     .action(async (id: string, o: { json?: boolean }, cmd: Command) => {
-      await withStore(cmd, async (store) => {
+      await withStore(cmd, async (store, cfg) => {
         const c = await store.getCaseDetail(id);
         if (!c) throw new SportelloError('CASE_NOT_FOUND', `no case ${id}`, { hint: 'list cases with "sportello cases list"' });
-        print(o.json ? JSON.stringify(caseDetailJson(c), null, 2) : caseText(c));
+        print(o.json ? JSON.stringify(caseDetailJson(c), null, 2) : caseText(c, cfg.timezone));
       });
     });
 
@@ -170,7 +177,7 @@ export function program(): Command {
     .command('quarantine')
     .description('list mail set aside instead of becoming a case (unparseable, own mail, rule quarantine)')
     .option('--json', 'print JSON')
-    .option('--limit <n>', 'at most this many', (v) => Number.parseInt(v, 10), 100)
+    .option('--limit <n>', 'at most this many', positiveInt, 100)
     .action(async (o: { json?: boolean; limit: number }, cmd: Command) => {
       await withStore(cmd, async (store) => {
         const rows = await store.listQuarantine(o.limit);

@@ -57,28 +57,35 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
   return [line(cells[0]!), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
 }
 
-const shortTime = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) : '-');
+/** "2026-11-24 10:00" in the configured time zone (sv-SE gives ISO-like digits). */
+function shortTime(iso: string | null, timeZone = 'UTC'): string {
+  if (!iso) return '-';
+  if (timeZone === 'UTC') return iso.replace('T', ' ').slice(0, 16);
+  return new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}
 
-export function casesTable(cases: readonly CaseRecord[]): string {
+/** Times are shown in `timeZone` (the config's), named in the header. */
+export function casesTable(cases: readonly CaseRecord[], timeZone = 'UTC'): string {
   if (cases.length === 0) return 'No cases.';
   return table(
-    ['ID', 'STATUS', 'CATEGORY', 'PRIORITY', 'REQUESTER', 'CREATED (UTC)', 'DUE (UTC)', 'SUBJECT'],
-    cases.map((c) => [c.id, c.status, c.category ?? '-', c.priority, c.requester.address, shortTime(c.createdAt), shortTime(c.dueAt), c.subject]),
+    ['ID', 'STATUS', 'CATEGORY', 'PRIORITY', 'REQUESTER', `CREATED (${timeZone})`, `DUE (${timeZone})`, 'SUBJECT'],
+    cases.map((c) => [c.id, c.status, c.category ?? '-', c.priority, c.requester.address, shortTime(c.createdAt, timeZone), shortTime(c.dueAt, timeZone), c.subject]),
   );
 }
 
-export function caseText(c: CaseDetail): string {
+export function caseText(c: CaseDetail, timeZone = 'UTC'): string {
+  const t = (iso: string | null) => shortTime(iso, timeZone);
   const head = [
     `${c.id}  ${c.subject}`,
     `  desk ${c.desk} · status ${c.status} · category ${c.category ?? '-'} · priority ${c.priority} · language ${c.language ?? '-'}`,
     `  requester ${c.requester.name ? `${c.requester.name} <${c.requester.address}>` : c.requester.address}`,
-    `  created ${shortTime(c.createdAt)} UTC · due ${shortTime(c.dueAt)}${c.slaPolicy ? ` (${c.slaPolicy})` : ''} · assignee ${c.assignee ?? '-'}`,
-    `  first response ${shortTime(c.firstResponseAt)} · resolved ${shortTime(c.resolvedAt)} · rating ${c.rating ? `${c.rating.score}/5${c.rating.comment ? ` “${c.rating.comment}”` : ''}` : '-'}`,
+    `  created ${t(c.createdAt)} ${timeZone} · due ${t(c.dueAt)}${c.slaPolicy ? ` (${c.slaPolicy})` : ''} · assignee ${c.assignee ?? '-'}`,
+    `  first response ${t(c.firstResponseAt)} · resolved ${t(c.resolvedAt)} · rating ${c.rating ? `${c.rating.score}/5${c.rating.comment ? ` “${c.rating.comment}”` : ''}` : '-'}`,
     ...(c.links.length ? [`  linked ${c.links.map((l) => `${l.caseId} (${l.reason})`).join(', ')}`] : []),
   ];
   const messages = c.messages.map(
-    (m) => `  ${m.direction === 'in' ? '→' : '←'} ${shortTime(m.date ?? m.createdAt)}  ${m.kind.padEnd(10)} ${m.from?.address ?? '?'} → ${m.to.map((a) => a.address).join(', ')}  “${m.subject}”`,
+    (m) => `  ${m.direction === 'in' ? '→' : '←'} ${t(m.date ?? m.createdAt)}  ${m.kind.padEnd(10)} ${m.from?.address ?? '?'} → ${m.to.map((a) => a.address).join(', ')}  “${m.subject}”`,
   );
-  const events = c.events.map((e) => `  ${shortTime(e.at)}  ${e.type.padEnd(20)} ${e.actor}  ${JSON.stringify(e.data)}`);
+  const events = c.events.map((e) => `  ${t(e.at)}  ${e.type.padEnd(20)} ${e.actor}  ${JSON.stringify(e.data)}`);
   return [...head, '', 'Messages:', ...messages, '', 'Events:', ...events].join('\n');
 }

@@ -39,8 +39,8 @@ export function addTemplateCommands(prog: Command, deps: TemplateCommandDeps): v
     .argument('<file>', '.eml file')
     .option('--desk <id>', 'desk (default: from the recipients)')
     .option('--at <iso>', 'pretend the mail arrives at this instant (ISO 8601), e.g. 2026-11-20T16:30:00+01:00')
-    .option('--html', 'print the HTML part too')
-    .action(async (file: string, o: { desk?: string; at?: string; html?: boolean }, cmd: Command) => {
+    .option('--text-only', 'print only the text part')
+    .action(async (file: string, o: { desk?: string; at?: string; textOnly?: boolean }, cmd: Command) => {
       const config = await deps.config(cmd);
       const now = o.at ? new Date(o.at) : new Date();
       if (Number.isNaN(now.getTime())) throw new SportelloError('USAGE', `--at "${o.at}" is not an ISO 8601 instant`, { hint: 'e.g. --at 2026-11-20T16:30:00+01:00' });
@@ -70,6 +70,6 @@ export function addTemplateCommands(prog: Command, deps: TemplateCommandDeps): v
       if (routing.suppressAutoReply) deps.print('(a rule suppresses the auto-reply for this mail; shown anyway)');
       deps.print(`\nFrom: ${out.from.name} <${out.from.address}>\nTo: ${out.to.map((a) => a.address).join(', ')}\nSubject: ${out.subject}\n`);
       deps.print(out.text.trimEnd());
-      if (o.html && out.html) deps.print(`\n--- HTML ---\n${out.html.trimEnd()}`);
+      if (!o.textOnly && out.html) deps.print(`\n--- HTML part ---\n${out.html.trimEnd()}`);
     });
 }

@@ -39,7 +39,8 @@ export function parseConfig(text: string, opts: LoadConfigOptions & { file?: str
   const file = opts.file ?? '<config>';
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
-  const problems: ConfigProblem[] = doc.errors.map((e) => ({
+  // After the first syntax error the parser's further complaints are mostly echoes of it.
+  const problems: ConfigProblem[] = doc.errors.slice(0, 1).map((e) => ({
     path: '',
     line: lineCounter.linePos(e.pos[0]).line,
     message: e.message.split('\n')[0] ?? e.message,
@@ -148,8 +149,12 @@ function duplicateDesks(raw: unknown): { path: string; at: (string | number)[]; 
   desks.forEach((d: Record<string, unknown> | null, i) => {
     if (!d || typeof d !== 'object') return;
     const id = typeof d.id === 'string' ? d.id.toUpperCase() : null;
+    const imap = d.imap as Record<string, unknown> | undefined;
+    const mailbox = imap && typeof imap.user === 'string' ? `${String(imap.host)}/${imap.user.toLowerCase()}/${String(imap.folder ?? 'INBOX')}` : null;
     const values: [string, string | null][] = [
       ['id', id],
+      // Two desks reading one mailbox would open two cases and send two auto-replies per mail.
+      ['imap', mailbox],
       ['address', typeof d.address === 'string' ? d.address.trim().toLowerCase() : null],
       ['prefix', typeof d.prefix === 'string' ? d.prefix.toUpperCase() : id],
     ];

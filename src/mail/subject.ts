@@ -33,14 +33,20 @@ export function findCaseTags(subject: string): string[] {
   return [...subject.matchAll(TAG)].map((m) => `${m[1]!.toUpperCase()}-${m[2]!}`);
 }
 
-/** "[IT-12] original subject": prefixes and older copies of the same tag removed, never doubled. */
-export function tagSubject(caseId: string, subject: string): string {
-  let s = stripReplyPrefixes(subject);
-  for (let i = 0; i < 5; i++) {
-    const next = stripReplyPrefixes(s.replace(new RegExp(`\\[${caseId}\\]`, 'giu'), ' ').trim());
+/** A subject as a case keeps it: no reply/forward prefixes and no case tags (ours or other cases'). */
+export function caseSubject(subject: string): string {
+  let s = subject;
+  for (let i = 0; i < 10; i++) {
+    const next = stripReplyPrefixes(s.replace(TAG, ' ').replace(/\s+/gu, ' ').trim());
     if (next === s) break;
     s = next;
   }
+  return s;
+}
+
+/** "[IT-12] original subject": prefixes and every case tag removed first, so tags never pile up. */
+export function tagSubject(caseId: string, subject: string): string {
+  const s = caseSubject(subject);
   return s ? `[${caseId}] ${s}` : `[${caseId}]`;
 }
 

@@ -79,6 +79,8 @@ export interface Facts {
   readonly referencedCase: CaseFact | null;
   /** The case named by the subject tag, with everyone who took part in it. */
   readonly taggedCase: (CaseFact & { readonly participants: readonly string[] }) | null;
+  /** Set when a different sender's mail already used this Message-ID on this desk. */
+  readonly reusedMessageId?: string;
   /** Cases other desks opened for this same Message-ID (one mail sent to it@ and hr@). */
   readonly sameMailElsewhere?: readonly { readonly caseId: string; readonly desk: string }[];
   /** Auto-replies we sent to the sender's address in the last hour (loop brake). */

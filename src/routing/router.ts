@@ -26,6 +26,13 @@ export interface RoutingEngine {
   readonly classifiers: ReadonlyMap<string, TextClassifier | null>;
 }
 
+/** What a person writes fits in far less; a 20 MB body would cost seconds and a gigabyte to classify. */
+export const ROUTING_TEXT_CHARS = 64 * 1024;
+
+function capped(mail: InboundMail): InboundMail {
+  return mail.text.length > ROUTING_TEXT_CHARS ? { ...mail, text: mail.text.slice(0, ROUTING_TEXT_CHARS) } : mail;
+}
+
 export function modelCacheDir(config: Config): string {
   return config.database === ':memory:' ? path.resolve('var', 'cache') : path.join(path.dirname(config.database), 'cache');
 }
@@ -51,8 +58,8 @@ export async function buildRouting(ruleSet: RuleSet, cacheDir: string, log: Logg
     ruleSet,
     deps,
     classifiers,
-    router: (desk, mail) => route(ruleSet, desk.id, mail, deps),
+    router: (desk, mail) => route(ruleSet, desk.id, capped(mail), deps),
     sla: (desk, routing, now) => planSla(ruleSet.desks[desk.id], routing, now),
-    articles: (desk, mail, routing) => findArticles(ruleSet.desks[desk.id], mail, routing),
+    articles: (desk, mail, routing) => findArticles(ruleSet.desks[desk.id], capped(mail), routing),
   };
 }

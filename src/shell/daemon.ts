@@ -45,7 +45,8 @@ export async function runDeskLoop(deps: DeskLoopDeps, signal: AbortSignal): Prom
       failures++;
       const delay = backoffMs(failures, RECONNECT, deps.random);
       const auth = isSportelloError(err, 'IMAP_AUTH');
-      state(`down:${describeError(err)}`, auth ? 'error' : 'warn', { err: describeError(err), retryInMs: delay, failures }, 'mailbox unavailable; reconnecting with backoff');
+      // One line per outage: the error text often changes while the server is away (ECONNRESET, then ECONNREFUSED).
+      state(auth ? 'down:auth' : 'down', auth ? 'error' : 'warn', { err: describeError(err), retryInMs: delay, failures }, 'mailbox unavailable; reconnecting with backoff');
       await sleep(delay, signal);
     } finally {
       await session?.close().catch(() => undefined);

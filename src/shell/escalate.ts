@@ -41,7 +41,16 @@ export async function runEscalations(deps: EscalateDeps, ruleSet: RuleSet): Prom
       thresholds: rules.escalation.thresholds,
       notified,
     };
-    for (const due of dueEscalations(state, now)) {
+    const dues = dueEscalations(state, now);
+    // After downtime several thresholds can be due at once: the warning is moot once breached, so only
+    // the last one is mailed; the earlier ones are recorded as superseded and never mailed later.
+    for (const skipped of dues.slice(0, -1)) {
+      await deps.store.transaction(async (tx) => {
+        if (!(await tx.recordEscalation(record.id, skipped.threshold.name, skipped.at, now))) return;
+        await tx.addEvents(record.id, [{ type: `sla-${skipped.threshold.name}`, actor: 'sportello', data: { threshold: skipped.threshold.fraction, reachedAt: skipped.at.toISOString(), superseded: true } }], now);
+      });
+    }
+    for (const due of dues.slice(-1)) {
       const vars = escalationVars({
         case: { id: record.id, subject: record.subject, desk: record.desk, category: record.category, priority: record.priority, requester: record.requester },
         calendar: rules.calendar,
@@ -78,7 +87,7 @@ export async function runEscalations(deps: EscalateDeps, ruleSet: RuleSet): Prom
         deps.log.warn({ caseId: record.id, threshold: due.threshold.name, to: to.address }, 'SLA escalation queued');
       }
     }
-    const upcoming = nextEscalationAt({ ...state, notified: [...notified, ...dueEscalations(state, now).map((d) => d.threshold.name)] }, now);
+    const upcoming = nextEscalationAt({ ...state, notified: [...notified, ...dues.map((d) => d.threshold.name)] }, now);
     if (upcoming && (!next || upcoming < next)) next = upcoming;
   }
   return { sent, next };

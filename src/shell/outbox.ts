@@ -29,7 +29,7 @@ export async function drainOutbox(deps: OutboxDeps, shouldStop: () => boolean = 
     for (const entry of due) {
       if (shouldStop()) return result;
       const log = deps.log.child({ outbox: entry.id, caseId: entry.caseId, kind: entry.kind });
-      await deps.store.markSending(entry.id, deps.clock.now());
+      if (!(await deps.store.markSending(entry.id, deps.clock.now()))) continue; // taken by another process
       try {
         await deps.sender.send(entry.mail, entry.envelopeFrom);
       } catch (err) {

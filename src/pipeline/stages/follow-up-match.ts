@@ -15,6 +15,9 @@ export const followUpMatch: Stage = {
     const facts = ann.facts;
     if (!facts) return continueWith();
     if (facts.duplicate) return { stop: { action: 'ignore', reason: facts.duplicate } };
+    if (facts.reusedMessageId) {
+      return { stop: { action: 'quarantine', reason: `${facts.reusedMessageId}; kept aside for a person to look at`, code: 'MESSAGE_ID_REUSED', stage: 'follow-up-match' } };
+    }
     const sender = mail.from ? baseAddress(mail.from.address) : null;
     const agent = ann.sender?.trusted === true;
     let match: Annotations['match'] = null;

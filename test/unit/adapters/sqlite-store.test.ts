@@ -220,6 +220,21 @@ describe('lookupFacts', () => {
     expect((await store.lookupFacts('HR', null, 'k', null, keys([], ['IT-1']), T0)).taggedCase).toBeNull();
   });
 
+  it('with several tags, prefers the case the sender takes part in ("Re: [IT-1] [IT-2] …")', async () => {
+    const store = await openStore();
+    for (const who of ['carlo@example.test', 'alice@example.test']) {
+      // IT-1 is carlo's, IT-2 alice's; each has only its requester's own mail.
+      await store.transaction(async (tx) => {
+        const c = await tx.createCase(newCase('IT', 'IT', who), T0);
+        await tx.addMessage(inbound(c.id, `first-${c.id}@client.example`, { from: { address: who, name: '' }, to: [], cc: [] }), T0);
+      });
+    }
+    const f = await store.lookupFacts('IT', null, 'k', 'alice@example.test', keys([], ['IT-1', 'IT-2']), T0);
+    expect(f.taggedCase?.caseId).toBe('IT-2');
+    const stranger = await store.lookupFacts('IT', null, 'k', 'mallory@evil.example', keys([], ['IT-1', 'IT-2']), T0);
+    expect(stranger.taggedCase?.caseId).toBe('IT-1'); // the first that exists; follow-up-match still refuses a stranger
+  });
+
   it('counts auto-replies to the sender since the given time', async () => {
     const store = await openStore();
     await seedCase(store, async (tx, id) => {
@@ -276,11 +291,20 @@ describe('outbox', () => {
     const id = await queued(store);
     const [due] = await store.dueOutbox(T0, 10);
     expect(due).toMatchObject({ id, caseId: 'IT-1', kind: 'auto-reply', envelopeFrom: '', attempts: 0, mail: outgoing('alice@example.test') });
-    await store.markSending(id, T0);
+    expect(await store.markSending(id, T0)).toBe(true);
     expect(await store.dueOutbox(at(60), 10)).toEqual([]);
     await store.markSent(id, at(1));
     expect(await store.outboxSummary()).toEqual({ sent: 1 });
     expect(await store.dueOutbox(at(60), 10)).toEqual([]);
+  });
+
+  it('a row can be claimed for sending only once, even by a second process on the same file', async () => {
+    const file = tempFile();
+    const store = await openStore(file);
+    const other = await openStore(file);
+    const id = await queued(store);
+    const [a, b] = await Promise.all([store.markSending(id, T0), other.markSending(id, T0)]);
+    expect([a, b].sort()).toEqual([false, true]);
   });
 
   it('a retry counts the attempt and is due again only at its next attempt time', async () => {

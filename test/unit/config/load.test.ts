@@ -123,6 +123,11 @@ describe('problems, each with key path and line', () => {
     expect(problemsOf(text)).toContainEqual({ path: at, line, message: expect.stringMatching(new RegExp(`duplicate desk ${key} .*also desks\\.0`)) });
   });
 
+  it('two desks reading the same mailbox (each mail would open two cases)', () => {
+    const text = yaml().replace(/user: hr@example\.test/, 'user: it@example.test');
+    expect(problemsOf(text)).toContainEqual(expect.objectContaining({ path: 'desks.1.imap', message: expect.stringMatching(/duplicate desk imap .*it@example\.test.*also desks\.0/) }));
+  });
+
   it('unknown keys do not hide a bad time zone or a duplicate desk', () => {
     const text = yaml({ top: 'colour: blue' }).replace('Europe/Rome', 'Mars/Olympus').replace('address: hr@example.test', 'address: it@example.test');
     expect(problemsOf(text).map((p) => p.path)).toEqual(expect.arrayContaining(['', 'timezone', 'desks.1.address']));

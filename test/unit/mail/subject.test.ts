@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { baseSubject, findCaseTags, stripReplyPrefixes, tagSubject } from '../../../src/mail/subject.js';
+import { baseSubject, caseSubject, findCaseTags, stripReplyPrefixes, tagSubject } from '../../../src/mail/subject.js';
 import { CORPORA } from '../../support/fakes.js';
 
 describe('stripReplyPrefixes', () => {
@@ -103,7 +103,8 @@ describe('tagSubject', () => {
     ['Re: [IT-12] Printer', '[IT-12] Printer'],
     ['RE: R: [it-12] AW: [IT-12] Printer', '[IT-12] Printer'],
     ['Printer [IT-12]', '[IT-12] Printer'],
-    ['[HR-3] Payslip', '[IT-12] [HR-3] Payslip'],
+    // Other cases' tags are dropped too, so a subject never collects "[IT-7] [IT-2] [IT-1]".
+    ['[HR-3] Payslip', '[IT-12] Payslip'],
     ['', '[IT-12]'],
     ['Re:', '[IT-12]'],
     ['Rifiuti da smaltire', '[IT-12] Rifiuti da smaltire'],
@@ -120,8 +121,16 @@ describe('tagSubject', () => {
     }
   });
 
-  it('does not treat IT-1 as a copy of IT-12', () => {
-    expect(tagSubject('IT-1', '[IT-12] Printer')).toBe('[IT-1] [IT-12] Printer');
+  it('replaces another case\'s tag instead of stacking it (IT-1 vs IT-12)', () => {
+    expect(tagSubject('IT-1', '[IT-12] Printer')).toBe('[IT-1] Printer');
+  });
+
+  it.each([
+    ['Re: [IT-2] [IT-1] Mi portátil no enciende', 'Mi portátil no enciende'],
+    ['RV: Fwd: [HR-3] Nómina', 'Nómina'],
+    ['Ordinary subject', 'Ordinary subject'],
+  ])('caseSubject(%j) is %j', (subject, expected) => {
+    expect(caseSubject(subject)).toBe(expected);
   });
 });
 

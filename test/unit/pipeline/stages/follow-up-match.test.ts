@@ -23,6 +23,11 @@ describe('follow-up-match', () => {
     expect(r).toEqual({ stop: { action: 'ignore', reason: 'Message-ID m1 already recorded' } });
   });
 
+  it('sets aside, never drops, a mail whose Message-ID another sender already used', () => {
+    const r = run(facts({ reusedMessageId: 'Message-ID m1 was already used by a mail from bob@example.test' }));
+    expect(r).toMatchObject({ stop: { action: 'quarantine', code: 'MESSAGE_ID_REUSED' } });
+  });
+
   it('matches by references before the subject tag, whoever the sender is', () => {
     const r = run(
       facts({ referencedCase: { caseId: 'IT-1', status: 'waiting' }, taggedCase: { caseId: 'IT-3', status: 'open', participants: ['x@y'] } }),
