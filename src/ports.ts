@@ -223,6 +223,8 @@ export interface CaseStore {
   /** Rows left "sending" by a crash: we cannot know if the server took them, so they are set aside, never resent. */
   parkInterrupted(now: Date): Promise<number>;
   listCases(filter: CaseFilter): Promise<CaseRecord[]>;
+  /** Cases opened since `since` and the times requesters wrote, for `sportello stats`. */
+  statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }>;
   /** Waiting cases whose #wait time has passed. */
   waitExpired(now: Date): Promise<CaseRecord[]>;
   /** Resolved cases resolved before `before`, for auto-closing. */

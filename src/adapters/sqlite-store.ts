@@ -287,6 +287,17 @@ class SqliteStore implements CaseStore {
     });
   }
 
+  statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }> {
+    return this.exclusive(async () => {
+      const cases = await this.db.all<Row[]>('SELECT * FROM cases WHERE created_at >= ? ORDER BY created_at', iso(since));
+      const mails = await this.db.all<Row[]>(
+        `SELECT desk, COALESCE(date, created_at) AS at FROM messages WHERE direction = 'in' AND kind = 'requester' AND created_at >= ?`,
+        iso(since),
+      );
+      return { cases: cases.map(toCase), requesterMails: mails.map((m) => ({ desk: String(m.desk), at: String(m.at) })) };
+    });
+  }
+
   waitExpired(now: Date): Promise<CaseRecord[]> {
     return this.exclusive(async () => {
       const rows = await this.db.all<Row[]>(`SELECT * FROM cases WHERE status = 'waiting' AND wait_until IS NOT NULL AND wait_until <= ?`, iso(now));

@@ -17,6 +17,7 @@ import { openSqliteStore } from '../adapters/sqlite-store.js';
 import type { CaseStore } from '../ports.js';
 import { readFileSync } from 'node:fs';
 import { addTemplateCommands } from './template-commands.js';
+import { addStatsCommand } from './stats-command.js';
 
 interface GlobalOpts {
   config: string;
@@ -191,6 +192,7 @@ export function program(): Command {
   const tools = { config, logger: (cmd: Command) => createLogger({ level: globals(cmd).logLevel ?? 'warn' }), print };
   addRoutingCommands(prog, tools);
   addTemplateCommands(prog, tools);
+  addStatsCommand(prog, tools);
 
   return prog;
 }
