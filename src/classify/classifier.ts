@@ -8,7 +8,7 @@ import { createLanguageDetector, type LanguageDetector } from './language.js';
 import { DEFAULT_LINEAR_OPTIONS, linearScores, softmax, trainLinear, type LinearOptions, type LinearWeights } from './linear-model.js';
 
 /** Bump when features, model or JSON layout change: it invalidates every cached model. */
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 const FORMAT = 'sportello-text-classifier';
 
 export interface TrainingDoc {

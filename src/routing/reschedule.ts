@@ -51,9 +51,16 @@ export function reschedule(desk: DeskRules | undefined, kase: CaseRecord, change
   const policy = desk ? slaPolicyFor(desk, routing) : null;
   if (clock && policy) clock = { ...clock, firstResponseMinutes: policy.firstResponseMinutes, resolutionMinutes: policy.resolutionMinutes };
   const cal = desk?.calendar;
+  // A finished case keeps the due time that was in force when it finished (its open pause counted up to
+  // now), so "resolved on time?" can still be answered; a waiting case has none until the clock runs.
+  const finished = status === 'resolved' || status === 'closed';
   const due = (minutes: number | undefined) =>
     cal && clock && minutes !== undefined
-      ? dueAt(cal, { start: new Date(clock.start), targetMinutes: minutes, pauses: clock.pauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null })) })?.toISOString() ?? null
+      ? dueAt(cal, {
+          start: new Date(clock.start),
+          targetMinutes: minutes,
+          pauses: clock.pauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : finished ? now : null })),
+        })?.toISOString() ?? null
       : kase.dueAt;
   const newDue = clock ? due(clock.resolutionMinutes) : kase.dueAt;
   const newFirst = clock ? due(clock.firstResponseMinutes) : kase.firstResponseDueAt;
