@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CaseRecord } from '../../src/ports.js';
 import type { InboundMail } from '../../src/domain/mail.js';
 import type { RoutingDecision } from '../../src/domain/routing.js';
 import type { Facts, PipelineContext } from '../../src/pipeline/types.js';
@@ -242,5 +243,17 @@ export function contextFor(config: Config, desk: DeskConfig, route: PipelineCont
     route,
     sla: () => null,
     articles: () => [],
+  };
+}
+
+/** A stored case record with every field; tests override what they look at. */
+export function caseRecord(over: Partial<CaseRecord> = {}): CaseRecord {
+  return {
+    id: 'IT-7', desk: 'IT', number: 7, status: 'new', category: 'hardware', priority: 'normal', language: 'en',
+    requester: { address: 'alice@example.test', name: 'Alice' }, subject: 'Printer jammed',
+    createdAt: '2026-03-02T09:00:00.000Z', updatedAt: '2026-03-02T09:00:00.000Z',
+    dueAt: null, firstResponseDueAt: null, slaPolicy: null, slaClock: null, assignee: null, firstResponseAt: null,
+    resolvedAt: null, closedAt: null, rating: null, waitUntil: null, routing: null,
+    ...over,
   };
 }

@@ -33,6 +33,7 @@ describe('trainLinear', () => {
   it.each<[string, Partial<LinearOptions>]>([
     ['log (SGD softmax)', { loss: 'log' }],
     ['log without averaging', { loss: 'log', average: false }],
+    ['log without class balancing', { loss: 'log', balanced: false }],
     ['hinge (SGD Crammer-Singer)', { loss: 'hinge', lambda: 1e-4 }],
     ['svm (dual coordinate descent)', { loss: 'svm', lambda: 1e-3, epochs: 50 }],
     ['svm with NB scaling', { loss: 'svm', lambda: 1e-3, epochs: 50, nbScale: true }],
@@ -40,6 +41,26 @@ describe('trainLinear', () => {
     const model = trainLinear(xs, ys, 3, 7, { ...DEFAULT_LINEAR_OPTIONS, ...overrides });
     const correct = xs.filter((x, i) => argmax(linearScores(model, x)) === ys[i]).length;
     expect(correct).toBe(xs.length);
+  });
+
+  it('balancing lifts the recall of a rare class the unbalanced model drowns', () => {
+    // 60 examples of class 0, 6 of class 1; both share feature 0, class 1 alone has a faint feature 1.
+    const skewed: SparseVector[] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 66; i++) {
+      const rare = i % 11 === 0;
+      const values = rare ? [1, 0.15] : [1, 0];
+      const norm = Math.hypot(...values);
+      skewed.push({ indices: Int32Array.of(0, 1), values: Float32Array.from(values, (v) => v / norm) });
+      labels.push(rare ? 1 : 0);
+    }
+    const ys = Int32Array.from(labels);
+    const rareScore = (balanced: boolean): number => {
+      const model = trainLinear(skewed, ys, 2, 2, { ...DEFAULT_LINEAR_OPTIONS, balanced });
+      const x = skewed[0] as SparseVector;
+      return softmax(linearScores(model, x))[1] as number;
+    };
+    expect(rareScore(true)).toBeGreaterThan(rareScore(false));
   });
 
   it('is deterministic for a seed', () => {

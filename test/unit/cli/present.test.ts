@@ -4,31 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { caseDetailJson, caseJson, casesTable, table } from '../../../src/cli/present.js';
 import type { CaseDetail, CaseRecord } from '../../../src/ports.js';
+import { caseRecord } from '../../support/fakes.js';
 
-const it1: CaseRecord = {
-  id: 'IT-1',
-  desk: 'IT',
-  number: 1,
-  status: 'open',
-  category: 'hardware',
-  priority: 'high',
-  language: 'es',
-  requester: { address: 'alice@example.test', name: 'Alice' },
-  subject: 'El portátil no arranca',
-  createdAt: '2026-03-02T09:00:00.000Z',
-  updatedAt: '2026-03-02T09:05:00.000Z',
-  dueAt: '2026-03-03T17:00:00.000Z',
-  firstResponseDueAt: null,
-  slaPolicy: null,
-  slaClock: null,
-  assignee: null,
-  firstResponseAt: null,
-  resolvedAt: null,
-  closedAt: null,
-  rating: null,
-  waitUntil: null,
-  routing: { category: 'hardware' },
-};
+const it1: CaseRecord = caseRecord({
+  id: 'IT-1', number: 1, status: 'open', priority: 'high', language: 'es', subject: 'El portátil no arranca',
+  updatedAt: '2026-03-02T09:05:00.000Z', dueAt: '2026-03-03T17:00:00.000Z', routing: { category: 'hardware' },
+});
 const hr1: CaseRecord = { ...it1, id: 'HR-1', desk: 'HR', status: 'new', category: null, priority: 'normal', requester: { address: 'bob@example.test', name: '' }, subject: 'Payslip\n  question', dueAt: null };
 
 const detail: CaseDetail = {

@@ -12,32 +12,9 @@ import { INITIAL_ANNOTATIONS } from '../../../src/pipeline/types.js';
 import type { CaseRecord } from '../../../src/ports.js';
 import type { ReplyIntent } from '../../../src/domain/plan.js';
 import type { InboundMail } from '../../../src/domain/mail.js';
-import { REPO_ROOT, context, echoRenderer, mail, sequentialIds, testDesk } from '../../support/fakes.js';
+import { REPO_ROOT, caseRecord, context, echoRenderer, mail, sequentialIds, testDesk } from '../../support/fakes.js';
 
-const kase: CaseRecord = {
-  id: 'IT-7',
-  desk: 'IT',
-  number: 7,
-  status: 'new',
-  category: 'hardware',
-  priority: 'normal',
-  language: 'en',
-  requester: { address: 'alice@example.test', name: 'Alice' },
-  subject: 'Printer jammed',
-  createdAt: '2026-03-02T09:00:00.000Z',
-  updatedAt: '2026-03-02T09:00:00.000Z',
-  dueAt: null,
-  firstResponseDueAt: null,
-  slaPolicy: null,
-  slaClock: null,
-  assignee: null,
-  firstResponseAt: null,
-  resolvedAt: null,
-  closedAt: null,
-  rating: null,
-  waitUntil: null,
-  routing: null,
-};
+const kase: CaseRecord = caseRecord();
 const intent: ReplyIntent = { kind: 'auto-reply', template: 'auto-reply', to: { address: 'alice@example.test', name: 'Alice' }, language: 'en', sla: null, articles: [] };
 const deps = (renderer = echoRenderer()) => ({ renderer, instance: 'sportello-test', newId: sequentialIds('r') });
 
