@@ -119,6 +119,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       notify: desk.notify,
       lifecycle: desk.lifecycle,
       trust: { trustAuthResults: desk.trust.authResults, trustedRelays: desk.trust.relays, authservId: desk.trust.authservId },
+      get timezone() {
+        const rules = engine.ruleSet && Object.hasOwn(engine.ruleSet.desks, desk.id) ? engine.ruleSet.desks[desk.id] : undefined;
+        return rules?.calendar?.timezone ?? config.timezone;
+      },
       get categories() {
         const rules = engine.ruleSet && Object.hasOwn(engine.ruleSet.desks, desk.id) ? engine.ruleSet.desks[desk.id] : undefined;
         return rules ? rules.categories.map((c) => c.id) : [];

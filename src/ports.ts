@@ -39,6 +39,8 @@ export interface MailSource {
 
 export interface OutgoingMail {
   readonly from: Address;
+  /** Where answers should go, when not to `from` (internal notes: the desk's +note address). */
+  readonly replyTo?: Address;
   readonly to: readonly Address[];
   readonly cc?: readonly Address[];
   readonly subject: string;
@@ -189,6 +191,8 @@ export interface StoreTx {
   enqueue(entry: Omit<OutboxEntry, 'id' | 'attempts'>, messageRow: number | null, now: Date): Promise<number>;
   quarantine(entry: QuarantineEntry, now: Date): Promise<number>;
   setCaseFields(caseId: string, fields: CaseFields, now: Date): Promise<void>;
+  /** Cases of other desks holding an inbound mail with this Message-ID (the same mail sent to two desks). */
+  casesElsewhere(messageId: string, desk: string): Promise<string[]>;
   /** Links two cases both ways (a reopened-late follow-up, the same mail to two desks). */
   link(a: string, b: string, reason: string, now: Date): Promise<void>;
   /** Claims an escalation threshold for a case; false when it was already recorded (never mail twice). */

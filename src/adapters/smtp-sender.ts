@@ -36,6 +36,7 @@ export function createSmtpSender(smtp: Config['smtp']): MailSender {
       try {
         await transport.sendMail({
           from: fmt(mail.from),
+          replyTo: mail.replyTo ? fmt(mail.replyTo) : undefined,
           to: mail.to.map(fmt),
           cc: mail.cc?.map(fmt),
           subject: mail.subject,

@@ -482,6 +482,14 @@ class SqliteTx implements StoreTx {
     await this.db.run(`UPDATE cases SET ${sets.join(', ')} WHERE id = ?`, ...args, caseId);
   }
 
+  async casesElsewhere(messageId: string, desk: string): Promise<string[]> {
+    const rows = await this.db.all<Row[]>(
+      `SELECT DISTINCT case_id FROM messages WHERE message_id = ? AND desk <> ? AND direction = 'in' AND case_id IS NOT NULL`,
+      messageId, desk,
+    );
+    return rows.map((r) => String(r.case_id));
+  }
+
   async link(a: string, b: string, reason: string, now: Date): Promise<void> {
     for (const [x, y] of [[a, b], [b, a]] as const) {
       await this.db.run('INSERT OR IGNORE INTO case_links (case_id, linked_id, reason, at) VALUES (?, ?, ?, ?)', x, y, reason, iso(now));

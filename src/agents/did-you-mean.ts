@@ -32,6 +32,8 @@ function allowedEdits(word: string): number {
  * Returns the candidate as given (not folded).
  */
 export function didYouMean(word: string, candidates: readonly string[]): string | null {
+  // No command or value is this long; comparing a pasted blob against every candidate would be slow.
+  if (word.length > 40) return null;
   const w = fold(word);
   if (w === '') return null;
   let best: string | null = null;

@@ -27,15 +27,18 @@ const COMMENT_PROMPT: Readonly<Record<Language, string>> = {
 const SCALE_WORDS = /^(?:\/\s*5|(?:out )?of 5|de 5|su 5|stars?|estrellas?|stelle|stella|points?|puntos?|punti)(?=$|[\s.,;:!)])/iu;
 // Separators after the number that mark the rest as a comment: "5 - great", "5, thanks", "5. Fast", "5!".
 const SEPARATOR = /^\s*(?:[-–—:,.;!)]+|\/\s*5)\s*/u;
-const EXPLICIT = /(?:^|[^\p{L}])(rating|score|voto|valutazione|punteggio|puntuacion|valoracion|calificacion)\s*[:=]?\s*([1-5])(?:\s*(?:\/\s*5|de 5|su 5|out of 5))?(?![\p{N}.,]\p{N}|\p{N})/iu;
+const EXPLICIT = /(?:^|[^\p{L}])(rating|score|voto|valutazione|punteggio|puntuacion|valoracion|calificacion)[ \t]{0,3}[:=]?[ \t]{0,3}([1-5])(?:\s*(?:\/\s*5|de 5|su 5|out of 5))?(?![\p{N}.,]\p{N}|\p{N})/iu;
 const STARS = /^(?:[\u2B50\u2605]\uFE0F?\s*){1,5}/u;
 
 /**
  * @example parseRating('4/5 quick fix\n\nOn Mon … wrote:\n> How did we do?') // → { score: 4, comment: 'quick fix' }
  * @example parseRating('I have 5 more questions') // → null
  */
+/** A rating is a short answer; longer input is cut before any pattern runs (it is untrusted). */
+const MAX_RATING_CHARS = 2000;
+
 export function parseRating(text: string, language?: Language): Rating | null {
-  const fresh = extractNewText(text, language === undefined ? {} : { language }).text.trim();
+  const fresh = extractNewText(text.slice(0, 20_000), language === undefined ? {} : { language }).text.trim().slice(0, MAX_RATING_CHARS);
   if (fresh === '' || fresh.startsWith('>')) return null;
 
   const stars = STARS.exec(fresh);

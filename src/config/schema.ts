@@ -64,6 +64,10 @@ const deskSchema = z.strictObject({
       /** Internal relays whose hand-off is proof enough: IPs, IPv4 CIDRs or host names. */
       relays: z.array(z.string().min(1)).default([]),
     })
+    .refine((t) => !t.authResults || t.authservId !== null, {
+      message: 'authResults needs authservId: without it a sender can add their own Authentication-Results header and be believed',
+      path: ['authservId'],
+    })
     .prefault({}),
 });
 

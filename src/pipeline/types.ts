@@ -26,6 +26,8 @@ export interface DeskView {
   readonly trust?: Omit<TrustOptions, 'agents'>;
   /** Category ids the desk's rules declare (for #category). */
   readonly categories?: readonly string[];
+  /** Time zone of the desk's business calendar, for dates shown to agents. */
+  readonly timezone?: string;
 }
 
 /** When a new case is due and what the requester should be told about the schedule (all ISO 8601). */

@@ -19,12 +19,17 @@ export async function autoClose(deps: { store: CaseStore; clock: Clock; log: Log
   for (const kase of await deps.store.resolvedBefore(new Date(now.getTime() - shortest * DAY_MS))) {
     const desk = deps.desks.find((d) => d.id === kase.desk);
     if (!desk || !kase.resolvedAt || !isAutoCloseDue(new Date(kase.resolvedAt), now, desk.lifecycle.autoCloseDays)) continue;
-    await deps.store.transaction(async (tx) => {
+    const done = await deps.store.transaction(async (tx) => {
+      // Re-read inside the transaction: a reopen or a new reply may have landed since the list was made.
+      const fresh = await tx.getCase(kase.id);
+      if (!fresh || fresh.status !== 'resolved' || !fresh.resolvedAt || !isAutoCloseDue(new Date(fresh.resolvedAt), now, desk.lifecycle.autoCloseDays)) return false;
       const rules = ruleSet && Object.hasOwn(ruleSet.desks, desk.id) ? ruleSet.desks[desk.id] : undefined;
-      await updateCase(tx, deps.compose, desk, rules, kase, { status: 'closed' }, now, 'sportello');
-      await tx.setCaseFields(kase.id, { closedAt: now.toISOString() }, now);
-      await tx.addEvents(kase.id, [{ type: 'auto-closed', actor: 'sportello', data: { resolvedAt: kase.resolvedAt, afterDays: desk.lifecycle.autoCloseDays } }], now);
+      await updateCase(tx, deps.compose, desk, rules, fresh, { status: 'closed' }, now, 'sportello');
+      await tx.setCaseFields(fresh.id, { closedAt: now.toISOString() }, now);
+      await tx.addEvents(fresh.id, [{ type: 'auto-closed', actor: 'sportello', data: { resolvedAt: fresh.resolvedAt, afterDays: desk.lifecycle.autoCloseDays } }], now);
+      return true;
     });
+    if (!done) continue;
     deps.log.info({ caseId: kase.id }, 'resolved case closed automatically');
     closed++;
   }
@@ -32,13 +37,16 @@ export async function autoClose(deps: { store: CaseStore; clock: Clock; log: Log
   for (const kase of await deps.store.waitExpired(now)) {
     const desk = deps.desks.find((d) => d.id === kase.desk);
     if (!desk) continue;
-    await deps.store.transaction(async (tx) => {
+    const done = await deps.store.transaction(async (tx) => {
+      const fresh = await tx.getCase(kase.id);
+      if (!fresh || fresh.status !== 'waiting' || !fresh.waitUntil || fresh.waitUntil > now.toISOString()) return false;
       const rules = ruleSet && Object.hasOwn(ruleSet.desks, desk.id) ? ruleSet.desks[desk.id] : undefined;
-      await updateCase(tx, deps.compose, desk, rules, kase, { status: 'open' }, now, 'sportello');
-      await tx.setCaseFields(kase.id, { waitUntil: null }, now);
-      await tx.addEvents(kase.id, [{ type: 'wait-expired', actor: 'sportello', data: { waitUntil: kase.waitUntil } }], now);
+      await updateCase(tx, deps.compose, desk, rules, fresh, { status: 'open' }, now, 'sportello');
+      await tx.setCaseFields(fresh.id, { waitUntil: null }, now);
+      await tx.addEvents(fresh.id, [{ type: 'wait-expired', actor: 'sportello', data: { waitUntil: fresh.waitUntil } }], now);
+      return true;
     });
-    deps.log.info({ caseId: kase.id }, 'wait expired without an answer; case open again');
+    if (done) deps.log.info({ caseId: kase.id }, 'wait expired without an answer; case open again');
   }
   return closed;
 }

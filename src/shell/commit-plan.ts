@@ -52,6 +52,11 @@ export async function commitPlan(
         await tx.addEvents(kase.id, plan.events, now);
         if (plan.action === 'create') {
           for (const l of plan.links ?? []) await tx.link(kase.id, l.caseId, l.reason, now);
+          // Looked up again inside the transaction: two desk loops may handle the same mail at once,
+          // and whichever commits second links both.
+          if (!key.startsWith('sha256:')) {
+            for (const other of await tx.casesElsewhere(key, desk.id)) await tx.link(kase.id, other, 'same mail sent to another desk', now);
+          }
           if (plan.newCase.routing.assignee) await tx.setCaseFields(kase.id, { assignee: plan.newCase.routing.assignee }, now);
         }
         let current = kase;

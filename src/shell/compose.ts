@@ -11,6 +11,7 @@ import { tagSubject } from '../mail/subject.js';
 import { ownMessageId } from '../mail/message-id.js';
 import { LOOP_HEADER } from '../pipeline/stages/loop-check.js';
 import { formatDue } from '../sla/index.js';
+import { plusAddress } from '../agents/plus-address.js';
 
 export interface ComposeDeps {
   readonly renderer: ReplyRenderer;
@@ -119,8 +120,11 @@ export function composeMessage(
   const parent = intent.threadTo === 'requester' ? (requesterMessageId ?? mail.messageId) : mail.messageId;
   const references = intent.threadTo === 'this-mail' ? replyReferences(mail) : parent ? [parent] : [];
   const auto = intent.automatic ? AUTO_SUBMITTED[intent.kind] : null;
+  const noteAddress = intent.kind === 'note' ? plusAddress(desk.address, 'note') : null;
   return {
     from: { address: desk.address, name: intent.fromName ?? deskName },
+    // Answering an internal note must stay internal: replies go to the desk's +note address.
+    ...(noteAddress ? { replyTo: { address: noteAddress, name: `${deskName} (internal)` } } : {}),
     to: intent.to,
     subject: rendered.subject,
     messageId: ownMessageId(kase.id, desk.address, deps.newId()),

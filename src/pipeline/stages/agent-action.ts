@@ -16,6 +16,7 @@ import { commandErrorVars, confirmationVars, relayVars } from '../../agents/agen
 import { buildAgentNotification, noteRecipients } from '../../agents/notification.js';
 import { ratingRequestVars } from '../../agents/rating-mail.js';
 import { extractNewText } from '../../quotes/index.js';
+import { findQuoteBoundary } from '../../quotes/quote-boundary.js';
 
 export const agentAction: Stage = {
   name: 'agent-action',
@@ -35,10 +36,24 @@ export const agentAction: Stage = {
     const agentPerson = { address: agent.address, name: agent.name || agent.address.split('@')[0]! };
     const toAgent: Address[] = [{ address: agent.address, name: agent.name }];
 
+    const requester = rec.requester;
+    // An agent writing on their own case (they asked for something) is a requester here.
+    if (baseAddress(agent.address) === baseAddress(requester.address)) return continueWith();
+
     const parsed = parseCommandBlock(mail.text, { categories, agents, self: agent.address });
-    const plus = ann.plusTag ? commandFromPlusTag(ann.plusTag) : null;
+    // Mail to someone else that only copies the desk (a vendor, a colleague) is recorded as a note:
+    // it must not be relayed to the requester.
+    const deskInTo = mail.to.some((a) => baseAddress(a.address) === baseAddress(ctx.desk.address));
+    const replyAllTo = [...mail.to, ...mail.cc].some((a) => baseAddress(a.address) === baseAddress(requester.address));
+    const sideMail = !deskInTo && !replyAllTo && mail.to.length > 0;
+    const plus = ann.plusTag ? commandFromPlusTag(ann.plusTag) : sideMail ? commandFromPlusTag('note') : null;
     const commands = plus && !parsed.commands.some((c) => c.name === plus.name) ? [plus, ...parsed.commands] : parsed.commands;
-    const body = extractNewText(parsed.body, { language }).text.trim();
+    // Clients put the message being answered right under the commands (Outlook's From:/Sent: block);
+    // a quote at the very top means the agent wrote no text of their own — never relay the quote.
+    const lines = parsed.body.replace(/\r\n?/g, '\n').split('\n');
+    const boundary = findQuoteBoundary(lines);
+    const quotedOnly = boundary !== null && lines.slice(0, boundary.start).every((l) => l.trim() === '');
+    const body = quotedOnly ? '' : extractNewText(parsed.body, { language }).text.trim();
     const resolvedAt = rec.resolvedAt ? new Date(rec.resolvedAt) : null;
     const outcome = applyCommands(
       { status: rec.status, assignee: rec.assignee, priority: rec.priority as Priority, category: rec.category, resolvedAt },
@@ -64,8 +79,7 @@ export const agentAction: Stage = {
       };
     }
 
-    const requester = rec.requester;
-    const replyAll = [...mail.to, ...mail.cc].some((a) => baseAddress(a.address) === baseAddress(requester.address));
+    const replyAll = replyAllTo;
     const replies: ReplyIntent[] = [];
     if (outcome.relayTo === 'requester' && !replyAll) {
       replies.push({

@@ -32,7 +32,8 @@ export const followUpMatch: Stage = {
     // A requester writing to a finished case: a rating stays with it; other text reopens it inside the
     // reopen window, and after it (or once closed) becomes a new case linked to the old one.
     if (match.status === 'resolved' || match.status === 'closed') {
-      const rating = parseRatingReply(mail, match.record?.language ?? ctx.desk.language);
+      // Only a case that was resolved (and so asked for a rating) takes one; a #close'd case never asked.
+      const rating = match.record?.resolvedAt ? parseRatingReply({ subject: mail.subject.slice(0, 500), text: mail.text }, match.record.language ?? ctx.desk.language) : null;
       if (rating) return continueWith({ match, rating: { score: rating.score, comment: rating.comment } });
       const settings = ctx.desk.lifecycle ?? DEFAULT_LIFECYCLE;
       const resolvedAt = match.record?.resolvedAt ? new Date(match.record.resolvedAt) : null;

@@ -11,7 +11,11 @@ export const senderCheck: Stage = {
   name: 'sender-check',
   run(mail, _ann, ctx) {
     const agents = ctx.desk.agentRefs ?? ctx.desk.agents.map((address) => ({ address, name: '' }));
-    const plus = firstPlusTag([...mail.to, ...mail.cc].map((a) => a.address), [ctx.desk.address]);
+    // A Bcc to it+note@ shows only in the envelope, which our own MTA records in Delivered-To / X-Original-To.
+    const envelope = [...(mail.headers['x-original-to'] ?? []), ...(mail.headers['delivered-to'] ?? [])]
+      .map((v) => v.trim().replace(/^<|>$/g, '').toLowerCase())
+      .filter((v) => v.includes('@'));
+    const plus = firstPlusTag([...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address), ...envelope], [ctx.desk.address]);
     const t = agentTrust(mail, {
       agents,
       trustAuthResults: ctx.desk.trust?.trustAuthResults ?? false,
