@@ -166,6 +166,40 @@ describe('agents by mail', () => {
   });
 });
 
+describe('agents by mail: what must stay internal', () => {
+  it('answering a note stays internal, and an Outlook reply with only "#resolve" relays none of the quoted notification', async () => {
+    const { notification } = await aliceOpensIT1();
+    await sendMail({ from: 'bob', to: 'it+note', subject: `Re: ${notification.subject}`, ...reply(notification), text: 'El proveedor viene mañana.' });
+    await deliverAndProcess('it', 2);
+    const note = await nth('maria', 2);
+    expect(note.headers.get('reply-to')).toContain('it+note@example.test');
+    // maria's client answers to Reply-To: the answer is another note, for bob only.
+    await sendMail({ from: 'maria', to: 'it+note', subject: `Re: ${note.subject}`, ...reply(note), text: 'Perfecto, le acompaño yo.' });
+    await deliverAndProcess('it', 3);
+    await nth('bob', 2);
+    expect((await readInbox('bob')).at(-1)!.text).toContain('Perfecto, le acompaño yo.');
+
+    const outlookQuote = [
+      '#resolve',
+      '',
+      '________________________________',
+      'From: IT Service Desk <it@example.test>',
+      'Sent: Tuesday, November 24, 2026 10:00 AM',
+      'To: bob@example.test',
+      `Subject: ${notification.subject}`,
+      '',
+      notification.text,
+    ].join('\r\n');
+    await sendMail({ from: 'bob', to: 'it', subject: `RE: ${notification.subject}`, ...reply(notification), text: outlookQuote });
+    await deliverAndProcess('it', 4);
+    await waitForEmptyQueue();
+    const toAlice = await readInbox('alice');
+    expect(toAlice.map((m) => m.subject)).toEqual(['[IT-1] La impresora no imprime', expect.stringMatching(/^\[IT-1\] La impresora no imprime · /)]);
+    expect(toAlice.map((m) => m.text).join('\n')).not.toMatch(/El proveedor|Perfecto|#resolve|Category|Categoría/);
+    expect((await app!.store.getCaseDetail('IT-1'))!.status).toBe('resolved');
+  });
+});
+
 describe('agents by mail: waiting', () => {
   it('#wait pauses the case until the requester answers or the wait runs out', async () => {
     const { notification } = await aliceOpensIT1();
