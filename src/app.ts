@@ -280,6 +280,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
               onError: (err) => log.error({ err: describeError(err) }, 'invalid template change ignored; the last good templates stay in use'),
             },
           );
+      void watcher?.ready.then(() => log.info({ dir: config.rulesDir }, 'watching rules for changes'));
+      void templateWatcher?.ready.then(() => log.info({ dir: config.templatesDir }, 'watching templates for changes'));
       await Promise.all([...loops, retries, escalations]);
       await watcher?.close();
       await templateWatcher?.close();

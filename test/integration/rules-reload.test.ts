@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { resetMailboxes, sendMail, waitForMessages } from '../support/mailstack.js';
+import { readInbox, resetMailboxes, sendMail, waitForMessages } from '../support/mailstack.js';
 import { REPO, captureLogger, stackConfig, testApp } from '../support/app.js';
 
 let app: App | null = null;
@@ -16,6 +16,41 @@ beforeEach(async () => {
 afterEach(async () => {
   await app?.close();
   app = null;
+});
+
+describe('templates hot reload', () => {
+  it('uses an edited template at once and keeps the last good one when an edit is broken', async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'sportello-tpl-')), 'templates');
+    cpSync(path.join(REPO, 'templates'), dir, { recursive: true });
+    const capture = captureLogger();
+    const config = { ...stackConfig(undefined, undefined, 'none'), templatesDir: dir };
+    app = await testApp(config, { log: capture.log });
+    const stop = new AbortController();
+    const running = app.run(stop.signal);
+    try {
+      const file = path.join(dir, 'en', 'auto-reply.text.liquid');
+      await capture.waitFor('watching templates for changes');
+      let mark = capture.lines.length;
+      writeFileSync(file, readFileSync(file, 'utf8').replace('we have received your request', 'thanks, we have your request'));
+      await capture.waitFor('templates reloaded', 20_000, mark);
+      await sendMail({ from: 'alice', to: 'it', subject: 'Monitor flickers', text: 'My monitor flickers all the time.' });
+      await waitForMessages('alice', 1, { timeoutMs: 20_000 });
+
+      mark = capture.lines.length;
+      writeFileSync(file, '{% if case.id %}unclosed');
+      const bad = await capture.waitFor('invalid template change ignored; the last good templates stay in use', 20_000, mark);
+      expect(String(bad.err)).toMatch(/auto-reply\.text\.liquid/);
+      await sendMail({ from: 'carlo', to: 'it', subject: 'Keyboard broken', text: 'Some keys of my keyboard do not work.' });
+      await waitForMessages('carlo', 1, { timeoutMs: 20_000 });
+    } finally {
+      stop.abort();
+      await running;
+    }
+    const [first] = await readInbox('alice');
+    const [second] = await readInbox('carlo');
+    expect(first!.text).toContain('thanks, we have your request');
+    expect(second!.text).toContain('thanks, we have your request');
+  });
 });
 
 describe('rules hot reload', () => {
@@ -33,6 +68,7 @@ describe('rules hot reload', () => {
       await waitForMessages('alice', 1, { timeoutMs: 20_000 });
 
       // Valid edit: every mail whose subject says "gelato" is urgent network (first rule wins).
+      await capture.waitFor('watching rules for changes');
       const mark = capture.lines.length;
       writeFileSync(itFile, original.replace(/\n    rules:\n/, '\n    rules:\n      - name: gelato\n        when: { subject: { contains: gelato } }\n        then: { category: network, priority: urgent }\n'));
       await capture.waitFor('rules reloaded', 20_000, mark);
