@@ -54,16 +54,16 @@ export function reschedule(desk: DeskRules | undefined, kase: CaseRecord, change
   // A finished case keeps the due time that was in force when it finished (its open pause counted up to
   // now), so "resolved on time?" can still be answered; a waiting case has none until the clock runs.
   const finished = status === 'resolved' || status === 'closed';
-  const due = (minutes: number | undefined) =>
+  const due = (minutes: number | undefined, current: string | null) =>
     cal && clock && minutes !== undefined
       ? dueAt(cal, {
           start: new Date(clock.start),
           targetMinutes: minutes,
           pauses: clock.pauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : finished ? now : null })),
         })?.toISOString() ?? null
-      : kase.dueAt;
-  const newDue = clock ? due(clock.resolutionMinutes) : kase.dueAt;
-  const newFirst = clock ? due(clock.firstResponseMinutes) : kase.firstResponseDueAt;
+      : current;
+  const newDue = clock ? due(clock.resolutionMinutes, kase.dueAt) : kase.dueAt;
+  const newFirst = clock ? due(clock.firstResponseMinutes, kase.firstResponseDueAt) : kase.firstResponseDueAt;
 
   const events: CaseEvent[] = [];
   const changed = Object.fromEntries(
@@ -72,8 +72,9 @@ export function reschedule(desk: DeskRules | undefined, kase: CaseRecord, change
       .map((k) => [k, { from: kase[k], to: changes[k] }]),
   );
   if (Object.keys(changed).length) events.push({ type: 'updated', actor, data: changed });
-  if (pauseNow) events.push({ type: 'sla-paused', actor: 'sportello', data: { status } });
-  if (resumeNow) events.push({ type: 'sla-resumed', actor: 'sportello', data: { status, dueAt: newDue } });
+  // Only a case with an SLA clock has anything to pause or resume.
+  if (clock && pauseNow) events.push({ type: 'sla-paused', actor: 'sportello', data: { status } });
+  if (clock && resumeNow) events.push({ type: 'sla-resumed', actor: 'sportello', data: { status, dueAt: newDue } });
   const rerouted = changed.category !== undefined || changed.priority !== undefined;
   const moved = newDue !== kase.dueAt;
   if (moved) events.push({ type: 'due-changed', actor: 'sportello', data: { from: kase.dueAt, to: newDue, policy: policy?.name ?? kase.slaPolicy } });

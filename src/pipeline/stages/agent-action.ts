@@ -53,7 +53,8 @@ export const agentAction: Stage = {
     const lines = parsed.body.replace(/\r\n?/g, '\n').split('\n');
     const boundary = findQuoteBoundary(lines);
     const quotedOnly = boundary !== null && lines.slice(0, boundary.start).every((l) => l.trim() === '');
-    const body = quotedOnly ? '' : extractNewText(parsed.body, { language }).text.trim();
+    // Without a language hint every es/it/en sign-off counts: the agent may write in another language than the requester.
+    const body = quotedOnly ? '' : extractNewText(parsed.body).text.trim();
     const resolvedAt = rec.resolvedAt ? new Date(rec.resolvedAt) : null;
     const outcome = applyCommands(
       { status: rec.status, assignee: rec.assignee, priority: rec.priority as Priority, category: rec.category, resolvedAt },
