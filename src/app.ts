@@ -22,7 +22,7 @@ import { SportelloError, describeError } from './errors.js';
 import { updateCase, type UpdateResult } from './shell/update-case.js';
 import type { CaseChanges } from './routing/reschedule.js';
 import { buildRouting, modelCacheDir, type Router, type RoutingEngine } from './routing/router.js';
-import { formatProblem, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
+import { deskRulesOf, formatProblem, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
 import { runEscalations, type EscalationPass } from './shell/escalate.js';
 import { autoClose } from './shell/auto-close.js';
 
@@ -105,6 +105,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const parked = await store.parkInterrupted(clock.now());
   if (parked > 0) log.warn({ parked }, 'replies interrupted mid-send by a previous crash were set aside as uncertain (not resent)');
 
+  /** The current rules of a desk (they change on reload), or undefined when no rules cover it. */
+  const rulesOf = (id: string) => deskRulesOf(engine.ruleSet, id);
   const ownAddresses = config.desks.map((d) => d.address);
   const ownDomains = [...new Set(ownAddresses.map((a) => a.split('@')[1]!))];
   const contextFor = (desk: DeskConfig): DeskContext => ({
@@ -120,12 +122,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       lifecycle: desk.lifecycle,
       trust: { trustAuthResults: desk.trust.authResults, trustedRelays: desk.trust.relays, authservId: desk.trust.authservId },
       get timezone() {
-        const rules = engine.ruleSet && Object.hasOwn(engine.ruleSet.desks, desk.id) ? engine.ruleSet.desks[desk.id] : undefined;
-        return rules?.calendar?.timezone ?? config.timezone;
+        return rulesOf(desk.id)?.calendar?.timezone ?? config.timezone;
       },
       get categories() {
-        const rules = engine.ruleSet && Object.hasOwn(engine.ruleSet.desks, desk.id) ? engine.ruleSet.desks[desk.id] : undefined;
-        return rules ? rules.categories.map((c) => c.id) : [];
+        return rulesOf(desk.id)?.categories.map((c) => c.id) ?? [];
       },
     },
     ownAddresses,
@@ -142,7 +142,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     clock,
     log,
     parse: (raw, maxBytes) => parseMail(raw, { maxBytes }),
-    compose: { renderer, instance: config.instance, newId, rulesFor: (id) => (engine.ruleSet && Object.hasOwn(engine.ruleSet.desks, id) ? engine.ruleSet.desks[id] : undefined) },
+    compose: { renderer, instance: config.instance, newId, rulesFor: rulesOf },
     steps: PIPELINE,
     maxMessageBytes: config.limits.maxMessageBytes,
     fetchBatch: config.limits.fetchBatch,

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { SportelloError } from '../errors.js';
 import { openSqliteStore } from '../adapters/sqlite-store.js';
-import { loadRules } from '../rules/index.js';
+import { deskRulesOf, loadRules } from '../rules/index.js';
 import { deskStats, type DeskStats, type Durations } from '../stats/report.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -29,7 +29,7 @@ export function addStatsCommand(prog: Command, deps: { config: (cmd: Command) =>
         const { cases, requesterMails } = await store.statsData(new Date(Date.now() - days * 86_400_000));
         const desks = config.desks.filter((d) => !o.desk || d.id.toUpperCase() === o.desk.toUpperCase());
         const report = desks.map((d) => {
-          const rules = loaded.ruleSet && Object.hasOwn(loaded.ruleSet.desks, d.id) ? loaded.ruleSet.desks[d.id] : undefined;
+          const rules = deskRulesOf(loaded.ruleSet, d.id);
           const calendar = rules?.calendar ?? null;
           const stats = cases.map((c) => ({ ...c, rating: c.rating?.score ?? null }));
           return deskStats(d.id, stats, requesterMails.filter((m) => m.desk === d.id).map((m) => m.at), calendar, calendar?.timezone ?? config.timezone);

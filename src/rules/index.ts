@@ -9,6 +9,7 @@ export { trainingDocs, type TrainingDoc } from './training.js';
 export { runRoutingFixtures, type FixtureExpectation, type FixtureResult, type ParseMail } from './fixtures.js';
 export { watchRules, type RulesWatcher, type WatchHandlers, type WatchOptions } from './watch.js';
 export type { Category, DeskEscalation, DeskRules, Rule, RuleSet } from './rule-set.js';
+export { deskRulesOf } from './rule-set.js';
 export { slaPolicyFor, type DeskSla, type SlaChoice, type SlaChoiceReason, type SlaPolicy } from './sla-policy.js';
 export { parseDuration } from './duration.js';
 export { defaultKnowledgeDir, type LoadKnowledge } from './desk-knowledge.js';

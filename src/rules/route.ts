@@ -7,7 +7,7 @@
 import type { InboundMail } from '../domain/mail.js';
 import type { CategoryScore, Explanation, Language, Priority, RoutingDecision } from '../domain/routing.js';
 import { matchInput } from './match.js';
-import type { Rule, RuleSet } from './rule-set.js';
+import { deskRulesOf, type Rule, type RuleSet } from './rule-set.js';
 import { TRIAGE } from './schema.js';
 
 export interface RouteDeps {
@@ -21,7 +21,7 @@ const FALLBACK_LANGUAGE: Language = 'en';
 const DEFAULT_PRIORITY: Priority = 'normal';
 
 export function route(ruleSet: RuleSet, deskId: string, mail: InboundMail, deps: RouteDeps): RoutingDecision {
-  const desk = Object.hasOwn(ruleSet.desks, deskId) ? ruleSet.desks[deskId] : undefined;
+  const desk = deskRulesOf(ruleSet, deskId);
   const text = `${mail.subject}\n${mail.text}`;
   const language = deps.detectLanguage(text, desk?.defaultLanguage ?? FALLBACK_LANGUAGE);
   if (desk === undefined) {

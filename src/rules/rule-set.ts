@@ -59,6 +59,11 @@ export interface DeskEscalation {
   readonly thresholds: readonly EscalationThreshold[];
 }
 
+/** A desk's rules, or undefined (safe against ids like "__proto__": desks is a plain record). */
+export function deskRulesOf(ruleSet: RuleSet | null | undefined, deskId: string): DeskRules | undefined {
+  return ruleSet && Object.hasOwn(ruleSet.desks, deskId) ? ruleSet.desks[deskId] : undefined;
+}
+
 export interface RuleSet {
   /** Files the set was loaded from, relative to the rules directory's parent. */
   readonly files: readonly string[];

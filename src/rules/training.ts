@@ -3,7 +3,7 @@
 // category ids of that desk only; `triage` is learnt only if the admin gave it examples.
 import type { Language } from '../domain/routing.js';
 import { LANGUAGES } from '../domain/routing.js';
-import type { RuleSet } from './rule-set.js';
+import { deskRulesOf, type RuleSet } from './rule-set.js';
 
 export interface TrainingDoc {
   readonly text: string;
@@ -13,7 +13,7 @@ export interface TrainingDoc {
 
 /** [] for a desk the rule set does not have. */
 export function trainingDocs(ruleSet: RuleSet, deskId: string): TrainingDoc[] {
-  const desk = Object.hasOwn(ruleSet.desks, deskId) ? ruleSet.desks[deskId] : undefined;
+  const desk = deskRulesOf(ruleSet, deskId);
   if (desk === undefined) return [];
   const docs: TrainingDoc[] = [];
   for (const category of desk.categories) {

@@ -5,7 +5,7 @@
 import type { CaseStore, Clock } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import type { RuleSet } from '../rules/index.js';
+import { deskRulesOf, type RuleSet } from '../rules/index.js';
 import { isAutoCloseDue } from '../agents/lifecycle.js';
 import { updateCase } from './update-case.js';
 import type { ComposeDeps } from './compose.js';
@@ -23,7 +23,7 @@ export async function autoClose(deps: { store: CaseStore; clock: Clock; log: Log
       // Re-read inside the transaction: a reopen or a new reply may have landed since the list was made.
       const fresh = await tx.getCase(kase.id);
       if (!fresh || fresh.status !== 'resolved' || !fresh.resolvedAt || !isAutoCloseDue(new Date(fresh.resolvedAt), now, desk.lifecycle.autoCloseDays)) return false;
-      const rules = ruleSet && Object.hasOwn(ruleSet.desks, desk.id) ? ruleSet.desks[desk.id] : undefined;
+      const rules = deskRulesOf(ruleSet, desk.id);
       await updateCase(tx, deps.compose, desk, rules, fresh, { status: 'closed' }, now, 'sportello');
       await tx.setCaseFields(fresh.id, { closedAt: now.toISOString() }, now);
       await tx.addEvents(fresh.id, [{ type: 'auto-closed', actor: 'sportello', data: { resolvedAt: fresh.resolvedAt, afterDays: desk.lifecycle.autoCloseDays } }], now);
@@ -40,7 +40,7 @@ export async function autoClose(deps: { store: CaseStore; clock: Clock; log: Log
     const done = await deps.store.transaction(async (tx) => {
       const fresh = await tx.getCase(kase.id);
       if (!fresh || fresh.status !== 'waiting' || !fresh.waitUntil || fresh.waitUntil > now.toISOString()) return false;
-      const rules = ruleSet && Object.hasOwn(ruleSet.desks, desk.id) ? ruleSet.desks[desk.id] : undefined;
+      const rules = deskRulesOf(ruleSet, desk.id);
       await updateCase(tx, deps.compose, desk, rules, fresh, { status: 'open' }, now, 'sportello');
       await tx.setCaseFields(fresh.id, { waitUntil: null }, now);
       await tx.addEvents(fresh.id, [{ type: 'wait-expired', actor: 'sportello', data: { waitUntil: fresh.waitUntil } }], now);

@@ -5,7 +5,7 @@
 import type { CaseStore, Clock } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
-import type { RuleSet } from '../rules/index.js';
+import { deskRulesOf, type RuleSet } from '../rules/index.js';
 import { dueEscalations, escalationVars, nextEscalationAt, type EscalationState } from '../sla/escalation.js';
 import { ownMessageId } from '../mail/message-id.js';
 import { LOOP_HEADER } from '../pipeline/stages/loop-check.js';
@@ -30,7 +30,7 @@ export async function runEscalations(deps: EscalateDeps, ruleSet: RuleSet): Prom
   let sent = 0;
   let next: Date | null = null;
   for (const { record, notified } of await deps.store.slaCases()) {
-    const rules = Object.hasOwn(ruleSet.desks, record.desk) ? ruleSet.desks[record.desk] : undefined;
+    const rules = deskRulesOf(ruleSet, record.desk);
     const desk = deps.desks.find((d) => d.id === record.desk);
     const clock = record.slaClock;
     if (!rules?.escalation || !rules.calendar || !desk || !clock) continue;
