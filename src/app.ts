@@ -4,7 +4,6 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Config, DeskConfig } from './config/schema.js';
-import type { RoutingDecision } from './domain/routing.js';
 import type { CaseStore, Clock, MailSender, MailSource, ReplyRenderer } from './ports.js';
 import { PIPELINE } from './pipeline/stages.js';
 import { openSqliteStore } from './adapters/sqlite-store.js';

@@ -9,18 +9,15 @@ import { open, type Database } from 'sqlite';
 import { Umzug } from 'umzug';
 import { SportelloError } from '../errors.js';
 import type { Address } from '../domain/mail.js';
-import type { CaseEvent, CaseStatus } from '../domain/case.js';
-import { formatCaseId } from '../domain/case.js';
+import type { CaseStatus } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, ThreadKeys } from '../pipeline/types.js';
-import type {
-  CaseDetail, CaseFields, CaseFilter, CaseRecord, CaseUpdate, SlaClockRecord, CaseStore, Checkpoint, EventRecord, MessageRecord, NewMessage,
-  OutboxEntry, OutgoingMail, QuarantineEntry, StoreTx,
-} from '../ports.js';
+import type { CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, OutboxEntry, QuarantineEntry, StoreTx } from '../ports.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
+import { iso, json, toCase, toEvent, toMessage, toOutbox, type Row } from './sqlite/rows.js';
+import { SqliteTx } from './sqlite/tx.js';
 
-type Row = Record<string, unknown>;
 
 export async function openSqliteStore(file: string): Promise<CaseStore> {
   let db: Database;
@@ -69,9 +66,7 @@ async function migrate(db: Database): Promise<void> {
   await umzug.up();
 }
 
-const iso = (d: Date): string => d.toISOString();
 const isDriverError = (e: unknown): boolean => typeof (e as { code?: unknown })?.code === 'string' && /^SQLITE_/.test((e as { code: string }).code);
-const json = (v: unknown): string => JSON.stringify(v);
 
 class SqliteStore implements CaseStore {
   private queue: Promise<unknown> = Promise.resolve();
@@ -374,205 +369,4 @@ class SqliteStore implements CaseStore {
       await this.db.run(sql, ...args);
     });
   }
-}
-
-class SqliteTx implements StoreTx {
-  constructor(private readonly db: Database) {}
-
-  async createCase(input: Parameters<StoreTx['createCase']>[0], now: Date): Promise<CaseRecord> {
-    await this.db.run(
-      `INSERT INTO desk_counters (desk, last_number) VALUES (?, 1)
-       ON CONFLICT (desk) DO UPDATE SET last_number = last_number + 1`,
-      input.desk,
-    );
-    const n = Number((await this.db.get<Row>('SELECT last_number FROM desk_counters WHERE desk = ?', input.desk))!.last_number);
-    const id = formatCaseId(input.prefix, n);
-    const r = input.routing;
-    const sla = input.sla;
-    await this.db.run(
-      `INSERT INTO cases (id, desk, number, status, category, priority, language, requester_address, requester_name,
-                          subject, created_at, updated_at, due_at, routing_json, sla_policy, first_response_due_at, sla_clock_json)
-       VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      id, input.desk, n, r.category, r.priority, r.language, input.requester.address, input.requester.name,
-      input.subject, iso(now), iso(now), sla?.dueAt ?? null, json(r), sla?.policy ?? null, sla?.firstResponseDueAt ?? null,
-      sla ? json({ start: iso(now), firstResponseMinutes: sla.firstResponseMinutes, resolutionMinutes: sla.resolutionMinutes, pauses: [] }) : null,
-    );
-    return toCase((await this.db.get<Row>('SELECT * FROM cases WHERE id = ?', id))!);
-  }
-
-  async getCase(id: string): Promise<CaseRecord | null> {
-    const r = await this.db.get<Row>('SELECT * FROM cases WHERE id = ?', id);
-    return r ? toCase(r) : null;
-  }
-
-  async addMessage(m: NewMessage, now: Date): Promise<number> {
-    const res = await this.db.run(
-      `INSERT INTO messages (case_id, desk, direction, kind, message_id, in_reply_to, references_json, from_address,
-                             from_name, to_json, cc_json, subject, date, text, raw, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      m.caseId, m.desk, m.direction, m.kind, m.messageId, m.mail.inReplyTo[0] ?? null, json(m.mail.references),
-      m.mail.from?.address ?? null, m.mail.from?.name ?? null, json(m.mail.to), json(m.mail.cc), m.mail.subject,
-      m.mail.date, m.mail.text, m.raw, iso(now),
-    );
-    if (m.caseId) await this.db.run('UPDATE cases SET updated_at = ? WHERE id = ?', iso(now), m.caseId);
-    return res.lastID!;
-  }
-
-  async addEvents(caseId: string, events: readonly CaseEvent[], now: Date): Promise<void> {
-    for (const e of events) {
-      await this.db.run(
-        'INSERT INTO events (case_id, at, type, actor, data_json) VALUES (?, ?, ?, ?, ?)',
-        caseId, iso(now), e.type, e.actor, json(e.data),
-      );
-    }
-  }
-
-  async setStatus(caseId: string, status: CaseStatus, now: Date): Promise<void> {
-    await this.db.run('UPDATE cases SET status = ?, updated_at = ? WHERE id = ?', status, iso(now), caseId);
-  }
-
-  async updateCase(caseId: string, p: CaseUpdate, now: Date): Promise<void> {
-    await this.db.run(
-      `UPDATE cases SET category = ?, priority = ?, status = ?, sla_policy = ?, due_at = ?, first_response_due_at = ?,
-                        sla_clock_json = ?, routing_json = ?, updated_at = ? WHERE id = ?`,
-      p.category, p.priority, p.status, p.slaPolicy, p.dueAt, p.firstResponseDueAt, p.slaClock ? json(p.slaClock) : null,
-      json(p.routing), iso(now), caseId,
-    );
-  }
-
-  async enqueue(entry: Omit<OutboxEntry, 'id' | 'attempts'>, messageRow: number | null, now: Date): Promise<number> {
-    const res = await this.db.run(
-      `INSERT INTO outbox (case_id, message_row, kind, status, envelope_from, recipient, mail_json, next_attempt_at, created_at)
-       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
-      entry.caseId, messageRow, entry.kind, entry.envelopeFrom, baseAddress(entry.mail.to[0]?.address ?? ''), json(entry.mail), iso(now), iso(now),
-    );
-    return res.lastID!;
-  }
-
-  async quarantine(q: QuarantineEntry, now: Date): Promise<number> {
-    const res = await this.db.run(
-      `INSERT INTO quarantine (desk, folder, uid_validity, uid, message_id, code, reason, stage, raw, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      q.position?.desk ?? null, q.position?.folder ?? null, q.position?.uidValidity ?? null, q.position?.uid ?? null,
-      q.messageId, q.code, q.reason, q.stage, q.raw, iso(now),
-    );
-    return res.lastID!;
-  }
-
-  async setCaseFields(caseId: string, f: CaseFields, now: Date): Promise<void> {
-    const sets: string[] = [];
-    const args: unknown[] = [];
-    const put = (column: string, value: unknown) => {
-      sets.push(`${column} = ?`);
-      args.push(value);
-    };
-    if (f.assignee !== undefined) put('assignee', f.assignee);
-    // The first response is recorded once; later replies never move it.
-    if (f.firstResponseAt !== undefined) sets.push('first_response_at = COALESCE(first_response_at, ?)'), args.push(f.firstResponseAt);
-    if (f.resolvedAt !== undefined) put('resolved_at', f.resolvedAt);
-    if (f.closedAt !== undefined) put('closed_at', f.closedAt);
-    if (f.waitUntil !== undefined) put('wait_until', f.waitUntil);
-    if (f.rating !== undefined) {
-      put('rating', f.rating.score);
-      put('rating_comment', f.rating.comment);
-      put('rated_at', f.rating.at);
-    }
-    if (!sets.length) return;
-    put('updated_at', iso(now));
-    await this.db.run(`UPDATE cases SET ${sets.join(', ')} WHERE id = ?`, ...args, caseId);
-  }
-
-  async casesElsewhere(messageId: string, desk: string): Promise<string[]> {
-    const rows = await this.db.all<Row[]>(
-      `SELECT DISTINCT case_id FROM messages WHERE message_id = ? AND desk <> ? AND direction = 'in' AND case_id IS NOT NULL`,
-      messageId, desk,
-    );
-    return rows.map((r) => String(r.case_id));
-  }
-
-  async link(a: string, b: string, reason: string, now: Date): Promise<void> {
-    for (const [x, y] of [[a, b], [b, a]] as const) {
-      await this.db.run('INSERT OR IGNORE INTO case_links (case_id, linked_id, reason, at) VALUES (?, ?, ?, ?)', x, y, reason, iso(now));
-    }
-  }
-
-  async recordEscalation(caseId: string, threshold: string, dueAt: Date, now: Date): Promise<boolean> {
-    const res = await this.db.run(
-      'INSERT OR IGNORE INTO escalations (case_id, threshold, due_at, sent_at) VALUES (?, ?, ?, ?)',
-      caseId, threshold, iso(dueAt), iso(now),
-    );
-    return (res.changes ?? 0) > 0;
-  }
-
-  async markPosition(p: MailboxPosition, messageId: string | null, outcome: string, caseId: string | null, now: Date): Promise<void> {
-    await this.db.run(
-      `INSERT OR IGNORE INTO processed (desk, folder, uid_validity, uid, message_id, outcome, case_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      p.desk, p.folder, p.uidValidity, p.uid, messageId, outcome, caseId, iso(now),
-    );
-    await this.db.run(
-      `INSERT INTO mailbox_state (desk, folder, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (desk, folder) DO UPDATE SET last_uid = MAX(last_uid, excluded.last_uid), updated_at = excluded.updated_at
-       WHERE uid_validity = excluded.uid_validity`,
-      p.desk, p.folder, p.uidValidity, p.uid, iso(now),
-    );
-  }
-}
-
-function toCase(r: Row): CaseRecord {
-  return {
-    id: String(r.id),
-    desk: String(r.desk),
-    number: Number(r.number),
-    status: r.status as CaseStatus,
-    category: (r.category as string | null) ?? null,
-    priority: String(r.priority),
-    language: (r.language as CaseRecord['language']) ?? null,
-    requester: { address: String(r.requester_address), name: String(r.requester_name ?? '') },
-    subject: String(r.subject),
-    createdAt: String(r.created_at),
-    updatedAt: String(r.updated_at),
-    dueAt: (r.due_at as string | null) ?? null,
-    firstResponseDueAt: (r.first_response_due_at as string | null) ?? null,
-    slaPolicy: (r.sla_policy as string | null) ?? null,
-    slaClock: r.sla_clock_json ? (JSON.parse(String(r.sla_clock_json)) as SlaClockRecord) : null,
-    assignee: (r.assignee as string | null) ?? null,
-    firstResponseAt: (r.first_response_at as string | null) ?? null,
-    resolvedAt: (r.resolved_at as string | null) ?? null,
-    closedAt: (r.closed_at as string | null) ?? null,
-    waitUntil: (r.wait_until as string | null) ?? null,
-    rating: r.rating === null || r.rating === undefined ? null : { score: Number(r.rating), comment: (r.rating_comment as string | null) ?? null, at: String(r.rated_at) },
-    routing: r.routing_json ? JSON.parse(String(r.routing_json)) : null,
-  };
-}
-
-function toMessage(r: Row): MessageRecord {
-  return {
-    id: Number(r.id),
-    caseId: (r.case_id as string | null) ?? null,
-    direction: r.direction as MessageRecord['direction'],
-    kind: r.kind as MessageRecord['kind'],
-    messageId: String(r.message_id),
-    from: r.from_address ? { address: String(r.from_address), name: String(r.from_name ?? '') } : null,
-    to: JSON.parse(String(r.to_json)) as Address[],
-    cc: JSON.parse(String(r.cc_json)) as Address[],
-    subject: String(r.subject),
-    date: (r.date as string | null) ?? null,
-    text: String(r.text),
-    createdAt: String(r.created_at),
-  };
-}
-
-function toEvent(r: Row): EventRecord {
-  return { at: String(r.at), type: String(r.type), actor: String(r.actor), data: JSON.parse(String(r.data_json)) as Record<string, unknown> };
-}
-
-function toOutbox(r: Row): OutboxEntry {
-  return {
-    id: Number(r.id),
-    caseId: (r.case_id as string | null) ?? null,
-    kind: String(r.kind),
-    envelopeFrom: String(r.envelope_from),
-    mail: JSON.parse(String(r.mail_json)) as OutgoingMail,
-    attempts: Number(r.attempts),
-  };
 }

@@ -1,0 +1,70 @@
+// Row mapping for the SQLite store: how stored columns become the records the rest of Sportello reads
+// (ISO 8601 text times, JSON columns parsed). Part of the store module; nothing outside adapters/ imports it.
+
+import type { Address } from '../../domain/mail.js';
+import type { CaseStatus } from '../../domain/case.js';
+import type { CaseRecord, EventRecord, MessageRecord, OutboxEntry, OutgoingMail, SlaClockRecord } from '../../ports.js';
+
+export type Row = Record<string, unknown>;
+
+export const iso = (d: Date): string => d.toISOString();
+export const json = (v: unknown): string => JSON.stringify(v);
+
+export function toCase(r: Row): CaseRecord {
+  return {
+    id: String(r.id),
+    desk: String(r.desk),
+    number: Number(r.number),
+    status: r.status as CaseStatus,
+    category: (r.category as string | null) ?? null,
+    priority: String(r.priority),
+    language: (r.language as CaseRecord['language']) ?? null,
+    requester: { address: String(r.requester_address), name: String(r.requester_name ?? '') },
+    subject: String(r.subject),
+    createdAt: String(r.created_at),
+    updatedAt: String(r.updated_at),
+    dueAt: (r.due_at as string | null) ?? null,
+    firstResponseDueAt: (r.first_response_due_at as string | null) ?? null,
+    slaPolicy: (r.sla_policy as string | null) ?? null,
+    slaClock: r.sla_clock_json ? (JSON.parse(String(r.sla_clock_json)) as SlaClockRecord) : null,
+    assignee: (r.assignee as string | null) ?? null,
+    firstResponseAt: (r.first_response_at as string | null) ?? null,
+    resolvedAt: (r.resolved_at as string | null) ?? null,
+    closedAt: (r.closed_at as string | null) ?? null,
+    waitUntil: (r.wait_until as string | null) ?? null,
+    rating: r.rating === null || r.rating === undefined ? null : { score: Number(r.rating), comment: (r.rating_comment as string | null) ?? null, at: String(r.rated_at) },
+    routing: r.routing_json ? JSON.parse(String(r.routing_json)) : null,
+  };
+}
+
+export function toMessage(r: Row): MessageRecord {
+  return {
+    id: Number(r.id),
+    caseId: (r.case_id as string | null) ?? null,
+    direction: r.direction as MessageRecord['direction'],
+    kind: r.kind as MessageRecord['kind'],
+    messageId: String(r.message_id),
+    from: r.from_address ? { address: String(r.from_address), name: String(r.from_name ?? '') } : null,
+    to: JSON.parse(String(r.to_json)) as Address[],
+    cc: JSON.parse(String(r.cc_json)) as Address[],
+    subject: String(r.subject),
+    date: (r.date as string | null) ?? null,
+    text: String(r.text),
+    createdAt: String(r.created_at),
+  };
+}
+
+export function toEvent(r: Row): EventRecord {
+  return { at: String(r.at), type: String(r.type), actor: String(r.actor), data: JSON.parse(String(r.data_json)) as Record<string, unknown> };
+}
+
+export function toOutbox(r: Row): OutboxEntry {
+  return {
+    id: Number(r.id),
+    caseId: (r.case_id as string | null) ?? null,
+    kind: String(r.kind),
+    envelopeFrom: String(r.envelope_from),
+    mail: JSON.parse(String(r.mail_json)) as OutgoingMail,
+    attempts: Number(r.attempts),
+  };
+}
