@@ -170,6 +170,19 @@ export interface OutboxEntry {
   readonly attempts: number;
 }
 
+export interface OutboxProblem {
+  readonly id: number;
+  readonly caseId: string | null;
+  readonly kind: string;
+  readonly status: 'pending' | 'failed' | 'uncertain' | 'sending';
+  readonly recipient: string;
+  readonly subject: string;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+  readonly nextAttemptAt: string;
+}
+
 export interface QuarantineEntry {
   readonly position: MailboxPosition | null;
   readonly messageId: string | null;
@@ -238,5 +251,9 @@ export interface CaseStore {
   getCaseDetail(id: string): Promise<CaseDetail | null>;
   listQuarantine(limit: number): Promise<(QuarantineEntry & { id: number; at: string })[]>;
   outboxSummary(): Promise<Record<string, number>>;
+  /** Replies that did not go out normally: failed, uncertain (interrupted mid-send) or still pending. */
+  outboxProblems(limit: number): Promise<OutboxProblem[]>;
+  /** Puts a failed or uncertain reply back in the queue (an admin decided to send it); false if not in such a state. */
+  requeue(id: number, now: Date, actor: string): Promise<boolean>;
   close(): Promise<void>;
 }

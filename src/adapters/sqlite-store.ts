@@ -13,7 +13,7 @@ import type { CaseStatus } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, ThreadKeys } from '../pipeline/types.js';
-import type { CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, OutboxEntry, QuarantineEntry, StoreTx } from '../ports.js';
+import type { CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, OutboxEntry, OutboxProblem, QuarantineEntry, StoreTx } from '../ports.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
 import { iso, json, toCase, toEvent, toMessage, toOutbox, type Row } from './sqlite/rows.js';
 import { SqliteTx } from './sqlite/tx.js';
@@ -350,6 +350,42 @@ class SqliteStore implements CaseStore {
         stage: (r.stage as string | null) ?? null,
         raw: (r.raw as Buffer | null) ?? null,
       }));
+    });
+  }
+
+  outboxProblems(limit: number): Promise<OutboxProblem[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(`SELECT * FROM outbox WHERE status <> 'sent' ORDER BY id DESC LIMIT ?`, limit);
+      return rows.map((r) => ({
+        id: Number(r.id),
+        caseId: (r.case_id as string | null) ?? null,
+        kind: String(r.kind),
+        status: r.status as OutboxProblem['status'],
+        recipient: String(r.recipient),
+        subject: (JSON.parse(String(r.mail_json)) as { subject: string }).subject,
+        attempts: Number(r.attempts),
+        lastError: (r.last_error as string | null) ?? null,
+        createdAt: String(r.created_at),
+        nextAttemptAt: String(r.next_attempt_at),
+      }));
+    });
+  }
+
+  requeue(id: number, now: Date, actor: string): Promise<boolean> {
+    return this.exclusive(async () => {
+      const res = await this.db.run(
+        `UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = NULL WHERE id = ? AND status IN ('failed', 'uncertain')`,
+        iso(now), id,
+      );
+      if ((res.changes ?? 0) === 0) return false;
+      const r = await this.db.get<Row>('SELECT case_id, recipient, kind FROM outbox WHERE id = ?', id);
+      if (r?.case_id) {
+        await this.db.run(
+          'INSERT INTO events (case_id, at, type, actor, data_json) VALUES (?, ?, ?, ?, ?)',
+          r.case_id, iso(now), 'send-requeued', actor, json({ outbox: id, to: r.recipient, kind: r.kind }),
+        );
+      }
+      return true;
     });
   }
 

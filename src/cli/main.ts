@@ -174,6 +174,39 @@ export function program(): Command {
       });
     });
 
+  const outbox = prog.command('outbox').description('replies that did not go out normally');
+  outbox
+    .command('list', { isDefault: true })
+    .description('failed, uncertain (interrupted mid-send, never resent automatically) and pending replies')
+    .option('--json', 'print JSON')
+    .option('--limit <n>', 'at most this many', positiveInt, 100)
+    .action(async (o: { json?: boolean; limit: number }, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const rows = await store.outboxProblems(o.limit);
+        const summary = await store.outboxSummary();
+        if (o.json) print(JSON.stringify({ summary, problems: rows }, null, 2));
+        else {
+          print(`Outbox: ${Object.entries(summary).map(([k, n]) => `${n} ${k}`).join(', ') || 'empty'}`);
+          if (rows.length) {
+            print(table(['#', 'STATUS', 'CASE', 'KIND', 'TO', 'ATTEMPTS', 'QUEUED (UTC)', 'LAST ERROR'], rows.map((r) => [String(r.id), r.status, r.caseId ?? '-', r.kind, r.recipient, String(r.attempts), r.createdAt.slice(0, 16).replace('T', ' '), r.lastError ?? '-'])));
+            if (rows.some((r) => r.status === 'uncertain' || r.status === 'failed')) print('\nCheck with the recipient, then resend one with: sportello outbox retry ID');
+          }
+        }
+      });
+    });
+  outbox
+    .command('retry')
+    .description('put a failed or uncertain reply back in the queue; the daemon (or the next `once`) sends it')
+    .argument('<id>', 'outbox row number from "sportello outbox"', positiveInt)
+    .action(async (id: number, _o, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        if (!(await store.requeue(id, new Date(), `cli:${process.env.USER ?? 'admin'}`))) {
+          throw new SportelloError('USAGE', `outbox row ${id} is not failed or uncertain`, { hint: 'see "sportello outbox"' });
+        }
+        print(`Reply #${id} queued again.`);
+      });
+    });
+
   prog
     .command('quarantine')
     .description('list mail set aside instead of becoming a case (unparseable, own mail, rule quarantine)')

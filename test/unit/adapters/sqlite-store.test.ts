@@ -307,6 +307,19 @@ describe('outbox', () => {
     expect([a, b].sort()).toEqual([false, true]);
   });
 
+  it('lists replies that did not go out and lets an admin requeue an uncertain one, recorded on the case', async () => {
+    const store = await openStore();
+    const id = await queued(store);
+    await store.markSending(id, T0);
+    expect(await store.requeue(id, at(1), 'cli:admin')).toBe(false); // still sending: not ours to touch
+    await store.parkInterrupted(at(2));
+    expect(await store.outboxProblems(10)).toMatchObject([{ id, status: 'uncertain', caseId: 'IT-1', recipient: 'alice@example.test', attempts: 1 }]);
+    expect(await store.requeue(id, at(3), 'cli:admin')).toBe(true);
+    expect(await store.dueOutbox(at(3), 10)).toMatchObject([{ id }]);
+    const events = (await store.getCaseDetail('IT-1'))!.events.map((e) => e.type);
+    expect(events).toEqual(expect.arrayContaining(['send-uncertain', 'send-requeued']));
+  });
+
   it('a retry counts the attempt and is due again only at its next attempt time', async () => {
     const store = await openStore();
     const id = await queued(store);
