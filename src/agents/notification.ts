@@ -10,7 +10,7 @@ import { plusAddress, splitPlus } from './plus-address.js';
 /** Per desk: every agent, the assignee only (everyone while unassigned), or nobody. */
 export type NotifyPolicy = 'all' | 'assignee' | 'none';
 
-export type NotificationKind = 'new-case' | 'follow-up' | 'reopened' | 'note';
+export type NotificationKind = 'new-case' | 'follow-up' | 'reopened' | 'note' | 'assigned';
 
 export interface NotificationInput {
   readonly language: Language;
@@ -56,9 +56,9 @@ export interface NotificationVars {
 }
 
 const HEADLINE: Readonly<Record<Language, Readonly<Record<NotificationKind, string>>>> = {
-  en: { 'new-case': 'New case', 'follow-up': 'The requester wrote again', reopened: 'The requester reopened the case', note: 'Internal note' },
-  es: { 'new-case': 'Caso nuevo', 'follow-up': 'El solicitante ha vuelto a escribir', reopened: 'El solicitante ha reabierto el caso', note: 'Nota interna' },
-  it: { 'new-case': 'Nuovo caso', 'follow-up': 'Il richiedente ha scritto di nuovo', reopened: 'Il richiedente ha riaperto il caso', note: 'Nota interna' },
+  en: { 'new-case': 'New case', 'follow-up': 'The requester wrote again', reopened: 'The requester reopened the case', note: 'Internal note', assigned: 'Assigned to you' },
+  es: { 'new-case': 'Caso nuevo', 'follow-up': 'El solicitante ha vuelto a escribir', reopened: 'El solicitante ha reabierto el caso', note: 'Nota interna', assigned: 'Asignado a ti' },
+  it: { 'new-case': 'Nuovo caso', 'follow-up': 'Il richiedente ha scritto di nuovo', reopened: 'Il richiedente ha riaperto il caso', note: 'Nota interna', assigned: 'Assegnato a te' },
 };
 
 /**

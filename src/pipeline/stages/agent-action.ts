@@ -107,6 +107,18 @@ export const agentAction: Stage = {
         vars: confirmationVars({ language: agentLanguage, case: caseRef, agent: agentPerson, desk: deskRef, applied: outcome.applied, relayTo: replyAll && outcome.relayTo === 'requester' ? 'requester' : outcome.relayTo }),
       });
     }
+    const assignee = outcome.changes.assignee;
+    if (assignee && baseAddress(assignee) !== baseAddress(agent.address)) {
+      // The new assignee hears about it even on an assignee-only desk where they were not told before.
+      replies.push({
+        kind: 'notification', template: 'agent-notification', language: agentLanguage, threadTo: 'this-mail', automatic: true,
+        to: [{ address: assignee, name: agents.find((a) => baseAddress(a.address) === baseAddress(assignee))?.name ?? '' }],
+        vars: buildAgentNotification({
+          language: agentLanguage, kind: 'assigned', case: { id: rec.id, subject: rec.subject, status: rec.status, category: rec.category, priority: rec.priority, assignee },
+          requester, explanation: null, dueText: null, text: body, author: agentPerson, desk: deskRef, help,
+        }),
+      });
+    }
     const resolved = outcome.changes.status === 'resolved';
     if (resolved) {
       replies.push({

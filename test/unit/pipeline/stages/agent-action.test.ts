@@ -184,7 +184,10 @@ describe('agent-action: commands', () => {
     const p = plan({ text });
     expect(p).toMatchObject({ messageKind: 'agent', statusTo: null, ...expected });
     if (!('reroute' in expected)) expect(p.reroute).toEqual({});
-    expect(kinds(p)).toEqual(['confirmation']);
+    // A new assignee other than the writer is told, besides the writer's confirmation.
+    const assigned = p.fields?.assignee !== undefined && p.fields.assignee !== 'bob@example.test';
+    expect(kinds(p)).toEqual(assigned ? ['confirmation', 'notification'] : ['confirmation']);
+    if (assigned) expect(p.replies.find((r) => r.kind === 'notification')!.to.map((a) => a.address)).toEqual([p.fields!.assignee]);
     expect(p.events.map((e) => e.type)).toEqual(events);
   });
 
