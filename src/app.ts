@@ -10,7 +10,7 @@ import { openSqliteStore } from './adapters/sqlite-store.js';
 import { createSmtpSender } from './adapters/smtp-sender.js';
 import { createImapSource } from './adapters/imap-source.js';
 import { loadTemplates } from './adapters/templates.js';
-import { parseMail } from './adapters/mime-parser.js';
+import { extractAttachments, parseMail } from './adapters/mime-parser.js';
 import { ingestMailbox, type DeskContext, type IngestDeps, type PassResult } from './shell/ingest.js';
 import { drainOutbox, type DrainResult } from './shell/outbox.js';
 import { runDeskLoop } from './shell/daemon.js';
@@ -141,6 +141,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     clock,
     log,
     parse: (raw, maxBytes) => parseMail(raw, { maxBytes }),
+    attachments: (raw) => extractAttachments(raw, config.limits.maxMessageBytes),
     compose: { renderer, instance: config.instance, newId, rulesFor: rulesOf },
     steps: PIPELINE,
     maxMessageBytes: config.limits.maxMessageBytes,

@@ -50,6 +50,8 @@ export interface OutgoingMail {
   readonly headers: Readonly<Record<string, string>>;
   readonly text: string;
   readonly html: string | null;
+  /** Files sent along (an agent's attachments relayed to the requester); content as base64. */
+  readonly attachments?: readonly { readonly filename: string; readonly contentType: string; readonly contentBase64: string }[];
 }
 
 export interface MailSender {

@@ -6,7 +6,7 @@ import libmime from 'libmime';
 import { compile } from 'html-to-text';
 import { parseAddressHeader, simpleParser } from 'mailparser';
 import type { ParsedMail, SimpleParserOptions } from 'mailparser';
-import type { Address, AttachmentInfo, InboundMail } from '../domain/mail.js';
+import type { Address, AttachmentFile, AttachmentInfo, InboundMail } from '../domain/mail.js';
 import { SportelloError } from '../errors.js';
 
 export interface ParseMailOptions {
@@ -121,6 +121,26 @@ function toInboundMail(parsed: ParsedMail, size: number, maxHtmlToTextBytes: num
     size,
     returnPath: returnPathField ? envelopeSender(returnPathField.raw) : null,
   };
+}
+
+/**
+ * The real attachments of a raw message: parts with Content-Disposition "attachment" (inline images
+ * such as signature logos are left out). Never throws: an unreadable message has no attachments.
+ */
+export async function extractAttachments(raw: Buffer, maxBytes = DEFAULT_MAX_MAIL_BYTES): Promise<AttachmentFile[]> {
+  if (raw.length > maxBytes) return [];
+  try {
+    const parsed = await simpleParser(raw, PARSER_OPTIONS);
+    return parsed.attachments
+      .filter((a) => a.contentDisposition === 'attachment' && Buffer.isBuffer(a.content))
+      .map((a, i) => ({
+        ...attachmentInfo(a),
+        filename: typeof a.filename === 'string' && a.filename !== '' ? a.filename : `attachment-${i + 1}`,
+        content: a.content,
+      }));
+  } catch {
+    return [];
+  }
 }
 
 // mailparser's typings promise a string, but a garbled Content-Type yields `false`

@@ -46,6 +46,7 @@ export function createSmtpSender(smtp: Config['smtp']): MailSender {
           headers: { ...mail.headers },
           text: mail.text,
           html: mail.html ?? undefined,
+          attachments: mail.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.contentBase64, encoding: 'base64' })),
           // "" is the null reverse-path <> (RFC 5321 §4.5.5), used for auto-replies (RFC 3834 §3.3).
           envelope: { from: envelopeFrom, to: recipients },
         });

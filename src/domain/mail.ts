@@ -15,6 +15,13 @@ export interface AttachmentInfo {
   readonly size: number;
 }
 
+/** A file attached to a mail, with its content (for relaying an agent's answer to the requester). */
+export interface AttachmentFile {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: Buffer;
+}
+
 export interface InboundMail {
   /** Message-ID without "<>", or null when the mail has none. */
   readonly messageId: string | null;

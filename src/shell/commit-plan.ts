@@ -3,12 +3,15 @@
 // anything throws, nothing is written and the mail stays unprocessed on the server for the next pass.
 
 import { createHash } from 'node:crypto';
-import type { InboundMail } from '../domain/mail.js';
+import type { AttachmentFile, InboundMail } from '../domain/mail.js';
 import type { MailboxPosition, Plan } from '../domain/plan.js';
 import type { CaseStore } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
 import { composeMessage, composeReply, type ComposeDeps } from './compose.js';
 import { updateCase } from './update-case.js';
+
+/** Relayed files are copied into the outbox row; past this size they stay with the agent's mail. */
+export const MAX_RELAYED_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
 export interface CommitResult {
   readonly outcome: 'created' | 'appended' | 'duplicate' | 'quarantined';
@@ -30,6 +33,7 @@ export async function commitPlan(
   raw: Buffer,
   plan: Plan,
   now: Date,
+  files: readonly AttachmentFile[] = [],
 ): Promise<CommitResult> {
   const key = messageKey(mail, raw);
   return store.transaction(async (tx) => {
@@ -81,7 +85,15 @@ export async function commitPlan(
         }
         const requesterMessageId = plan.action === 'append' ? (plan.requesterMessageId ?? null) : mail.messageId;
         for (const intent of plan.replies) {
-          const out = intent.kind === 'auto-reply' ? composeReply(compose, intent, current, desk, mail) : composeMessage(compose, intent, current, desk, mail, requesterMessageId);
+          let out = intent.kind === 'auto-reply' ? composeReply(compose, intent, current, desk, mail) : composeMessage(compose, intent, current, desk, mail, requesterMessageId);
+          if (intent.kind === 'relay' && files.length) {
+            const total = files.reduce((n, f) => n + f.content.length, 0);
+            if (total <= MAX_RELAYED_ATTACHMENT_BYTES) {
+              out = { ...out, attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, contentBase64: f.content.toString('base64') })) };
+            } else {
+              await tx.addEvents(kase.id, [{ type: 'attachments-not-relayed', actor: 'sportello', data: { files: files.map((f) => f.filename), bytes: total, limit: MAX_RELAYED_ATTACHMENT_BYTES } }], now);
+            }
+          }
           const row = await tx.addMessage(
             {
               caseId: kase.id, desk: desk.id, direction: 'out', kind: intent.kind, messageId: out.messageId,

@@ -2,7 +2,7 @@
 // parses, runs the pipeline, commits the plan, and only then flags the mail on the server. A mail that
 // cannot be parsed is quarantined and the run goes on; a store failure stops the pass (nothing is lost).
 
-import type { InboundMail } from '../domain/mail.js';
+import type { AttachmentFile, InboundMail } from '../domain/mail.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Clock, CaseStore, MailboxSession } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
@@ -24,6 +24,8 @@ export interface IngestDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly parse: (raw: Buffer, maxBytes: number) => Promise<InboundMail>;
+  /** The files attached to a raw mail, read only when an agent's answer with attachments is relayed. */
+  readonly attachments?: (raw: Buffer) => Promise<AttachmentFile[]>;
   readonly compose: ComposeDeps;
   readonly steps: readonly PipelineStep[];
   readonly maxMessageBytes: number;
@@ -114,7 +116,10 @@ async function ingestOne(
   );
   let result: CommitResult;
   try {
-    result = await commitPlan(deps.store, deps.compose, desk, position, mail, raw, outcome.plan, now);
+    const plan = outcome.plan;
+    const relaysFiles = plan.action === 'append' && mail.attachments.length > 0 && plan.replies.some((r) => r.kind === 'relay');
+    const files = relaysFiles && deps.attachments ? await deps.attachments(raw) : [];
+    result = await commitPlan(deps.store, deps.compose, desk, position, mail, raw, plan, now, files);
   } catch (err) {
     // A database failure is transient: stop the pass, the mail stays unprocessed and is retried.
     if (isSportelloError(err, 'STORE')) throw err;

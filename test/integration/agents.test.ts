@@ -6,7 +6,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { readInbox, resetMailboxes, sendMail, waitForMessages, type InboxMessage } from '../support/mailstack.js';
+import { appendRaw, readInbox, resetMailboxes, sendMail, waitForMessages, type InboxMessage } from '../support/mailstack.js';
 import { manualClock, stackConfig, testApp, waitForEmptyQueue } from '../support/app.js';
 
 let app: App | null = null;
@@ -197,6 +197,51 @@ describe('agents by mail: what must stay internal', () => {
     expect(toAlice.map((m) => m.subject)).toEqual(['[IT-1] La impresora no imprime', expect.stringMatching(/^\[IT-1\] La impresora no imprime · /)]);
     expect(toAlice.map((m) => m.text).join('\n')).not.toMatch(/El proveedor|Perfecto|#resolve|Category|Categoría/);
     expect((await app!.store.getCaseDetail('IT-1'))!.status).toBe('resolved');
+  });
+});
+
+describe('agents by mail: attachments', () => {
+  it('relays the files an agent attaches (not inline signature images) to the requester', async () => {
+    const { notification } = await aliceOpensIT1();
+    const pdf = Buffer.from('%PDF-1.4\n% certificado de prueba\n').toString('base64');
+    const logo = Buffer.from('GIF89a').toString('base64');
+    await appendRaw('it', [
+      'From: Bob <bob@example.test>',
+      'To: it@example.test',
+      `Subject: Re: ${notification.subject}`,
+      `In-Reply-To: ${notification.messageId}`,
+      `References: ${notification.messageId}`,
+      'Message-ID: <bob-attach-1@example.test>',
+      'Date: Tue, 24 Nov 2026 10:30:00 +0100',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Te adjunto las instrucciones para la impresora.',
+      '--b1',
+      'Content-Type: application/pdf; name="instrucciones.pdf"',
+      'Content-Disposition: attachment; filename="instrucciones.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      pdf,
+      '--b1',
+      'Content-Type: image/gif; name="logo.gif"',
+      'Content-Disposition: inline; filename="logo.gif"',
+      'Content-ID: <logo@bob>',
+      'Content-Transfer-Encoding: base64',
+      '',
+      logo,
+      '--b1--',
+      '',
+    ].join('\r\n'));
+    await deliverAndProcess('it', 2);
+    const relay = await nth('alice', 2);
+    expect(relay.text).toContain('Te adjunto las instrucciones');
+    const parts = relay.raw.toString();
+    expect(parts).toContain('filename=instrucciones.pdf');
+    expect(parts).not.toContain('logo.gif');
   });
 });
 

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseDate, parseMail } from '../../../src/adapters/mime-parser.js';
+import { extractAttachments, parseDate, parseMail } from '../../../src/adapters/mime-parser.js';
 import type { InboundMail } from '../../../src/domain/mail.js';
 import { header } from '../../../src/domain/mail.js';
 import { isSportelloError } from '../../../src/errors.js';
@@ -502,5 +502,28 @@ describe('parseDate', () => {
     '2025-03-04 09:14:58',
   ])('%j → null (never "now", never host-local time)', (value) => {
     expect(parseDate(value)).toBeNull();
+  });
+});
+
+describe('extractAttachments', () => {
+  const raw = (parts: string[]) => Buffer.from(['MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"', '', ...parts, '--b--', ''].join('\r\n'));
+  const part = (headers: string[], body: string) => ['--b', ...headers, '', body];
+
+  it('returns real attachments with their bytes and leaves inline images and bodies out', async () => {
+    const files = await extractAttachments(raw([
+      ...part(['Content-Type: text/plain'], 'hello'),
+      ...part(['Content-Type: application/pdf', 'Content-Disposition: attachment; filename="a.pdf"', 'Content-Transfer-Encoding: base64'], Buffer.from('PDFDATA').toString('base64')),
+      ...part(['Content-Type: image/png', 'Content-Disposition: inline; filename="logo.png"', 'Content-ID: <l@x>', 'Content-Transfer-Encoding: base64'], Buffer.from('PNG').toString('base64')),
+      ...part(['Content-Type: application/octet-stream', 'Content-Disposition: attachment'], 'nameless'),
+    ]));
+    expect(files.map((f) => [f.filename, f.contentType, f.content.toString()])).toEqual([
+      ['a.pdf', 'application/pdf', 'PDFDATA'],
+      ['attachment-2', 'application/octet-stream', 'nameless'],
+    ]);
+  });
+
+  it('never throws: garbage or an oversized message has no attachments', async () => {
+    expect(await extractAttachments(Buffer.from('\u0000\u0001 not mail'))).toEqual([]);
+    expect(await extractAttachments(Buffer.alloc(20), 10)).toEqual([]);
   });
 });
