@@ -446,6 +446,9 @@ start_dovecot() {
       log "dovecot: already running (pid $pid)"
     fi
   else
+    # A pid file left by daemons that were killed (a session or CI job ending) may name a zombie or a
+    # reused pid; dovecot would then refuse to start ("already running"). pid_of said it is not ours.
+    rm -f "$DC_PID"
     doveconf -c "$DC_CONF" -n </dev/null >/dev/null 2>"$LOG_DIR/doveconf.err" \
       || { cat "$LOG_DIR/doveconf.err" >&2; die "doveconf rejected $DC_CONF" "the error is above; this script generated the file, so report it"; }
     # never let the daemons inherit the caller's stdio: a test runner that captures output
@@ -476,6 +479,7 @@ start_postfix() {
       log "postfix: already running (pid $pid)"
     fi
   else
+    rm -f "$PF_PID" # stale, for the same reason as dovecot's
     postfix -c "$PF_DIR" start 9>&- </dev/null >"$LOG_DIR/postfix-start.log" 2>&1 \
       || { # postfix prints its errors only to a tty (else to syslog, absent here): re-run the check on one
            script -qec "postfix -c '$PF_DIR' check" /dev/null >&2 || true
