@@ -3,35 +3,14 @@
 // Usage: npx tsx bench/parse.ts [rounds=5]
 
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseMail } from '../src/adapters/mime-parser.js';
+import { MIME_CORPUS_SETS, corpusMessages, corpusPath } from './lib/corpus.js';
 
-const SETS = [
-  'mime-stalwart-mail-parser',
-  'mime-flanker',
-  'mime-mikel-mail',
-  'mime-nodemailer-mailparser',
-  'mime-postal-mime',
-  'mime-rt',
-  'mime-spamscope-mail-parser',
-  'bounces-sisimai',
-];
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const corpora = path.resolve(repoRoot, '..', 'shared', 'corpora');
 const rounds = Math.max(1, Number(process.argv[2] ?? 5) || 5);
 
-function messages(set: string): string[] {
-  return readFileSync(path.join(corpora, set, 'MANIFEST.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split('\t')[0] ?? '')
-    .filter((file) => file !== '' && !/\.(json|md|tsv|upstream)$|(^|\/)(COPYING|LICENSE|NOTICE)/.test(file))
-    .map((file) => path.join(corpora, set, file));
-}
 
-const inputs = SETS.flatMap(messages).map((file) => readFileSync(file));
+const inputs = MIME_CORPUS_SETS.flatMap(corpusMessages).map((file) => readFileSync(corpusPath(file)));
 const bytes = inputs.reduce((sum, raw) => sum + raw.length, 0);
 
 let failures = 0;

@@ -60,25 +60,6 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Routing used when a desk has no rules: everything goes to triage at normal priority. */
-export function fallbackRouter(reason: string): Router {
-  return (desk) => ({
-    category: 'triage',
-    priority: 'normal',
-    language: desk.language,
-    confidence: null,
-    explanation: { kind: 'default', reason },
-    matchedRules: [],
-    assignee: null,
-    tags: [],
-    slaPolicy: null,
-    template: null,
-    suppressAutoReply: false,
-    quarantine: null,
-    notify: [],
-  });
-}
-
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const log = overrides.log ?? createLogger();
   const clock = overrides.clock ?? { now: () => new Date() };

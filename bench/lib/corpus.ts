@@ -80,3 +80,25 @@ export function samplePerLabel<T extends LabelledText>(rows: readonly T[], perLa
     return n < perLabel;
   });
 }
+
+/** The MIME corpora (mail parsing, machine-mail detection), shared by bench/parse.ts and the parser tests. */
+export const MIME_CORPUS_SETS = [
+  'mime-stalwart-mail-parser',
+  'mime-flanker',
+  'mime-mikel-mail',
+  'mime-nodemailer-mailparser',
+  'mime-postal-mime',
+  'mime-rt',
+  'mime-spamscope-mail-parser',
+  'bounces-sisimai',
+] as const;
+
+/** Every message file of a corpus set, from its MANIFEST.tsv, as a path relative to the corpora folder. */
+export function corpusMessages(set: string): string[] {
+  return readFileSync(corpusPath(set, 'MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split('\t')[0] ?? '')
+    .filter((file) => file !== '' && !/\.(json|md|tsv|upstream)$|(^|\/)(COPYING|LICENSE|NOTICE)/.test(file))
+    .map((file) => path.join(set, file));
+}

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { extractAttachments, parseDate, parseMail } from '../../../src/adapters/mime-parser.js';
+import { MIME_CORPUS_SETS, corpusMessages } from '../../../bench/lib/corpus.js';
 import type { InboundMail } from '../../../src/domain/mail.js';
 import { header } from '../../../src/domain/mail.js';
 import { isSportelloError } from '../../../src/errors.js';
@@ -17,27 +18,8 @@ const fixtures = path.join(repoRoot, 'test', 'fixtures', 'mail');
 
 const PER_FILE_TIMEOUT_MS = 10_000;
 
-const CORPUS_SETS = [
-  'mime-stalwart-mail-parser',
-  'mime-flanker',
-  'mime-mikel-mail',
-  'mime-nodemailer-mailparser',
-  'mime-postal-mime',
-  'mime-rt',
-  'mime-spamscope-mail-parser',
-  'bounces-sisimai',
-];
 
 /** Message files of a corpus set, from its MANIFEST (expected-output JSON left out). */
-function corpusMessages(set: string): string[] {
-  const manifest = readFileSync(path.join(corpora, set, 'MANIFEST.tsv'), 'utf8');
-  return manifest
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split('\t')[0] ?? '')
-    .filter((file) => file !== '' && !/\.(json|md|tsv|upstream)$|(^|\/)(COPYING|LICENSE|NOTICE)/.test(file))
-    .map((file) => path.join(set, file));
-}
 
 const read = (relative: string): Buffer => readFileSync(path.join(corpora, relative));
 const parseCorpus = (relative: string): Promise<InboundMail> => parseMail(read(relative));
@@ -74,7 +56,7 @@ function expectWellFormed(mail: InboundMail, raw: Buffer): void {
 }
 
 describe('parseMail over the third-party corpora', () => {
-  const files = CORPUS_SETS.flatMap(corpusMessages);
+  const files = MIME_CORPUS_SETS.flatMap(corpusMessages);
 
   it('finds the corpus messages', () => {
     expect(files.length).toBeGreaterThan(400);
