@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Config, DeskConfig } from './config/schema.js';
-import type { CaseStore, Clock, MailSender, MailSource, ReplyRenderer } from './ports.js';
+import type { CaseStore, Clock, MailboxSession, MailSender, MailSource, ReplyRenderer } from './ports.js';
 import { PIPELINE } from './pipeline/stages.js';
 import { openSqliteStore } from './adapters/sqlite-store.js';
 import { createSmtpSender } from './adapters/smtp-sender.js';
@@ -24,6 +24,9 @@ import { buildRouting, modelCacheDir, type Router, type RoutingEngine } from './
 import { deskRulesOf, formatProblem, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
 import { runEscalations, type EscalationPass } from './shell/escalate.js';
 import { autoClose } from './shell/auto-close.js';
+import { reconcileProcessed } from './shell/reconcile.js';
+import { surveyFolder, type FolderSurvey } from './shell/first-contact.js';
+import { existsSync } from 'node:fs';
 
 export type { Router };
 
@@ -75,12 +78,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   let engine: Pick<RoutingEngine, 'router' | 'sla' | 'articles'> & { ruleSet: RuleSet | null } = overrides.router
     ? { router: overrides.router, sla: () => null, articles: () => [], ruleSet: null }
     : await buildRouting(await loadRulesOrThrow(config.rulesDir), modelCacheDir(config), log);
-  const sourceFor =
-    overrides.sourceFor ??
-    ((desk: DeskConfig) =>
-      createImapSource(desk, log.child({ desk: desk.id, component: 'imap' }), config.processed.flag, config.processed.moveTo, {
-        idleRestartMs: config.limits.idleRestartSeconds * 1000,
-      }));
+  const sourceFor = overrides.sourceFor ?? imapSources(config, log);
 
   const parked = await store.parkInterrupted(clock.now());
   if (parked > 0) log.warn({ parked }, 'replies interrupted mid-send by a previous crash were set aside as uncertain (not resent)');
@@ -127,6 +125,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     steps: PIPELINE,
     maxMessageBytes: config.limits.maxMessageBytes,
     fetchBatch: config.limits.fetchBatch,
+    timezone: config.timezone,
   };
   const outboxDeps = {
     store,
@@ -165,6 +164,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           continue;
         }
         try {
+          await reconcileProcessed({ store, log }, desk, session);
           desks[desk.id] = await ingestMailbox(ingestDeps, desk, contextFor(desk), session);
         } catch (err) {
           desks[desk.id] = { error: describeError(err) };
@@ -211,21 +211,27 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
               for (const p of problems) log.error({ problem: formatProblem(p) }, 'invalid rules change ignored; previous rules stay in force');
             },
           });
-      const loops = config.desks.map((desk) =>
-        runDeskLoop(
+      const loops = config.desks.map((desk) => {
+        // Once per session (each reconnect): mend flags a crash left unset before the first pass.
+        let reconciled: MailboxSession | null = null;
+        return runDeskLoop(
           {
             source: sourceFor(desk),
             log: log.child({ desk: desk.id }),
             pollMs: config.limits.pollSeconds * 1000,
             random,
             pass: async (session, shouldStop) => {
+              if (reconciled !== session) {
+                reconciled = session;
+                await reconcileProcessed({ store, log }, desk, session);
+              }
               await ingestMailbox(ingestDeps, desk, contextFor(desk), session, shouldStop);
               await drain();
             },
           },
           signal,
-        ),
-      );
+        );
+      });
       // Retries of failed sends come due on their own schedule, independent of new mail.
       const retries = (async () => {
         while (!signal.aborted) {
@@ -277,4 +283,40 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await store.close();
     },
   };
+}
+
+function imapSources(config: Config, log: Logger): (desk: DeskConfig) => MailSource {
+  return (desk) =>
+    createImapSource(desk, log.child({ desk: desk.id, component: 'imap' }), config.processed.flag, config.processed.moveTo, {
+      idleRestartMs: config.limits.idleRestartSeconds * 1000,
+    });
+}
+
+/**
+ * `sportello once --dry-run`: per desk, what the next pass would do with the mail already there —
+ * on first contact, how much startFrom imports and leaves untouched. Reads only: no case, no flag,
+ * no mail; a database that does not exist yet is not created.
+ */
+export async function surveyMailboxes(config: Config, overrides: Pick<AppOverrides, 'clock' | 'log' | 'store' | 'sourceFor'> = {}): Promise<(FolderSurvey | { desk: string; error: string })[]> {
+  const log = overrides.log ?? createLogger();
+  const clock = overrides.clock ?? { now: () => new Date() };
+  const store = overrides.store ?? (existsSync(config.database) ? await openSqliteStore(config.database) : null);
+  const sourceFor = overrides.sourceFor ?? imapSources(config, log);
+  const out: (FolderSurvey | { desk: string; error: string })[] = [];
+  try {
+    for (const desk of config.desks) {
+      let session: MailboxSession | null = null;
+      try {
+        session = await sourceFor(desk).open();
+        out.push(await surveyFolder({ store, clock, timezone: config.timezone }, desk, session));
+      } catch (err) {
+        out.push({ desk: desk.id, error: describeError(err) });
+      } finally {
+        await session?.close();
+      }
+    }
+  } finally {
+    if (!overrides.store) await store?.close();
+  }
+  return out;
 }

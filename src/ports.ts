@@ -18,6 +18,8 @@ export interface FetchedMessage {
   readonly size: number;
   /** Null when the message is larger than the limit and was not downloaded. */
   readonly source: Buffer | null;
+  /** When the server received it (IMAP INTERNALDATE), when known. */
+  readonly receivedAt?: Date | null;
 }
 
 export interface MailboxSession {
@@ -29,6 +31,14 @@ export interface MailboxSession {
   /** Resolves when the server reports new mail, the timeout passes, or the signal aborts. */
   waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
+  /** The highest UID in the folder now (UIDNEXT-1 when empty): where a first contact with `now` starts. */
+  highestUid(): Promise<number>;
+  /** UIDs in (afterUid, upToUid] the server received on or after the day of `since` (a superset: SEARCH SINCE is date-only), ascending, at most `limit`. */
+  listUidsSince(afterUid: number, upToUid: number, since: Date, limit: number): Promise<number[]>;
+  /** When the server received each of these UIDs (INTERNALDATE); UIDs no longer there are left out. */
+  receivedDates(uids: readonly number[]): Promise<Map<number, Date>>;
+  /** Which of these UIDs still sit in the folder without the processed mark (not flagged, or not moved away). */
+  unprocessed(uids: readonly number[]): Promise<number[]>;
 }
 
 export interface MailSource {
@@ -96,6 +106,8 @@ export interface CaseRecord {
   readonly closedAt: string | null;
   readonly rating: { readonly score: number; readonly comment: string | null; readonly at: string } | null;
   readonly waitUntil: string | null;
+  /** Opened from mail received before the desk's first start: that first start (ISO); nothing was mailed about it. */
+  readonly imported?: string | null;
 }
 
 /** Lifecycle and satisfaction fields set directly (no SLA recomputation needed). */
@@ -258,4 +270,23 @@ export interface CaseStore {
   /** Puts a failed or uncertain reply back in the queue (an admin decided to send it); false if not in such a state. */
   requeue(id: number, now: Date, actor: string): Promise<boolean>;
   close(): Promise<void>;
+  /** How the desk first met this folder; null before the first contact. */
+  folderStart(desk: string, folder: string): Promise<FolderStart | null>;
+  /** Records a first contact (or a rescan after a UIDVALIDITY change): the checkpoint and the backlog bounds; an existing first start and take-from are kept. */
+  startFolder(desk: string, folder: string, start: FolderStart & { readonly lastUid: number }, now: Date): Promise<void>;
+  /** Moves the checkpoint past backlog mail skipped under startFrom; nothing is recorded about that mail. */
+  skipTo(desk: string, folder: string, uidValidity: number, uid: number, now: Date): Promise<void>;
+  /** The newest UIDs recorded as processed in this folder and UIDVALIDITY, newest first (reconciling flags after a crash). */
+  recentlyProcessed(desk: string, folder: string, uidValidity: number, limit: number): Promise<number[]>;
+}
+
+/** A folder's first contact: when the desk first started on it and which backlog was taken. */
+export interface FolderStart {
+  readonly uidValidity: number;
+  /** Mail received before this instant is imported: recorded and routed, never answered. Null: read by a version before first starts were recorded. */
+  readonly firstStart: string | null;
+  /** Backlog mail (UID <= backlogUid) received before this instant is skipped; null takes the whole backlog. */
+  readonly takeFrom: string | null;
+  /** The highest UID in the folder at first contact (or at the rescan after a UIDVALIDITY change). */
+  readonly backlogUid: number;
 }

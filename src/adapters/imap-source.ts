@@ -11,6 +11,33 @@ import type { FetchedMessage, MailboxSession, MailSource } from '../ports.js';
 const CONNECT_TIMEOUT_MS = 20_000;
 const GREETING_TIMEOUT_MS = 16_000;
 const SOCKET_TIMEOUT_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
+
+function asDate(v: Date | string | undefined): Date | null {
+  if (!v) return null;
+  const d = v instanceof Date ? v : new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** A UID set in ranges ("1:40,42,50:51"): a long backlog stays within the server's command-line limit. */
+export function uidSet(uids: readonly number[]): string {
+  const sorted = [...new Set(uids)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/** The SEARCH criterion for "does not carry the processed flag": system flags have their own keys. */
+function lacksFlag(flag: string): Record<string, boolean | string> {
+  const system: Record<string, string> = { '\\seen': 'seen', '\\flagged': 'flagged', '\\answered': 'answered', '\\draft': 'draft', '\\deleted': 'deleted' };
+  const key = system[flag.toLowerCase()];
+  return key ? { [key]: false } : { unKeyword: flag };
+}
 
 export interface ImapSourceOptions {
   readonly idleRestartMs: number;
@@ -92,13 +119,50 @@ export function createImapSource(desk: DeskConfig, log: Logger, flag: string, mo
         },
 
         async fetch(uid, maxBytes): Promise<FetchedMessage | null> {
-          const meta = await client.fetchOne(String(uid), { uid: true, size: true }, { uid: true });
+          const meta = await client.fetchOne(String(uid), { uid: true, size: true, internalDate: true }, { uid: true });
           if (!meta) return null;
           const size = meta.size ?? 0;
-          if (size > maxBytes) return { uid, size, source: null };
+          const receivedAt = asDate(meta.internalDate);
+          if (size > maxBytes) return { uid, size, source: null, receivedAt };
           const msg = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
           if (!msg || !msg.source) return null;
-          return { uid, size: msg.source.length, source: msg.source };
+          return { uid, size: msg.source.length, source: msg.source, receivedAt };
+        },
+
+        async highestUid() {
+          await client.noop();
+          const box = client.mailbox;
+          if (!box) throw new Error('no folder is selected');
+          if (box.exists === 0) return Math.max(0, Number(box.uidNext) - 1);
+          const last = await client.fetchOne('*', { uid: true });
+          return last ? last.uid : Math.max(0, Number(box.uidNext) - 1);
+        },
+
+        async listUidsSince(afterUid, upToUid, since, limit) {
+          if (upToUid <= afterUid) return [];
+          // SINCE compares dates only, in the server's zone: ask from the day before, callers filter by INTERNALDATE.
+          const found = await client.search({ uid: `${afterUid + 1}:${upToUid}`, since: new Date(since.getTime() - DAY_MS) }, { uid: true });
+          return (found || []).filter((u) => u > afterUid && u <= upToUid).sort((a, b) => a - b).slice(0, limit);
+        },
+
+        async receivedDates(uids) {
+          const dates = new Map<number, Date>();
+          if (!uids.length) return dates;
+          // Collected first, used after the iterator ends: no command may run inside it (imapflow#110).
+          for await (const msg of client.fetch(uidSet(uids), { uid: true, internalDate: true }, { uid: true })) {
+            const at = asDate(msg.internalDate);
+            if (at) dates.set(msg.uid, at);
+          }
+          return dates;
+        },
+
+        async unprocessed(uids) {
+          if (!uids.length) return [];
+          // With moveTo, a processed mail is no longer here at all; otherwise it is here without the flag.
+          const query = { uid: uidSet(uids), ...(moveTo ? {} : lacksFlag(flag)) };
+          const found = await client.search(query, { uid: true });
+          const asked = new Set(uids);
+          return (found || []).filter((u) => asked.has(u)).sort((a, b) => a - b);
         },
 
         async markProcessed(uid) {

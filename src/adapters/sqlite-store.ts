@@ -13,7 +13,7 @@ import type { CaseStatus } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, ThreadKeys } from '../pipeline/types.js';
-import type { CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, OutboxEntry, OutboxProblem, QuarantineEntry, StoreTx } from '../ports.js';
+import type { CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, FolderStart, OutboxEntry, OutboxProblem, QuarantineEntry, StoreTx } from '../ports.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
 import { iso, json, toCase, toEvent, toMessage, toOutbox, type Row } from './sqlite/rows.js';
 import { SqliteTx } from './sqlite/tx.js';
@@ -398,6 +398,44 @@ class SqliteStore implements CaseStore {
 
   close(): Promise<void> {
     return this.exclusive(() => this.db.close());
+  }
+
+  folderStart(desk: string, folder: string): Promise<FolderStart | null> {
+    return this.exclusive(async () => {
+      const r = await this.db.get<Row>('SELECT uid_validity, first_start, take_from, backlog_uid FROM mailbox_state WHERE desk = ? AND folder = ?', desk, folder);
+      return r
+        ? { uidValidity: Number(r.uid_validity), firstStart: (r.first_start as string | null) ?? null, takeFrom: (r.take_from as string | null) ?? null, backlogUid: Number(r.backlog_uid) }
+        : null;
+    });
+  }
+
+  startFolder(desk: string, folder: string, start: FolderStart & { readonly lastUid: number }, now: Date): Promise<void> {
+    // The first start is set once: a rescan after a UIDVALIDITY change keeps it (and what it skipped).
+    return this.run(
+      `INSERT INTO mailbox_state (desk, folder, uid_validity, last_uid, updated_at, first_start, take_from, backlog_uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (desk, folder) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, updated_at = excluded.updated_at,
+         backlog_uid = excluded.backlog_uid,
+         take_from = CASE WHEN mailbox_state.first_start IS NULL THEN excluded.take_from ELSE mailbox_state.take_from END,
+         first_start = COALESCE(mailbox_state.first_start, excluded.first_start)`,
+      desk, folder, start.uidValidity, start.lastUid, iso(now), start.firstStart, start.takeFrom, start.backlogUid,
+    );
+  }
+
+  skipTo(desk: string, folder: string, uidValidity: number, uid: number, now: Date): Promise<void> {
+    return this.run(
+      'UPDATE mailbox_state SET last_uid = MAX(last_uid, ?), updated_at = ? WHERE desk = ? AND folder = ? AND uid_validity = ?',
+      uid, iso(now), desk, folder, uidValidity,
+    );
+  }
+
+  recentlyProcessed(desk: string, folder: string, uidValidity: number, limit: number): Promise<number[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(
+        'SELECT uid FROM processed WHERE desk = ? AND folder = ? AND uid_validity = ? ORDER BY uid DESC LIMIT ?',
+        desk, folder, uidValidity, limit,
+      );
+      return rows.map((r) => Number(r.uid));
+    });
   }
 
   private run(sql: string, ...args: unknown[]): Promise<void> {

@@ -6,7 +6,8 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { buildApp, type App } from '../app.js';
+import { buildApp, surveyMailboxes, type App } from '../app.js';
+import { dryRunText } from './once-dry-run.js';
 import { createLogger } from '../log.js';
 import { SportelloError, describeError, isSportelloError } from '../errors.js';
 import { CASE_STATUSES, type CaseStatus } from '../domain/case.js';
@@ -112,13 +113,20 @@ export function program(): Command {
     .command('once')
     .description('process everything pending in every mailbox, send every queued reply, then exit')
     .option('--json', 'print the summary as JSON')
-    .action(async (o: { json?: boolean }, cmd: Command) => {
+    .option('--dry-run', 'only report what would be taken, imported (no replies) or left untouched; change nothing')
+    .action(async (o: { json?: boolean; dryRun?: boolean }, cmd: Command) => {
+      if (o.dryRun) {
+        const rows = await surveyMailboxes(await config(cmd), { log: createLogger({ level: globals(cmd).logLevel }) });
+        print(o.json ? JSON.stringify(rows, null, 2) : dryRunText(rows));
+        if (rows.some((r) => 'error' in r)) process.exitCode = EXIT_RUNTIME;
+        return;
+      }
       const failed = await withApp(cmd, async (app) => {
         const summary = await app.once();
         if (o.json) print(JSON.stringify(summary, null, 2));
         else {
           for (const [desk, r] of Object.entries(summary.desks)) {
-            print('error' in r ? `${desk}: FAILED — ${r.error}` : `${desk}: ${r.seen} new mail(s): ${r.created} case(s) opened, ${r.appended} follow-up(s), ${r.duplicates} duplicate(s), ${r.quarantined} quarantined`);
+            print('error' in r ? `${desk}: FAILED — ${r.error}` : `${desk}: ${r.seen} new mail(s): ${r.created} case(s) opened, ${r.appended} follow-up(s), ${r.duplicates} duplicate(s), ${r.quarantined} quarantined${r.imported ? `, ${r.imported} imported without replies` : ''}`);
           }
           if (summary.escalations) print(`escalations: ${summary.escalations} queued`);
           print(`replies: ${summary.outbox.sent} sent, ${summary.outbox.retrying} to retry, ${summary.outbox.failed} failed`);

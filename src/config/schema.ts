@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { LANGUAGES } from '../domain/routing.js';
+import { startFromProblem } from './start-from.js';
 
 const email = z
   .string()
@@ -69,6 +70,15 @@ const deskSchema = z.strictObject({
       path: ['authservId'],
     })
     .prefault({}),
+  /** First contact with the mailbox: `now` (take nothing already there), `all`, or an ISO date (mail received since). */
+  startFrom: z
+    .string()
+    .trim()
+    .superRefine((v, ctx) => {
+      const problem = startFromProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default('now'),
 });
 
 const smtpSchema = z.strictObject({

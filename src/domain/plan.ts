@@ -59,6 +59,8 @@ export interface NewCase {
   readonly requester: Address;
   readonly routing: RoutingDecision;
   readonly sla: SlaPlan | null;
+  /** The desk's first start (ISO) when the mail predates it: the case is imported. */
+  readonly imported?: string;
 }
 
 export type Plan =
@@ -81,6 +83,8 @@ export type Plan =
       readonly fields?: PlanFields;
       /** The requester's newest Message-ID in the case, to thread mails to them. */
       readonly requesterMessageId?: string | null;
+      /** Imported mail: a rescheduled due time is recorded but not mailed to the requester. */
+      readonly quiet?: boolean;
       readonly events: readonly CaseEvent[];
       readonly replies: readonly ReplyIntent[];
     }

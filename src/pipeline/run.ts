@@ -1,12 +1,14 @@
 // Runs the ordered steps over one mail: merges each stage's annotations, pauses once at the lookup
-// point for the shell's facts, and returns the first plan a stage stops with. A stage that throws is
-// a bug: the mail is quarantined with the stage's name, never dropped, and the run goes on with the next mail.
+// point for the shell's facts, and returns the first plan a stage stops with (stripped of outgoing mail when
+// the mail is imported). A stage that throws is a bug: the mail is quarantined with the stage's name,
+// never dropped, and the run goes on with the next mail.
 
 import type { InboundMail } from '../domain/mail.js';
 import type { Plan } from '../domain/plan.js';
 import type { Annotations, Facts, PipelineContext, PipelineStep, ThreadKeys } from './types.js';
 import { INITIAL_ANNOTATIONS } from './types.js';
 import { describeError } from '../errors.js';
+import { silenceImported } from './imported.js';
 
 export type Lookup = (keys: ThreadKeys, mail: InboundMail) => Promise<Facts>;
 
@@ -40,7 +42,8 @@ export async function runPipeline(
         decidedBy: step.name,
       };
     }
-    if ('stop' in result) return { plan: result.stop, annotations: ann, decidedBy: step.name };
+    // Every plan leaves through here, so imported mail cannot slip a reply past whichever stage decided.
+    if ('stop' in result) return { plan: ctx.imported ? silenceImported(result.stop, ctx.imported) : result.stop, annotations: ann, decidedBy: step.name };
     ann = { ...ann, ...result.next };
   }
   return {

@@ -11,6 +11,7 @@ import type { LifecycleSettings } from '../agents/lifecycle.js';
 import type { NotifyPolicy } from '../agents/notification.js';
 import type { TrustOptions } from '../agents/trust.js';
 import type { Language, RoutingDecision } from '../domain/routing.js';
+import type { ImportedMail } from './imported.js';
 
 export interface DeskView {
   readonly id: string;
@@ -71,6 +72,8 @@ export interface PipelineContext {
   readonly sla: (routing: RoutingDecision, now: Date) => SlaPlan | null;
   /** Up to three self-service articles for a new case. */
   readonly articles: (mail: InboundMail, routing: RoutingDecision) => readonly ArticleRef[];
+  /** Set when the mail was received before the desk's first start: `now` is then its arrival, and nothing is mailed. */
+  readonly imported?: ImportedMail | null;
 }
 
 /** What the shell found in the store for the thread keys; the only input stages get from outside. */

@@ -1,6 +1,7 @@
 // Lifecycle timers: closes resolved cases once their desk's quiet period has passed (after that a
 // requester's reply opens a new, linked case), and reopens waiting cases whose #wait ran out. Runs from
-// the daemon's timer and from `once`; each change is its own transaction with its event.
+// the daemon's timer and from `once`; each change is its own transaction with its event. What an imported
+// case did before the desk's first start is applied without mailing anyone.
 
 import type { CaseStore, Clock } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
@@ -24,7 +25,7 @@ export async function autoClose(deps: { store: CaseStore; clock: Clock; log: Log
       const fresh = await tx.getCase(kase.id);
       if (!fresh || fresh.status !== 'resolved' || !fresh.resolvedAt || !isAutoCloseDue(new Date(fresh.resolvedAt), now, desk.lifecycle.autoCloseDays)) return false;
       const rules = deskRulesOf(ruleSet, desk.id);
-      await updateCase(tx, deps.compose, desk, rules, fresh, { status: 'closed' }, now, 'sportello');
+      await updateCase(tx, deps.compose, desk, rules, fresh, { status: 'closed' }, now, 'sportello', { silent: fresh.imported != null && fresh.resolvedAt < fresh.imported });
       await tx.setCaseFields(fresh.id, { closedAt: now.toISOString() }, now);
       await tx.addEvents(fresh.id, [{ type: 'auto-closed', actor: 'sportello', data: { resolvedAt: fresh.resolvedAt, afterDays: desk.lifecycle.autoCloseDays } }], now);
       return true;
@@ -41,7 +42,9 @@ export async function autoClose(deps: { store: CaseStore; clock: Clock; log: Log
       const fresh = await tx.getCase(kase.id);
       if (!fresh || fresh.status !== 'waiting' || !fresh.waitUntil || fresh.waitUntil > now.toISOString()) return false;
       const rules = deskRulesOf(ruleSet, desk.id);
-      await updateCase(tx, deps.compose, desk, rules, fresh, { status: 'open' }, now, 'sportello');
+      // An imported case whose #wait ran out before the desk's first start reopens without telling anyone.
+      const silent = fresh.imported != null && fresh.waitUntil < fresh.imported;
+      await updateCase(tx, deps.compose, desk, rules, fresh, { status: 'open' }, now, 'sportello', { silent });
       await tx.setCaseFields(fresh.id, { waitUntil: null }, now);
       await tx.addEvents(fresh.id, [{ type: 'wait-expired', actor: 'sportello', data: { waitUntil: fresh.waitUntil } }], now);
       return true;

@@ -68,7 +68,7 @@ export async function commitPlan(
           // Status, category and priority changes may pause, resume or re-pick the SLA: one rescheduler.
           if (plan.statusTo || plan.reroute) {
             const changes = { ...(plan.statusTo ? { status: plan.statusTo } : {}), ...plan.reroute };
-            await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, changes, now, mail.from?.address ?? 'sportello');
+            await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, changes, now, mail.from?.address ?? 'sportello', { silent: plan.quiet === true });
           }
           const f = plan.fields;
           if (f) {

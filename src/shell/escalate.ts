@@ -1,12 +1,13 @@
 // Mails the desk's escalation address when a case's SLA clock reaches a threshold (e.g. 75 % used,
 // breached): one mail per threshold per case, claimed in the same transaction that queues it, so a
-// restart never sends it twice. Paused (waiting) and finished cases never escalate.
+// restart never sends it twice. Paused (waiting) and finished cases never escalate; thresholds an imported
+// case reached before the desk's first start are recorded without a mail.
 
 import type { CaseStore, Clock } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { deskRulesOf, type RuleSet } from '../rules/index.js';
-import { dueEscalations, escalationVars, nextEscalationAt, type EscalationState } from '../sla/escalation.js';
+import { dueEscalations, escalationVars, nextEscalationAt, splitAtFirstStart, type EscalationState } from '../sla/escalation.js';
 import { ownMessageId } from '../mail/message-id.js';
 import { LOOP_HEADER } from '../pipeline/stages/loop-check.js';
 import type { ComposeDeps } from './compose.js';
@@ -41,7 +42,13 @@ export async function runEscalations(deps: EscalateDeps, ruleSet: RuleSet): Prom
       thresholds: rules.escalation.thresholds,
       notified,
     };
-    const dues = dueEscalations(state, now);
+    const { silent, live: dues } = splitAtFirstStart(dueEscalations(state, now), record.imported);
+    for (const before of silent) {
+      await deps.store.transaction(async (tx) => {
+        if (!(await tx.recordEscalation(record.id, before.threshold.name, before.at, now))) return;
+        await tx.addEvents(record.id, [{ type: `sla-${before.threshold.name}`, actor: 'sportello', data: { threshold: before.threshold.fraction, reachedAt: before.at.toISOString(), beforeFirstStart: record.imported } }], now);
+      });
+    }
     // After downtime several thresholds can be due at once: the warning is moot once breached, so only
     // the last one is mailed; the earlier ones are recorded as superseded and never mailed later.
     for (const skipped of dues.slice(0, -1)) {
@@ -87,7 +94,7 @@ export async function runEscalations(deps: EscalateDeps, ruleSet: RuleSet): Prom
         deps.log.warn({ caseId: record.id, threshold: due.threshold.name, to: to.address }, 'SLA escalation queued');
       }
     }
-    const upcoming = nextEscalationAt({ ...state, notified: [...notified, ...dues.map((d) => d.threshold.name)] }, now);
+    const upcoming = nextEscalationAt({ ...state, notified: [...notified, ...silent.map((d) => d.threshold.name), ...dues.map((d) => d.threshold.name)] }, now);
     if (upcoming && (!next || upcoming < next)) next = upcoming;
   }
   return { sent, next };

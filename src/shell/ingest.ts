@@ -1,6 +1,6 @@
-// Drains one desk mailbox: resumes from the stored UIDVALIDITY/UID checkpoint, and for each new UID
-// parses, runs the pipeline, commits the plan, and only then flags the mail on the server. A mail that
-// cannot be parsed is quarantined and the run goes on; a store failure stops the pass (nothing is lost).
+// Drains one desk mailbox: resumes from the stored UIDVALIDITY/UID checkpoint (or starts per startFrom on
+// first contact), and for each new UID parses, runs the pipeline, commits the plan, and only then flags the
+// mail on the server. Unparseable mail is quarantined and the run goes on; a store failure stops the pass.
 
 import type { AttachmentFile, InboundMail } from '../domain/mail.js';
 import type { MailboxPosition } from '../domain/plan.js';
@@ -13,6 +13,8 @@ import { SportelloError, describeError, isSportelloError } from '../errors.js';
 import { commitPlan, messageKey, type CommitResult } from './commit-plan.js';
 import type { ComposeDeps } from './compose.js';
 import { baseAddress } from '../mail/address.js';
+import { importedMail } from '../pipeline/imported.js';
+import { openFolder } from './first-contact.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -30,6 +32,8 @@ export interface IngestDeps {
   readonly steps: readonly PipelineStep[];
   readonly maxMessageBytes: number;
   readonly fetchBatch: number;
+  /** Zone of a bare startFrom date (the config's `timezone`); UTC when absent. */
+  readonly timezone?: string;
 }
 
 export interface PassResult {
@@ -38,6 +42,8 @@ export interface PassResult {
   readonly appended: number;
   readonly duplicates: number;
   readonly quarantined: number;
+  /** Mail received before the desk's first start, recorded without replies (present only when some were). */
+  readonly imported?: number;
 }
 
 export async function ingestMailbox(
@@ -49,37 +55,59 @@ export async function ingestMailbox(
 ): Promise<PassResult> {
   const folder = desk.imap.folder;
   const log = deps.log.child({ desk: desk.id, folder });
-  const counts = { seen: 0, created: 0, appended: 0, duplicates: 0, quarantined: 0 };
+  const counts = { seen: 0, created: 0, appended: 0, duplicates: 0, quarantined: 0, imported: 0 };
+  const result = (): PassResult => {
+    const { imported, ...rest } = counts;
+    return imported ? counts : rest;
+  };
 
-  let cp = await deps.store.checkpoint(desk.id, folder);
-  if (!cp || cp.uidValidity !== session.uidValidity) {
-    if (cp) {
-      log.warn({ old: cp.uidValidity, new: session.uidValidity }, 'UIDVALIDITY changed: rescanning the folder; Message-IDs keep it free of duplicates');
+  const opened = await openFolder(deps, desk, session, log);
+  const firstStart = opened.start?.firstStart ?? null;
+  let lastUid = opened.lastUid;
+  const take = async (uid: number) => {
+    const position: MailboxPosition = { desk: desk.id, folder, uidValidity: session.uidValidity, uid };
+    const r = await ingestOne(deps, desk, ctx, session, position, firstStart, log);
+    counts.seen++;
+    if (r) {
+      counts[r.outcome === 'duplicate' ? 'duplicates' : r.outcome]++;
+      if (r.imported) counts.imported++;
+      try {
+        await session.markProcessed(uid);
+      } catch (err) {
+        // The commit and the checkpoint stand; a missing flag is mended by the reconcile of the next session.
+        log.warn({ uid, err: describeError(err) }, 'could not flag the processed mail on the server');
+      }
     }
-    await deps.store.resetCheckpoint(desk.id, folder, session.uidValidity, deps.clock.now());
-    cp = { uidValidity: session.uidValidity, lastUid: 0 };
+    lastUid = uid;
+  };
+
+  // The backlog found at first contact, under a startFrom date (or after a rescan): only mail the server
+  // received since then is taken; the rest is passed over, neither recorded nor flagged.
+  const start = opened.start;
+  if (start?.takeFrom && lastUid < start.backlogUid) {
+    const takeFrom = new Date(start.takeFrom);
+    for (;;) {
+      const uids = await session.listUidsSince(lastUid, start.backlogUid, takeFrom, deps.fetchBatch);
+      const received = await session.receivedDates(uids);
+      for (const uid of uids) {
+        if (shouldStop()) return result();
+        const at = received.get(uid);
+        if (at && at.getTime() >= takeFrom.getTime()) await take(uid);
+        else lastUid = uid;
+      }
+      if (uids.length < deps.fetchBatch) break;
+    }
+    await deps.store.skipTo(desk.id, folder, session.uidValidity, start.backlogUid, deps.clock.now());
+    lastUid = Math.max(lastUid, start.backlogUid);
   }
 
-  let lastUid = cp.lastUid;
   for (;;) {
     const uids = await session.listNewUids(lastUid, deps.fetchBatch);
     for (const uid of uids) {
-      if (shouldStop()) return counts;
-      const position: MailboxPosition = { desk: desk.id, folder, uidValidity: session.uidValidity, uid };
-      const result = await ingestOne(deps, desk, ctx, session, position, log);
-      counts.seen++;
-      if (result) {
-        counts[result.outcome === 'duplicate' ? 'duplicates' : result.outcome]++;
-        try {
-          await session.markProcessed(uid);
-        } catch (err) {
-          // The commit and the checkpoint stand; a missing flag only affects what humans see in the mailbox.
-          log.warn({ uid, err: describeError(err) }, 'could not flag the processed mail on the server');
-        }
-      }
-      lastUid = uid;
+      if (shouldStop()) return result();
+      await take(uid);
     }
-    if (uids.length < deps.fetchBatch) return counts;
+    if (uids.length < deps.fetchBatch) return result();
   }
 }
 
@@ -89,16 +117,19 @@ async function ingestOne(
   ctx: DeskContext,
   session: MailboxSession,
   position: MailboxPosition,
+  firstStart: string | null,
   log: Logger,
-): Promise<CommitResult | null> {
-  const now = deps.clock.now();
+): Promise<(CommitResult & { imported: boolean }) | null> {
   const fetched = await session.fetch(position.uid, deps.maxMessageBytes);
   if (!fetched) {
     log.warn({ uid: position.uid }, 'message vanished before it could be fetched (expunged by someone else)');
     return null;
   }
+  // Imported mail is handled as of its arrival: the case keeps the original dates, and nothing is mailed.
+  const imported = importedMail(fetched.receivedAt, firstStart);
+  const now = imported ? imported.receivedAt : deps.clock.now();
   if (!fetched.source) {
-    return quarantineRaw(deps, position, null, 'MAIL_TOO_LARGE', `message of ${fetched.size} bytes exceeds limits.maxMessageBytes (${deps.maxMessageBytes}); it stays on the server`, now, log);
+    return { ...(await quarantineRaw(deps, position, null, 'MAIL_TOO_LARGE', `message of ${fetched.size} bytes exceeds limits.maxMessageBytes (${deps.maxMessageBytes}); it stays on the server`, deps.clock.now(), log)), imported: false };
   }
   const raw = fetched.source;
   let mail: InboundMail;
@@ -106,12 +137,12 @@ async function ingestOne(
     mail = await deps.parse(raw, deps.maxMessageBytes);
   } catch (err) {
     const code = err instanceof SportelloError ? String(err.code) : 'MAIL_PARSE';
-    return quarantineRaw(deps, position, raw, code, describeError(err), now, log);
+    return { ...(await quarantineRaw(deps, position, raw, code, describeError(err), deps.clock.now(), log)), imported: false };
   }
 
   const key = messageKey(mail, raw);
   const sender = mail.from ? baseAddress(mail.from.address) : null;
-  const outcome = await runPipeline(deps.steps, mail, { ...ctx, now }, (keys) =>
+  const outcome = await runPipeline(deps.steps, mail, { ...ctx, now, imported }, (keys) =>
     deps.store.lookupFacts(desk.id, position, key, sender, keys, new Date(now.getTime() - HOUR_MS)),
   );
   let result: CommitResult;
@@ -125,7 +156,7 @@ async function ingestOne(
     if (isSportelloError(err, 'STORE')) throw err;
     // Anything else (a template that cannot render, a bug) would fail the same way forever and
     // block the mailbox behind this one mail: set it aside instead, with the reason.
-    return quarantineRaw(deps, position, raw, 'COMMIT_FAILED', `could not record the mail: ${describeError(err)}`, now, log);
+    return { ...(await quarantineRaw(deps, position, raw, 'COMMIT_FAILED', `could not record the mail: ${describeError(err)}`, deps.clock.now(), log)), imported: false };
   }
   log.info(
     {
@@ -135,12 +166,13 @@ async function ingestOne(
       outcome: result.outcome,
       stage: outcome.decidedBy,
       replies: result.queued,
+      ...(imported ? { imported: imported.receivedAt.toISOString() } : {}),
       ...(outcome.plan.action === 'quarantine' || outcome.plan.action === 'ignore' ? { reason: outcome.plan.reason } : {}),
       ...(outcome.annotations.autoGenerated ? { autoGenerated: outcome.annotations.autoGenerated } : {}),
     },
     describeOutcome(result),
   );
-  return result;
+  return { ...result, imported: imported !== null && (result.outcome === 'created' || result.outcome === 'appended') };
 }
 
 async function quarantineRaw(

@@ -30,11 +30,17 @@ export async function updateCase(
   changes: CaseChanges,
   now: Date,
   actor: string,
+  /** silent: record the change but mail nobody (it happened before the desk's first start). */
+  opts: { readonly silent?: boolean } = {},
 ): Promise<UpdateResult> {
   const r = reschedule(rules, kase, changes, now, actor);
   await tx.updateCase(kase.id, r.patch, now);
   await tx.addEvents(kase.id, r.events, now);
   if (!r.dueMoved?.to) return { status: r.patch.status, dueAt: r.patch.dueAt, dueMoved: false, queued: 0 };
+  if (opts.silent) {
+    await tx.addEvents(kase.id, [{ type: 'due-update-withheld', actor: 'sportello', data: { reason: 'before the desk\'s first start', dueAt: r.dueMoved.to } }], now);
+    return { status: r.patch.status, dueAt: r.patch.dueAt, dueMoved: true, queued: 0 };
+  }
 
   const language: Language = kase.language ?? desk.language;
   const timezone = rules?.calendar?.timezone ?? 'UTC';

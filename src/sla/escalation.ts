@@ -194,3 +194,12 @@ function subjectLabel(language: Language, breached: boolean, percent: string): s
       return breached ? 'SLA breached' : `SLA warning, ${percent} used`;
   }
 }
+
+/**
+ * Splits due thresholds of an imported case: those reached before the desk's first start are recorded
+ * without a mail (nobody was watching then; a burst of stale breaches helps nobody), the rest escalate.
+ */
+export function splitAtFirstStart(dues: readonly DueEscalation[], firstStart: string | null | undefined): { readonly silent: DueEscalation[]; readonly live: DueEscalation[] } {
+  const start = firstStart ? new Date(firstStart).getTime() : -Infinity;
+  return { silent: dues.filter((d) => d.at.getTime() < start), live: dues.filter((d) => d.at.getTime() >= start) };
+}

@@ -16,7 +16,12 @@ import { STACK, runMailstack } from './mailstack.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
-export function stackConfigYaml(db: string, extra = '', rulesDir = path.join(REPO, 'rules'), notify: 'all' | 'assignee' | 'none' = 'all'): string {
+/**
+ * `startFrom` defaults to `all` here (not the product's `now`): the tests put mail in the mailbox before
+ * the first pass and expect it handled. With the injected clock (March 2026) that mail, delivered later in
+ * real time, is live, not imported; tests of child processes (real clock) send it after the first contact.
+ */
+export function stackConfigYaml(db: string, extra = '', rulesDir = path.join(REPO, 'rules'), notify: 'all' | 'assignee' | 'none' = 'all', startFrom = 'all'): string {
   return `
 instance: sportello-test
 timezone: Europe/Madrid
@@ -32,12 +37,14 @@ desks:
     imap: { host: ${STACK.imapHost}, port: ${STACK.imapPort}, tls: false, user: it@example.test, password: ${STACK.password} }
     agents: [{ address: bob@example.test, name: Bob }, { address: maria@example.test, name: Maria }]
     notify: ${notify}
+    startFrom: '${startFrom}'
   - id: HR
     name: HR Desk
     address: hr@example.test
     imap: { host: ${STACK.imapHost}, port: ${STACK.imapPort}, tls: false, user: hr@example.test, password: ${STACK.password} }
     agents: [{ address: bob@example.test, name: Bob }, { address: maria@example.test, name: Maria }]
     notify: ${notify}
+    startFrom: '${startFrom}'
 ${extra}`;
 }
 
@@ -46,8 +53,8 @@ export function tempDb(): string {
 }
 
 /** Requester-side tests pass notify 'none' so agent notifications do not show up in their counts. */
-export function stackConfig(db = tempDb(), rulesDir?: string, notify: 'all' | 'assignee' | 'none' = 'all'): Config {
-  return parseConfig(stackConfigYaml(db, '', rulesDir, notify), { file: path.join(REPO, 'sportello.yml') });
+export function stackConfig(db = tempDb(), rulesDir?: string, notify: 'all' | 'assignee' | 'none' = 'all', startFrom = 'all'): Config {
+  return parseConfig(stackConfigYaml(db, '', rulesDir, notify, startFrom), { file: path.join(REPO, 'sportello.yml') });
 }
 
 /** A clock that only moves when the test says so. */

@@ -46,8 +46,10 @@ export function sequentialIds(prefix = 'u'): () => string {
 
 export interface FakeMailbox extends MailSource {
   uidValidity: number;
-  /** Appends a raw message and returns its UID (UIDs only grow, as on a real server). */
-  add(raw: Buffer | string): number;
+  /** Appends a raw message (received at `receivedAt`, the INTERNALDATE) and returns its UID (UIDs only grow, as on a real server). */
+  add(raw: Buffer | string, receivedAt?: Date): number;
+  /** UIDs whose processed flag was removed on the "server" (as after a crash before the flag). */
+  readonly unflag: (uid: number) => void;
   readonly fetched: number[];
   readonly marked: number[];
   /** Set to make markProcessed reject for these UIDs. */
@@ -58,6 +60,8 @@ export interface FakeMailbox extends MailSource {
 /** An IMAP folder in memory: UIDs ascending, size checked before the body is "downloaded". */
 export function fakeMailbox(uidValidity = 1000): FakeMailbox {
   const messages = new Map<number, Buffer>();
+  const received = new Map<number, Date>();
+  const flagged = new Set<number>();
   let nextUid = 1;
   const box: FakeMailbox = {
     uidValidity,
@@ -65,10 +69,14 @@ export function fakeMailbox(uidValidity = 1000): FakeMailbox {
     marked: [],
     failMarkFor: new Set(),
     sessions: [],
-    add(raw) {
+    add(raw, receivedAt) {
       const uid = nextUid++;
       messages.set(uid, Buffer.isBuffer(raw) ? raw : Buffer.from(raw));
+      if (receivedAt) received.set(uid, receivedAt);
       return uid;
+    },
+    unflag(uid) {
+      flagged.delete(uid);
     },
     async open() {
       const session: MailboxSession = {
@@ -80,11 +88,29 @@ export function fakeMailbox(uidValidity = 1000): FakeMailbox {
           box.fetched.push(uid);
           const raw = messages.get(uid);
           if (!raw) return null;
-          return { uid, size: raw.length, source: raw.length > maxBytes ? null : raw };
+          return { uid, size: raw.length, source: raw.length > maxBytes ? null : raw, receivedAt: received.get(uid) ?? null };
         },
         async markProcessed(uid) {
           if (box.failMarkFor.has(uid)) throw new Error(`STORE flags failed for UID ${uid}`);
           box.marked.push(uid);
+          flagged.add(uid);
+        },
+        async highestUid() {
+          return nextUid - 1;
+        },
+        async listUidsSince(afterUid, upToUid, since, limit) {
+          // Like SEARCH SINCE: by day only, so the caller must still filter by the exact instant.
+          const day = since.toISOString().slice(0, 10);
+          return [...messages.keys()]
+            .filter((u) => u > afterUid && u <= upToUid && (received.get(u)?.toISOString().slice(0, 10) ?? '') >= day)
+            .sort((a, b) => a - b)
+            .slice(0, limit);
+        },
+        async receivedDates(uids) {
+          return new Map(uids.filter((u) => received.has(u)).map((u) => [u, received.get(u)!]));
+        },
+        async unprocessed(uids) {
+          return uids.filter((u) => messages.has(u) && !flagged.has(u)).sort((a, b) => a - b);
         },
         async waitForChange() {},
         async close() {},
@@ -211,6 +237,7 @@ desks:
     name: IT Service Desk
     address: it@example.test
     imap: { host: 127.0.0.1, user: it@example.test, password: x }
+    startFrom: all  # take mail already in the fake mailbox, as the tests were written for (first-contact tests set their own)
     agents: [bob@example.test]
     notify: none  # agent notifications have their own tests; these focus on the requester side
   - id: HR
@@ -218,6 +245,7 @@ desks:
     address: hr@example.test
     language: es
     imap: { host: 127.0.0.1, user: hr@example.test, password: x }
+    startFrom: all
 `;
 }
 

@@ -396,9 +396,9 @@ function headerMap(lines: ReadonlyArray<{ key: string; line: string }>): Map<str
 }
 
 /** IMAP APPENDs an exact message (e.g. a corpus .eml) to `user`'s INBOX; returns its UID. */
-export async function appendRaw(user: string, raw: Buffer | string): Promise<number> {
+export async function appendRaw(user: string, raw: Buffer | string, opts: { flags?: string[]; internalDate?: Date } = {}): Promise<number> {
   return withImap(user, async (client) => {
-    const res = await client.append('INBOX', raw);
+    const res = await client.append('INBOX', raw, opts.flags, opts.internalDate);
     if (!res || res.uid === undefined) {
       throw new SportelloError('IMAP_MAILBOX', `APPEND to ${STACK.addr(user)}'s INBOX returned no UID`, {
         context: { user: STACK.addr(user), bytes: raw.length },

@@ -158,4 +158,17 @@ CREATE INDEX messages_message_id ON messages (message_id);
 ALTER TABLE cases ADD COLUMN wait_until TEXT;
 `,
   },
+  {
+    name: '005-first-contact',
+    sql: `
+-- The desk's first start on the folder: mail the server received before it is imported (recorded,
+-- never answered). NULL for folders first read by an older version (nothing is imported there).
+ALTER TABLE mailbox_state ADD COLUMN first_start TEXT;
+-- startFrom resolved at first contact: backlog mail (UID <= backlog_uid) received before it is skipped.
+ALTER TABLE mailbox_state ADD COLUMN take_from TEXT;
+ALTER TABLE mailbox_state ADD COLUMN backlog_uid INTEGER NOT NULL DEFAULT 0;
+-- Set on a case opened from imported mail: the first start its mail predates (ISO 8601).
+ALTER TABLE cases ADD COLUMN imported TEXT;
+`,
+  },
 ];

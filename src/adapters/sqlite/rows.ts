@@ -34,6 +34,7 @@ export function toCase(r: Row): CaseRecord {
     waitUntil: (r.wait_until as string | null) ?? null,
     rating: r.rating === null || r.rating === undefined ? null : { score: Number(r.rating), comment: (r.rating_comment as string | null) ?? null, at: String(r.rated_at) },
     routing: r.routing_json ? JSON.parse(String(r.routing_json)) : null,
+    imported: (r.imported as string | null | undefined) ?? null,
   };
 }
 
