@@ -12,6 +12,11 @@ import type { Facts, PipelineContext } from '../../src/pipeline/types.js';
 import type { Clock, FetchedMessage, MailboxSession, MailSender, MailSource, OutgoingMail, RenderedReply, ReplyRenderer } from '../../src/ports.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Config, DeskConfig } from '../../src/config/schema.js';
+import type { CaseStore } from '../../src/ports.js';
+import type { IngestDeps } from '../../src/shell/ingest.js';
+import { parseMail } from '../../src/adapters/mime-parser.js';
+import { PIPELINE } from '../../src/pipeline/stages.js';
+import { silentLogger } from '../../src/log.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Third-party corpora live next to the clone, at <clone>/../shared/corpora (also in CI). */
@@ -282,6 +287,21 @@ export function caseRecord(over: Partial<CaseRecord> = {}): CaseRecord {
     createdAt: '2026-03-02T09:00:00.000Z', updatedAt: '2026-03-02T09:00:00.000Z',
     dueAt: null, firstResponseDueAt: null, slaPolicy: null, slaClock: null, assignee: null, firstResponseAt: null,
     resolvedAt: null, closedAt: null, rating: null, waitUntil: null, routing: null,
+    ...over,
+  };
+}
+
+/** What ingestMailbox needs around a store: the real parser and pipeline, a fixed clock, echoed templates. */
+export function ingestDeps(store: CaseStore, over: Partial<IngestDeps> = {}): IngestDeps {
+  return {
+    store,
+    clock: manualClock(),
+    log: silentLogger(),
+    parse: (raw, maxBytes) => parseMail(raw, { maxBytes }),
+    compose: { renderer: echoRenderer(), instance: 'sportello-test', newId: sequentialIds('r') },
+    steps: PIPELINE,
+    maxMessageBytes: 1_000_000,
+    fetchBatch: 2,
     ...over,
   };
 }

@@ -10,6 +10,7 @@ import {
   escalationThresholdsSchema,
   escalationVars,
   nextEscalationAt,
+  splitAtFirstStart,
   type EscalationState,
 } from '../../../src/sla/escalation.js';
 import { createCalendar, type SlaPause } from '../../../src/sla/index.js';
@@ -252,5 +253,23 @@ describe('escalationVars', () => {
     expect(mail.text).toContain('Printer <b>broken</b>');
     expect(mail.html).toContain('Printer &lt;b&gt;broken&lt;/b&gt;');
     expect(mail.html).toContain('lucia@example.test');
+  });
+});
+
+describe('splitAtFirstStart', () => {
+  const [warning, breach] = DEFAULT_THRESHOLDS;
+  const dues = [
+    { threshold: warning!, at: new Date('2026-02-27T12:00:00Z') },
+    { threshold: breach!, at: new Date('2026-03-02T10:00:00Z') },
+  ];
+  it.each([
+    ['a live case (no first start): everything escalates', null, [], ['warning', 'breach']],
+    ['an imported case: what it reached before the first start is silent', '2026-03-02T09:00:00.000Z', ['warning'], ['breach']],
+    ['an imported case whose thresholds all predate the first start', '2026-03-05T09:00:00.000Z', ['warning', 'breach'], []],
+    ['a threshold reached in the very instant of the first start escalates', '2026-03-02T10:00:00.000Z', ['warning'], ['breach']],
+  ] as const)('%s', (_label, firstStart, silent, live) => {
+    const out = splitAtFirstStart(dues, firstStart);
+    expect(out.silent.map((d) => d.threshold.name)).toEqual(silent);
+    expect(out.live.map((d) => d.threshold.name)).toEqual(live);
   });
 });
