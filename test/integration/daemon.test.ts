@@ -45,8 +45,6 @@ describe('sportello run', () => {
     const db = tempDb();
     const cfgFile = path.join(path.dirname(db), 'sportello.yml');
     writeFileSync(cfgFile, stackConfigYaml(db));
-    await sendMail({ from: 'carlo', to: 'hr', subject: 'Busta paga', text: 'Non ho ricevuto la busta paga.' });
-    await waitForMessages('hr', 1);
 
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts'), 'run', '--config', cfgFile], {
       cwd: REPO,
@@ -57,6 +55,9 @@ describe('sportello run', () => {
     child.stderr.on('data', (d: Buffer) => (log += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
+      // Sent after the daemon's first contact with hr@ (on the real clock, mail waiting before it is imported without a reply).
+      await until(() => log.split('\n').some((l) => l.includes('"desk":"HR"') && l.includes('first contact')), 30_000);
+      await sendMail({ from: 'carlo', to: 'hr', subject: 'Busta paga', text: 'Non ho ricevuto la busta paga.' });
       await waitForMessages('carlo', 1, { timeoutMs: 30_000 });
     } catch (err) {
       child.kill('SIGKILL');
@@ -68,3 +69,12 @@ describe('sportello run', () => {
     expect(log).toContain('opened HR-1');
   });
 });
+
+/** Resolves once `done()` holds, checking every 25 ms; throws after `timeoutMs` (bounded polling, not a sleep). */
+async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
