@@ -41,6 +41,11 @@ async function main() {
   const config = await loadConfig(path.join(repo, 'sportello.yml'), { db });
   const app = await buildApp(config, { log: createLogger({ level: process.env.SPORTELLO_LOG_LEVEL ?? 'warn' }) });
   try {
+    // First contact (startFrom: now, the default): each checkpoint starts at the mailbox's current end, so
+    // only mail that arrives from now on is answered; old mail would be left untouched.
+    const start = await app.once();
+    console.log(`  first start: ${Object.entries(start.desks).map(([desk, r]) => `${desk} ${JSON.stringify(r)}`).join(', ')}`);
+
     section('2. Employees write to the team aliases');
     for (const m of SAMPLES) {
       await sendMail(m);

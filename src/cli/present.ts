@@ -26,6 +26,7 @@ export function caseJson(c: CaseRecord) {
     waitUntil: c.waitUntil,
     rating: c.rating,
     routing: c.routing,
+    imported: c.imported ?? null,
   };
 }
 
@@ -82,6 +83,7 @@ export function caseText(c: CaseDetail, timeZone = 'UTC'): string {
     `  created ${t(c.createdAt)} ${timeZone} · due ${t(c.dueAt)}${c.slaPolicy ? ` (${c.slaPolicy})` : ''} · assignee ${c.assignee ?? '-'}`,
     `  first response ${t(c.firstResponseAt)} · resolved ${t(c.resolvedAt)} · rating ${c.rating ? `${c.rating.score}/5${c.rating.comment ? ` “${c.rating.comment}”` : ''}` : '-'}`,
     ...(c.links.length ? [`  linked ${c.links.map((l) => `${l.caseId} (${l.reason})`).join(', ')}`] : []),
+    ...(c.imported ? [`  imported: received before the desk's first start (${t(c.imported)}); nothing was mailed for it`] : []),
   ];
   const messages = c.messages.map(
     (m) => `  ${m.direction === 'in' ? '→' : '←'} ${t(m.date ?? m.createdAt)}  ${m.kind.padEnd(10)} ${m.from?.address ?? '?'} → ${m.to.map((a) => a.address).join(', ')}  “${m.subject}”`,
