@@ -126,13 +126,14 @@ describe('first contact', () => {
   });
 
   it('after a UIDVALIDITY change the rescan keeps the first start: old mail stays untouched, known mail is a duplicate', async () => {
-    const { store, box, pass, survey } = await firstContactSetup('now');
+    const { store, box, pass, survey, clock } = await firstContactSetup('now');
     fill(box, 3, '2025-06-01T08:00:00Z');
     await pass();
     fill(box, 1, '2026-03-02T09:30:00Z', 4);
     expect(await pass()).toMatchObject({ seen: 1, created: 1 });
 
     box.uidValidity = 2000;
+    clock.advance(24 * 3_600_000); // the rescan happens a day later: the first start must not move with it
     expect(await survey()).toMatchObject({ firstContact: false, rescan: true, examined: 4, untouched: 3, live: 1, imported: 0 });
     expect(await pass()).toEqual({ seen: 1, created: 0, appended: 0, duplicates: 1, quarantined: 0 });
     expect(await store.folderStart('IT', 'INBOX')).toEqual({ uidValidity: 2000, firstStart: FIRST_START, takeFrom: FIRST_START, backlogUid: 4 });
