@@ -178,3 +178,24 @@ export const SLA_DESK = [
   '      address: it-lead@example.test', //                       25
   '',
 ].join('\n');
+
+/**
+ * One IT desk on a plain UTC calendar (Mon–Fri 09:00–17:00, no holidays): 16 business hours standard,
+ * 4 hours urgent (by priority), so a priority change moves the promised time.
+ */
+export const UTC_SLA_RULES = `
+desks:
+  IT:
+    threshold: 0.5
+    categories:
+      - { id: hardware, names: { es: h, it: h, en: h } }
+    rules:
+      - { name: anything, when: {}, then: { category: hardware } }
+    calendar:
+      timezone: UTC
+      hours: { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] }
+    sla:
+      policies: { standard: { firstResponse: 4h, resolution: 16h }, urgent: { firstResponse: 30m, resolution: 4h } }
+      default: standard
+      byPriority: { urgent: urgent }
+`;
