@@ -26,6 +26,12 @@ function rowNumber(value: string): number {
   return n;
 }
 
+function limit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new SportelloError('USAGE', `"${value}" is not a positive whole number`, { hint: 'e.g. --limit 50' });
+  return n;
+}
+
 async function rowOrThrow(store: CaseStore, id: number): Promise<QuarantineRecord> {
   const row = await store.getQuarantine(id);
   if (!row) throw new SportelloError('QUARANTINE_NOT_FOUND', `no quarantine row #${id}`, { hint: 'list every row with "sportello quarantine list --all"' });
@@ -56,7 +62,7 @@ export function addQuarantineCommands(prog: Command, deps: QuarantineCommandDeps
     .description('held mail with its reason (unparseable, own mail, rule quarantine, commit failure)')
     .option('--json', 'print JSON')
     .option('--all', 'also released and dropped rows')
-    .option('--limit <n>', 'at most this many', (v) => rowNumber(v), 100)
+    .option('--limit <n>', 'at most this many', limit, 100)
     .action(async (o: { json?: boolean; all?: boolean; limit: number }, cmd: Command) => {
       await withStore(cmd, async (store) => {
         const rows = await store.listQuarantine(o.limit, { all: o.all });
