@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { appendRaw, readInbox, resetMailboxes, sendMail, waitForMessages, withImap } from '../support/mailstack.js';
-import { REPO, stackConfigYaml } from '../support/app.js';
+import { REPO, stackConfig, stackConfigYaml, tempDb, testApp } from '../support/app.js';
 
 const CLI = path.join(REPO, 'src/cli/main.ts');
 const USER = 'ana';
@@ -173,5 +173,47 @@ describe('sportello quarantine', { timeout: 300_000 }, () => {
     expect([nothing.code, text(nothing)]).toEqual([0, 'Nothing to release.\n']);
     const usage = await c('quarantine', 'release');
     expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining('USAGE: say which mail to release')]);
+  });
+});
+
+describe('releasing mail that was too large to keep', { timeout: 300_000 }, () => {
+  it('fetches it again from the server by UID once limits.maxMessageBytes allows it, and flags it', async () => {
+    await resetMailboxes();
+    const small = stackConfig(tempDb(), undefined, 'none');
+    const config = { ...small, limits: { ...small.limits, maxMessageBytes: 4_000 } };
+    await sendMail({ from: 'alice', to: 'it', subject: 'Escaneo adjunto', text: `Adjunto el escaneo.\n${'0123456789 '.repeat(600)}` });
+    await waitForMessages('it', 1);
+    const before = await testApp(config);
+    try {
+      expect((await before.once()).desks.IT).toMatchObject({ quarantined: 1 });
+      const [row] = await before.store.listQuarantine(10);
+      expect(row).toMatchObject({ code: 'MAIL_TOO_LARGE', raw: null });
+      const refused = await before.releaseQuarantine([row!.id], 'cli:ana');
+      expect(refused).toEqual([{ ok: false, id: row!.id, code: 'QUARANTINE_NOT_RELEASABLE', error: expect.stringMatching(/still above limits\.maxMessageBytes \(4000\); the mail is still on the server at IT\/INBOX\/\d+ .*raise limits\.maxMessageBytes above \d+/) }]);
+    } finally {
+      await before.close();
+    }
+
+    const raised = await testApp({ ...config, limits: { ...config.limits, maxMessageBytes: 1_000_000 } });
+    try {
+      const [report] = await raised.releaseQuarantine([1], 'cli:ana');
+      expect(report).toEqual({ ok: true, id: 1, outcome: 'created', caseId: 'IT-1', queued: 1 });
+      await waitForMessages('alice', 1);
+      expect((await readInbox('alice')).map((m) => m.subject)).toEqual(['[IT-1] Escaneo adjunto']);
+      const flags = await withImap('it', async (client) => {
+        const lock = await client.getMailboxLock('INBOX', { readOnly: true });
+        try {
+          const out: string[][] = [];
+          for await (const m of client.fetch('1:*', { flags: true })) out.push([...(m.flags ?? [])]);
+          return out;
+        } finally {
+          lock.release();
+        }
+      });
+      expect(flags).toEqual([expect.arrayContaining(['\\Seen'])]);
+      expect((await raised.once()).desks.IT).toMatchObject({ seen: 0 });
+    } finally {
+      await raised.close();
+    }
   });
 });
