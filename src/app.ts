@@ -27,6 +27,7 @@ import { autoClose } from './shell/auto-close.js';
 import { reconcileProcessed } from './shell/reconcile.js';
 import { surveyFolder, type FolderSurvey } from './shell/first-contact.js';
 import { existsSync } from 'node:fs';
+import { releaseOne, type ReleaseResult } from './shell/release.js';
 
 export type { Router };
 
@@ -61,7 +62,11 @@ export interface App {
   /** Runs until the signal aborts: every mailbox watched, replies sent as they are queued and retried. */
   run(signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
+  /** Runs held quarantined mail through today's pipeline again, one result per id, then sends what it queued. */
+  releaseQuarantine(ids: readonly number[], actor: string): Promise<ReleaseReport[]>;
 }
+
+export type ReleaseReport = ({ readonly ok: true } & ReleaseResult) | { readonly ok: false; readonly id: number; readonly error: string; readonly code: string };
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const log = overrides.log ?? createLogger();
@@ -281,6 +286,21 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     async close() {
       sender.close();
       await store.close();
+    },
+
+    async releaseQuarantine(ids, actor) {
+      const deps = { ingest: ingestDeps, desks: config.desks, contextFor, sourceFor };
+      const reports: ReleaseReport[] = [];
+      for (const id of ids) {
+        try {
+          reports.push({ ok: true, ...(await releaseOne(deps, id, actor)) });
+        } catch (err) {
+          // One row that cannot be released must not stop the others; each gets its own answer.
+          reports.push({ ok: false, id, error: describeError(err), code: err instanceof SportelloError ? String(err.code) : 'ERROR' });
+        }
+      }
+      if (reports.some((r) => r.ok && r.queued > 0)) await drain();
+      return reports;
     },
   };
 }

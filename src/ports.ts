@@ -206,6 +206,25 @@ export interface QuarantineEntry {
   readonly raw: Buffer | null;
 }
 
+/** held: set aside, waiting for a person; released: run through the pipeline again; dropped: raw deleted. */
+export type QuarantineState = 'held' | 'released' | 'dropped';
+
+/** A stored quarantine row with what admins did to it (who, when, why). */
+export interface QuarantineRecord extends QuarantineEntry {
+  readonly id: number;
+  readonly at: string;
+  readonly state: QuarantineState;
+  readonly releasedAt: string | null;
+  readonly releasedBy: string | null;
+  /** The case a released mail became or joined; null when it was already recorded. */
+  readonly releasedCaseId: string | null;
+  readonly droppedAt: string | null;
+  readonly droppedBy: string | null;
+  readonly dropReason: string | null;
+  /** Releases that failed again (the row then carries the newest reason). */
+  readonly attempts: number;
+}
+
 /** Work done inside one store transaction; everything commits together or not at all. */
 export interface StoreTx {
   createCase(input: NewCase & { readonly prefix: string }, now: Date): Promise<CaseRecord>;
@@ -226,6 +245,12 @@ export interface StoreTx {
   recordEscalation(caseId: string, threshold: string, dueAt: Date, now: Date): Promise<boolean>;
   /** Records the mailbox position as done and advances the folder's checkpoint past it. */
   markPosition(position: MailboxPosition, messageId: string | null, outcome: string, caseId: string | null, now: Date): Promise<void>;
+  /** The state of a quarantine row, or null when there is no such row. */
+  quarantineState(id: number): Promise<QuarantineState | null>;
+  /** Marks a held row released into `caseId` (null: the mail was already recorded) and its mailbox position with it. */
+  releaseQuarantine(id: number, caseId: string | null, actor: string, now: Date): Promise<void>;
+  /** A release that failed again: the held row takes the new code and reason (updated, never duplicated). */
+  requarantine(id: number, entry: Pick<QuarantineEntry, 'messageId' | 'code' | 'reason' | 'stage'>, actor: string, now: Date): Promise<void>;
 }
 
 export interface Checkpoint {
@@ -241,7 +266,8 @@ export interface CaseFilter {
 
 export interface CaseStore {
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
-  lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date): Promise<Facts>;
+  /** `exceptQuarantine`: the quarantine row being released, which must not count as a duplicate of itself. */
+  lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts>;
   checkpoint(desk: string, folder: string): Promise<Checkpoint | null>;
   /** Starts a folder over after a UIDVALIDITY change (or the first time); Message-IDs keep it idempotent. */
   resetCheckpoint(desk: string, folder: string, uidValidity: number, now: Date): Promise<void>;
@@ -263,7 +289,8 @@ export interface CaseStore {
   /** Cases whose SLA clock can still escalate (new, open, waiting), with the thresholds already mailed. */
   slaCases(): Promise<{ readonly record: CaseRecord; readonly notified: readonly string[] }[]>;
   getCaseDetail(id: string): Promise<CaseDetail | null>;
-  listQuarantine(limit: number): Promise<(QuarantineEntry & { id: number; at: string })[]>;
+  /** Held rows, newest first; every state with `all`. */
+  listQuarantine(limit: number, opts?: { readonly all?: boolean }): Promise<QuarantineRecord[]>;
   outboxSummary(): Promise<Record<string, number>>;
   /** Replies that did not go out normally: failed, uncertain (interrupted mid-send) or still pending. */
   outboxProblems(limit: number): Promise<OutboxProblem[]>;
@@ -278,6 +305,13 @@ export interface CaseStore {
   skipTo(desk: string, folder: string, uidValidity: number, uid: number, now: Date): Promise<void>;
   /** The newest UIDs recorded as processed in this folder and UIDVALIDITY, newest first (reconciling flags after a crash). */
   recentlyProcessed(desk: string, folder: string, uidValidity: number, limit: number): Promise<number[]>;
+  getQuarantine(id: number): Promise<QuarantineRecord | null>;
+  /** Ids of held rows, oldest first, optionally only those with this code. */
+  heldQuarantineIds(code?: string): Promise<number[]>;
+  /** Drops a held row: raw deleted, reason and actor kept; false when the row is not held. */
+  dropQuarantine(id: number, reason: string, actor: string, now: Date): Promise<boolean>;
+  /** A consistent copy of the whole database into a new file, safe while other processes write. */
+  backup(file: string): Promise<void>;
 }
 
 /** A folder's first contact: when the desk first started on it and which backlog was taken. */

@@ -13,9 +13,9 @@ import type { CaseStatus } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, ThreadKeys } from '../pipeline/types.js';
-import type { CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, FolderStart, OutboxEntry, OutboxProblem, QuarantineEntry, StoreTx } from '../ports.js';
+import type { CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, FolderStart, OutboxEntry, OutboxProblem, QuarantineRecord, StoreTx } from '../ports.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
-import { iso, json, toCase, toEvent, toMessage, toOutbox, type Row } from './sqlite/rows.js';
+import { iso, json, toCase, toEvent, toMessage, toOutbox, toQuarantine, type Row } from './sqlite/rows.js';
 import { SqliteTx } from './sqlite/tx.js';
 
 
@@ -66,6 +66,30 @@ async function migrate(db: Database): Promise<void> {
   await umzug.up();
 }
 
+/** What a database file holds: PRAGMA integrity_check's verdict and the row counts people ask about. */
+export interface DatabaseReport {
+  readonly ok: boolean;
+  /** "ok", or every problem integrity_check listed. */
+  readonly integrity: readonly string[];
+  readonly counts: { readonly cases: number; readonly messages: number; readonly outbox: number; readonly quarantine: number };
+}
+
+/** Opens a database file read-only (a backup, never the live one for writing) and checks it. */
+export async function inspectDatabase(file: string): Promise<DatabaseReport> {
+  let db: Database | null = null;
+  try {
+    db = await open({ filename: file, driver: sqlite3.Database, mode: sqlite3.OPEN_READONLY });
+    const integrity = (await db.all<Row[]>('PRAGMA integrity_check')).map((r) => String(Object.values(r)[0]));
+    const count = async (table: string) => Number((await db!.get<Row>(`SELECT COUNT(*) AS n FROM ${table}`))?.n ?? 0);
+    const counts = { cases: await count('cases'), messages: await count('messages'), outbox: await count('outbox'), quarantine: await count('quarantine') };
+    return { ok: integrity.length === 1 && integrity[0] === 'ok', integrity, counts };
+  } catch (cause) {
+    throw new SportelloError('STORE', `cannot read the database ${file}`, { cause, context: { file }, hint: 'is it a Sportello SQLite database?' });
+  } finally {
+    await db?.close();
+  }
+}
+
 const isDriverError = (e: unknown): boolean => typeof (e as { code?: unknown })?.code === 'string' && /^SQLITE_/.test((e as { code: string }).code);
 
 class SqliteStore implements CaseStore {
@@ -99,7 +123,7 @@ class SqliteStore implements CaseStore {
     });
   }
 
-  lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date): Promise<Facts> {
+  lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts> {
     return this.exclusive(async () => {
       let duplicate: string | null = null;
       let reusedMessageId: string | null = null;
@@ -112,7 +136,9 @@ class SqliteStore implements CaseStore {
       }
       if (!duplicate) {
         const m = await this.db.get<Row>('SELECT case_id, from_address FROM messages WHERE desk = ? AND message_id = ?', desk, messageKey);
-        const q = m ? undefined : await this.db.get<Row>('SELECT id FROM quarantine WHERE desk = ? AND message_id = ? AND released_at IS NULL', desk, messageKey);
+        const q = m
+          ? undefined
+          : await this.db.get<Row>('SELECT id FROM quarantine WHERE desk = ? AND message_id = ? AND released_at IS NULL AND id <> ?', desk, messageKey, exceptQuarantine ?? -1);
         // Another sender reusing a Message-ID is not a duplicate: never drop it silently (freescout#5591).
         const other = m?.from_address && sender && baseAddress(String(m.from_address)) !== baseAddress(sender);
         if (m && other) reusedMessageId = `Message-ID ${messageKey} was already used by a mail from ${String(m.from_address)}`;
@@ -337,19 +363,10 @@ class SqliteStore implements CaseStore {
     });
   }
 
-  listQuarantine(limit: number): Promise<(QuarantineEntry & { id: number; at: string })[]> {
+  listQuarantine(limit: number, opts: { readonly all?: boolean } = {}): Promise<QuarantineRecord[]> {
     return this.exclusive(async () => {
-      const rows = await this.db.all<Row[]>('SELECT * FROM quarantine WHERE released_at IS NULL ORDER BY id DESC LIMIT ?', limit);
-      return rows.map((r) => ({
-        id: Number(r.id),
-        at: String(r.at),
-        position: r.desk && r.uid !== null ? { desk: String(r.desk), folder: String(r.folder), uidValidity: Number(r.uid_validity), uid: Number(r.uid) } : null,
-        messageId: (r.message_id as string | null) ?? null,
-        code: String(r.code),
-        reason: String(r.reason),
-        stage: (r.stage as string | null) ?? null,
-        raw: (r.raw as Buffer | null) ?? null,
-      }));
+      const rows = await this.db.all<Row[]>(`SELECT * FROM quarantine ${opts.all ? '' : `WHERE state = 'held'`} ORDER BY id DESC LIMIT ?`, limit);
+      return rows.map(toQuarantine);
     });
   }
 
@@ -436,6 +453,39 @@ class SqliteStore implements CaseStore {
       );
       return rows.map((r) => Number(r.uid));
     });
+  }
+
+  getQuarantine(id: number): Promise<QuarantineRecord | null> {
+    return this.exclusive(async () => {
+      const r = await this.db.get<Row>('SELECT * FROM quarantine WHERE id = ?', id);
+      return r ? toQuarantine(r) : null;
+    });
+  }
+
+  heldQuarantineIds(code?: string): Promise<number[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(
+        `SELECT id FROM quarantine WHERE state = 'held' ${code ? 'AND code = ?' : ''} ORDER BY id`,
+        ...(code ? [code] : []),
+      );
+      return rows.map((r) => Number(r.id));
+    });
+  }
+
+  dropQuarantine(id: number, reason: string, actor: string, now: Date): Promise<boolean> {
+    return this.exclusive(async () => {
+      const res = await this.db.run(
+        `UPDATE quarantine SET state = 'dropped', raw = NULL, dropped_at = ?, dropped_by = ?, drop_reason = ? WHERE id = ? AND state = 'held'`,
+        iso(now), actor, reason, id,
+      );
+      return (res.changes ?? 0) === 1;
+    });
+  }
+
+  backup(file: string): Promise<void> {
+    // VACUUM INTO reads one snapshot inside a read transaction: under WAL the daemon keeps writing
+    // meanwhile, and the copy holds exactly what was committed when it started.
+    return this.run('VACUUM INTO ?', file);
   }
 
   private run(sql: string, ...args: unknown[]): Promise<void> {

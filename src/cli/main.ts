@@ -19,6 +19,8 @@ import type { CaseStore } from '../ports.js';
 import { readFileSync } from 'node:fs';
 import { addTemplateCommands } from './template-commands.js';
 import { addStatsCommand } from './stats-command.js';
+import { addQuarantineCommands } from './quarantine-commands.js';
+import { addBackupCommand } from './backup-command.js';
 
 interface GlobalOpts {
   config: string;
@@ -215,25 +217,12 @@ export function program(): Command {
       });
     });
 
-  prog
-    .command('quarantine')
-    .description('list mail set aside instead of becoming a case (unparseable, own mail, rule quarantine)')
-    .option('--json', 'print JSON')
-    .option('--limit <n>', 'at most this many', positiveInt, 100)
-    .action(async (o: { json?: boolean; limit: number }, cmd: Command) => {
-      await withStore(cmd, async (store) => {
-        const rows = await store.listQuarantine(o.limit);
-        const plain = rows.map(({ raw, ...r }) => ({ ...r, bytes: raw?.length ?? null }));
-        if (o.json) print(JSON.stringify(plain, null, 2));
-        else if (!rows.length) print('Quarantine is empty.');
-        else print(table(['#', 'AT (UTC)', 'MAILBOX', 'CODE', 'REASON'], plain.map((r) => [String(r.id), r.at.slice(0, 16).replace('T', ' '), r.position ? `${r.position.desk}/${r.position.folder}/${r.position.uid}` : '-', r.code, r.reason]), 90));
-      });
-    });
-
   const tools = { config, logger: (cmd: Command) => createLogger({ level: globals(cmd).logLevel ?? 'warn' }), print };
   addRoutingCommands(prog, tools);
   addTemplateCommands(prog, tools);
   addStatsCommand(prog, tools);
+  addQuarantineCommands(prog, { print, withStore, withApp });
+  addBackupCommand(prog, { print, withStore });
 
   return prog;
 }

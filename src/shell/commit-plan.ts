@@ -5,10 +5,11 @@
 import { createHash } from 'node:crypto';
 import type { AttachmentFile, InboundMail } from '../domain/mail.js';
 import type { MailboxPosition, Plan } from '../domain/plan.js';
-import type { CaseStore } from '../ports.js';
+import type { CaseStore, StoreTx } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
 import { composeMessage, composeReply, type ComposeDeps } from './compose.js';
 import { updateCase } from './update-case.js';
+import { SportelloError } from '../errors.js';
 
 /** Relayed files are copied into the outbox row; past this size they stay with the agent's mail. */
 export const MAX_RELAYED_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -17,6 +18,27 @@ export interface CommitResult {
   readonly outcome: 'created' | 'appended' | 'duplicate' | 'quarantined';
   readonly caseId: string | null;
   readonly queued: number;
+}
+
+/** A quarantined mail being released: its row, who released it, and why it had been set aside. */
+export interface ReleaseMark {
+  readonly quarantineId: number;
+  readonly actor: string;
+  readonly code: string;
+}
+
+/**
+ * Inside the releasing transaction: the row must still be held. A second or concurrent release finds
+ * it released and rolls back, so one quarantined mail never becomes two cases.
+ */
+export async function assertHeld(tx: StoreTx, release: ReleaseMark): Promise<void> {
+  const state = await tx.quarantineState(release.quarantineId);
+  if (state !== 'held') {
+    throw new SportelloError('QUARANTINE_NOT_HELD', `quarantine #${release.quarantineId} is ${state ?? 'gone'}, not held`, {
+      context: { id: release.quarantineId, state },
+      hint: 'see "sportello quarantine show ID"; only held mail can be released or dropped',
+    });
+  }
 }
 
 /** The idempotency key of a mail: its Message-ID, or a hash of the raw source when it has none. */
@@ -34,16 +56,24 @@ export async function commitPlan(
   plan: Plan,
   now: Date,
   files: readonly AttachmentFile[] = [],
+  release?: ReleaseMark,
 ): Promise<CommitResult> {
   const key = messageKey(mail, raw);
   return store.transaction(async (tx) => {
+    // A released mail's position is already recorded (as quarantined): its row says where it went instead.
+    if (release) await assertHeld(tx, release);
     switch (plan.action) {
       case 'ignore':
-        await tx.markPosition(position, key, 'duplicate', null, now);
+        if (release) await tx.releaseQuarantine(release.quarantineId, null, release.actor, now);
+        else await tx.markPosition(position, key, 'duplicate', null, now);
         return { outcome: 'duplicate', caseId: null, queued: 0 };
       case 'quarantine':
-        await tx.quarantine({ position, messageId: key, code: plan.code, reason: plan.reason, stage: plan.stage, raw }, now);
-        await tx.markPosition(position, key, 'quarantined', null, now);
+        if (release) {
+          await tx.requarantine(release.quarantineId, { messageId: key, code: plan.code, reason: plan.reason, stage: plan.stage }, release.actor, now);
+        } else {
+          await tx.quarantine({ position, messageId: key, code: plan.code, reason: plan.reason, stage: plan.stage, raw }, now);
+          await tx.markPosition(position, key, 'quarantined', null, now);
+        }
         return { outcome: 'quarantined', caseId: null, queued: 0 };
       case 'create':
       case 'append': {
@@ -109,7 +139,12 @@ export async function commitPlan(
             await tx.enqueue({ caseId: kase.id, kind: intent.kind, envelopeFrom, mail: { ...out, to } }, row, now);
           }
         }
-        await tx.markPosition(position, key, plan.action === 'create' ? 'created' : 'appended', kase.id, now);
+        if (release) {
+          await tx.releaseQuarantine(release.quarantineId, kase.id, release.actor, now);
+          await tx.addEvents(kase.id, [{ type: 'released-from-quarantine', actor: release.actor, data: { quarantine: release.quarantineId, code: release.code } }], now);
+        } else {
+          await tx.markPosition(position, key, plan.action === 'create' ? 'created' : 'appended', kase.id, now);
+        }
         return { outcome: plan.action === 'create' ? 'created' : 'appended', caseId: kase.id, queued: plan.replies.length };
       }
     }

@@ -10,7 +10,7 @@ import type { Logger } from '../log.js';
 import type { PipelineContext, PipelineStep } from '../pipeline/types.js';
 import { runPipeline } from '../pipeline/run.js';
 import { SportelloError, describeError, isSportelloError } from '../errors.js';
-import { commitPlan, messageKey, type CommitResult } from './commit-plan.js';
+import { assertHeld, commitPlan, messageKey, type CommitResult, type ReleaseMark } from './commit-plan.js';
 import type { ComposeDeps } from './compose.js';
 import { baseAddress } from '../mail/address.js';
 import { importedMail } from '../pipeline/imported.js';
@@ -129,34 +129,56 @@ async function ingestOne(
   const imported = importedMail(fetched.receivedAt, firstStart);
   const now = imported ? imported.receivedAt : deps.clock.now();
   if (!fetched.source) {
-    return { ...(await quarantineRaw(deps, position, null, 'MAIL_TOO_LARGE', `message of ${fetched.size} bytes exceeds limits.maxMessageBytes (${deps.maxMessageBytes}); it stays on the server`, deps.clock.now(), log)), imported: false };
+    const reason = `message of ${fetched.size} bytes exceeds limits.maxMessageBytes (${deps.maxMessageBytes}); it stays on the server`;
+    return { ...(await quarantineRaw(deps, position, null, { messageId: null, code: 'MAIL_TOO_LARGE', reason }, deps.clock.now(), log)), imported: false };
   }
-  const raw = fetched.source;
+  const result = await ingestRaw(deps, desk, ctx, position, fetched.source, now, log, undefined, imported);
+  return { ...result, imported: imported !== null && (result.outcome === 'created' || result.outcome === 'appended') };
+}
+
+/**
+ * Raw bytes in, commit out: parse, run the pipeline, commit the plan in one transaction. Shared by a
+ * mail fetched from the mailbox and a quarantined mail being released (`release`: its row is marked
+ * released in the same transaction, or updated with the new reason when it fails again). Database
+ * failures and a row that is no longer held propagate; anything else sets the mail aside.
+ */
+export async function ingestRaw(
+  deps: IngestDeps,
+  desk: DeskConfig,
+  ctx: DeskContext,
+  position: MailboxPosition,
+  raw: Buffer,
+  now: Date,
+  log: Logger,
+  release?: ReleaseMark,
+  imported: ReturnType<typeof importedMail> = null,
+): Promise<CommitResult> {
   let mail: InboundMail;
   try {
     mail = await deps.parse(raw, deps.maxMessageBytes);
   } catch (err) {
     const code = err instanceof SportelloError ? String(err.code) : 'MAIL_PARSE';
-    return { ...(await quarantineRaw(deps, position, raw, code, describeError(err), deps.clock.now(), log)), imported: false };
+    return quarantineRaw(deps, position, raw, { messageId: null, code, reason: describeError(err) }, deps.clock.now(), log, release);
   }
 
   const key = messageKey(mail, raw);
   const sender = mail.from ? baseAddress(mail.from.address) : null;
+  // A released mail's position is recorded already (as quarantined) and its own row must not make it a duplicate.
   const outcome = await runPipeline(deps.steps, mail, { ...ctx, now, imported }, (keys) =>
-    deps.store.lookupFacts(desk.id, position, key, sender, keys, new Date(now.getTime() - HOUR_MS)),
+    deps.store.lookupFacts(desk.id, release ? null : position, key, sender, keys, new Date(now.getTime() - HOUR_MS), release?.quarantineId),
   );
   let result: CommitResult;
   try {
     const plan = outcome.plan;
     const relaysFiles = plan.action === 'append' && mail.attachments.length > 0 && plan.replies.some((r) => r.kind === 'relay');
     const files = relaysFiles && deps.attachments ? await deps.attachments(raw) : [];
-    result = await commitPlan(deps.store, deps.compose, desk, position, mail, raw, plan, now, files);
+    result = await commitPlan(deps.store, deps.compose, desk, position, mail, raw, plan, now, files, release);
   } catch (err) {
     // A database failure is transient: stop the pass, the mail stays unprocessed and is retried.
-    if (isSportelloError(err, 'STORE')) throw err;
+    if (isSportelloError(err, 'STORE') || isSportelloError(err, 'QUARANTINE_NOT_HELD')) throw err;
     // Anything else (a template that cannot render, a bug) would fail the same way forever and
     // block the mailbox behind this one mail: set it aside instead, with the reason.
-    return { ...(await quarantineRaw(deps, position, raw, 'COMMIT_FAILED', `could not record the mail: ${describeError(err)}`, deps.clock.now(), log)), imported: false };
+    return quarantineRaw(deps, position, raw, { messageId: key, code: 'COMMIT_FAILED', reason: `could not record the mail: ${describeError(err)}` }, deps.clock.now(), log, release);
   }
   log.info(
     {
@@ -167,28 +189,36 @@ async function ingestOne(
       stage: outcome.decidedBy,
       replies: result.queued,
       ...(imported ? { imported: imported.receivedAt.toISOString() } : {}),
+      ...(release ? { releasedFrom: release.quarantineId, by: release.actor } : {}),
       ...(outcome.plan.action === 'quarantine' || outcome.plan.action === 'ignore' ? { reason: outcome.plan.reason } : {}),
       ...(outcome.annotations.autoGenerated ? { autoGenerated: outcome.annotations.autoGenerated } : {}),
     },
     describeOutcome(result),
   );
-  return { ...result, imported: imported !== null && (result.outcome === 'created' || result.outcome === 'appended') };
+  return result;
 }
 
 async function quarantineRaw(
   deps: IngestDeps,
   position: MailboxPosition,
   raw: Buffer | null,
-  code: string,
-  reason: string,
+  entry: { readonly messageId: string | null; readonly code: string; readonly reason: string },
   now: Date,
   log: Logger,
+  release?: ReleaseMark,
 ): Promise<CommitResult> {
+  const q = { ...entry, stage: entry.code === 'COMMIT_FAILED' ? 'commit' : 'parse' };
   await deps.store.transaction(async (tx) => {
-    await tx.quarantine({ position, messageId: null, code, reason, stage: code === 'COMMIT_FAILED' ? 'commit' : 'parse', raw }, now);
+    if (release) {
+      // Failed again: the held row takes the new reason; the raw bytes are already there.
+      await assertHeld(tx, release);
+      await tx.requarantine(release.quarantineId, q, release.actor, now);
+      return;
+    }
+    await tx.quarantine({ position, ...q, raw }, now);
     await tx.markPosition(position, null, 'quarantined', null, now);
   });
-  log.warn({ uid: position.uid, code, reason }, 'mail quarantined');
+  log.warn({ uid: position.uid, code: q.code, reason: q.reason, ...(release ? { quarantine: release.quarantineId } : {}) }, release ? 'released mail quarantined again' : 'mail quarantined');
   return { outcome: 'quarantined', caseId: null, queued: 0 };
 }
 

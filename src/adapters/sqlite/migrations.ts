@@ -171,4 +171,23 @@ ALTER TABLE mailbox_state ADD COLUMN backlog_uid INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cases ADD COLUMN imported TEXT;
 `,
   },
+  {
+    name: '007-quarantine-actions',
+    sql: `
+-- Quarantine rows an admin can act on: held (set aside, waiting for a person), released (run through
+-- the pipeline again: released_case_id is the case it became or joined, NULL when it was already
+-- recorded), dropped (raw deleted, the reason and who kept). Failed releases update the held row.
+ALTER TABLE quarantine ADD COLUMN state TEXT NOT NULL DEFAULT 'held' CHECK (state IN ('held','released','dropped'));
+ALTER TABLE quarantine ADD COLUMN released_by TEXT;
+ALTER TABLE quarantine ADD COLUMN released_case_id TEXT;
+ALTER TABLE quarantine ADD COLUMN dropped_at TEXT;
+ALTER TABLE quarantine ADD COLUMN dropped_by TEXT;
+ALTER TABLE quarantine ADD COLUMN drop_reason TEXT;
+ALTER TABLE quarantine ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE quarantine ADD COLUMN last_attempt_at TEXT;
+ALTER TABLE quarantine ADD COLUMN last_attempt_by TEXT;
+UPDATE quarantine SET state = 'released' WHERE released_at IS NOT NULL;
+CREATE INDEX quarantine_state ON quarantine (state, code);
+`,
+  },
 ];

@@ -3,7 +3,7 @@
 
 import type { Address } from '../../domain/mail.js';
 import type { CaseStatus } from '../../domain/case.js';
-import type { CaseRecord, EventRecord, MessageRecord, OutboxEntry, OutgoingMail, SlaClockRecord } from '../../ports.js';
+import type { CaseRecord, EventRecord, MessageRecord, OutboxEntry, OutgoingMail, QuarantineRecord, QuarantineState, SlaClockRecord } from '../../ports.js';
 
 export type Row = Record<string, unknown>;
 
@@ -67,5 +67,27 @@ export function toOutbox(r: Row): OutboxEntry {
     envelopeFrom: String(r.envelope_from),
     mail: JSON.parse(String(r.mail_json)) as OutgoingMail,
     attempts: Number(r.attempts),
+  };
+}
+
+export function toQuarantine(r: Row): QuarantineRecord {
+  const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+  return {
+    id: Number(r.id),
+    at: String(r.at),
+    position: r.desk && r.uid !== null ? { desk: String(r.desk), folder: String(r.folder), uidValidity: Number(r.uid_validity), uid: Number(r.uid) } : null,
+    messageId: text(r.message_id),
+    code: String(r.code),
+    reason: String(r.reason),
+    stage: text(r.stage),
+    raw: (r.raw as Buffer | null) ?? null,
+    state: (r.state as QuarantineState | undefined) ?? 'held',
+    releasedAt: text(r.released_at),
+    releasedBy: text(r.released_by),
+    releasedCaseId: text(r.released_case_id),
+    droppedAt: text(r.dropped_at),
+    droppedBy: text(r.dropped_by),
+    dropReason: text(r.drop_reason),
+    attempts: Number(r.attempts ?? 0),
   };
 }

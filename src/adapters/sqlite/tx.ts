@@ -7,7 +7,7 @@ import type { CaseEvent, CaseStatus } from '../../domain/case.js';
 import { formatCaseId } from '../../domain/case.js';
 import { baseAddress } from '../../mail/address.js';
 import type { MailboxPosition } from '../../domain/plan.js';
-import type { CaseFields, CaseRecord, CaseUpdate, NewMessage, OutboxEntry, QuarantineEntry, StoreTx } from '../../ports.js';
+import type { CaseFields, CaseRecord, CaseUpdate, NewMessage, OutboxEntry, QuarantineEntry, QuarantineState, StoreTx } from '../../ports.js';
 import { iso, json, toCase, type Row } from './rows.js';
 
 export class SqliteTx implements StoreTx {
@@ -149,6 +149,33 @@ export class SqliteTx implements StoreTx {
        ON CONFLICT (desk, folder) DO UPDATE SET last_uid = MAX(last_uid, excluded.last_uid), updated_at = excluded.updated_at
        WHERE uid_validity = excluded.uid_validity`,
       p.desk, p.folder, p.uidValidity, p.uid, iso(now),
+    );
+  }
+
+  async quarantineState(id: number): Promise<QuarantineState | null> {
+    const r = await this.db.get<Row>('SELECT state FROM quarantine WHERE id = ?', id);
+    return r ? (r.state as QuarantineState) : null;
+  }
+
+  async releaseQuarantine(id: number, caseId: string | null, actor: string, now: Date): Promise<void> {
+    await this.db.run(
+      `UPDATE quarantine SET state = 'released', released_at = ?, released_by = ?, released_case_id = ? WHERE id = ? AND state = 'held'`,
+      iso(now), actor, caseId, id,
+    );
+    // The mailbox position was recorded as quarantined; it now tells where the mail went.
+    await this.db.run(
+      `UPDATE processed SET outcome = 'released', case_id = ?, at = ?
+       WHERE (desk, folder, uid_validity, uid) = (SELECT desk, folder, uid_validity, uid FROM quarantine WHERE id = ?)`,
+      caseId, iso(now), id,
+    );
+  }
+
+  async requarantine(id: number, q: Pick<QuarantineEntry, 'messageId' | 'code' | 'reason' | 'stage'>, actor: string, now: Date): Promise<void> {
+    await this.db.run(
+      `UPDATE quarantine SET code = ?, reason = ?, stage = ?, message_id = COALESCE(?, message_id),
+                             attempts = attempts + 1, last_attempt_at = ?, last_attempt_by = ?
+       WHERE id = ? AND state = 'held'`,
+      q.code, q.reason, q.stage, q.messageId, iso(now), actor, id,
     );
   }
 }
