@@ -4,6 +4,7 @@
 import type { Address } from '../../domain/mail.js';
 import type { CaseStatus } from '../../domain/case.js';
 import type { CaseRecord, EventRecord, MessageRecord, OutboxEntry, OutgoingMail, SlaClockRecord } from '../../ports.js';
+import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
 
 export type Row = Record<string, unknown>;
 
@@ -66,5 +67,17 @@ export function toOutbox(r: Row): OutboxEntry {
     envelopeFrom: String(r.envelope_from),
     mail: JSON.parse(String(r.mail_json)) as OutgoingMail,
     attempts: Number(r.attempts),
+  };
+}
+
+export function toWriterLease(r: Row): WriterLeaseRecord {
+  return {
+    token: String(r.token),
+    host: String(r.host),
+    pid: Number(r.pid),
+    command: String(r.command),
+    startedAt: String(r.started_at),
+    heartbeatAt: String(r.heartbeat_at),
+    leaseUntil: String(r.lease_until),
   };
 }
