@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStore } from '../../../src/adapters/sqlite-store.js';
-import type { CaseStore, OutgoingMail } from '../../../src/ports.js';
+import type { CaseStore } from '../../../src/ports.js';
 import { SportelloError } from '../../../src/errors.js';
 import { acquireWriterLease, localIdentity, tryAcquireWriterLease, withWriterLease, type LeaseIdentity, type WriterLeaseOptions } from '../../../src/shell/writer-lease.js';
-import { manualClock, routing } from '../../support/fakes.js';
+import { manualClock, outgoingMail, routing } from '../../support/fakes.js';
 
 const clock = manualClock();
 const stores: CaseStore[] = [];
@@ -47,17 +47,6 @@ async function refusal(p: Promise<unknown>): Promise<SportelloError> {
   return err as SportelloError;
 }
 
-const reply: OutgoingMail = {
-  from: { address: 'it@example.test', name: 'IT' },
-  to: [{ address: 'alice@example.test', name: '' }],
-  subject: '[IT-1] s',
-  messageId: 'sportello.IT-1.u1@example.test',
-  inReplyTo: null,
-  references: [],
-  headers: {},
-  text: 'ack',
-  html: null,
-};
 
 describe('writer lease', () => {
   it('a second writer is refused with STORE_LOCKED naming the holder; after release it gets the lease', async () => {
@@ -117,7 +106,7 @@ describe('writer lease', () => {
     const [a, b, file] = await twoProcesses();
     const row = await a.transaction(async (tx) => {
       const c = await tx.createCase({ desk: 'IT', prefix: 'IT', subject: 's', requester: { address: 'alice@example.test', name: '' }, routing: routing(), sla: null }, clock.now());
-      return tx.enqueue({ caseId: c.id, kind: 'auto-reply', envelopeFrom: '', mail: reply }, null, clock.now());
+      return tx.enqueue({ caseId: c.id, kind: 'auto-reply', envelopeFrom: '', mail: outgoingMail() }, null, clock.now());
     });
     alivePids.add(60);
     const holder = await acquireWriterLease(a, opts(file, on('alpha', 60)));
