@@ -40,6 +40,8 @@ export interface AppOverrides {
   readonly random?: () => number;
   /** Host, pid and liveness probe for the writer lease (tests play several processes in one). */
   readonly leaseIdentity?: LeaseIdentity;
+  /** Lease expiry and heartbeat (defaults 60 s and 15 s); tests shorten the heartbeat. */
+  readonly leaseTiming?: Pick<WriterLeaseOptions, 'ttlMs' | 'heartbeatMs'>;
 }
 
 export interface OnceSummary {
@@ -99,6 +101,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     clock,
     identity,
     log: log.child({ component: 'lease' }),
+    ...overrides.leaseTiming,
     ...extra,
   });
   /** The lease this app holds right now (during once() or run()); nested work reuses it. */
@@ -245,7 +248,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       let lost: SportelloError | null = null;
       const onLost = (err: SportelloError) => {
         lost = err;
-        log.error({ err: describeError(err) }, 'writer lease lost: stopping all daemon work');
+        log.error({}, 'stopping all daemon work: another process holds the writer lease now');
         stop.abort();
       };
       try {

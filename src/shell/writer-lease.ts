@@ -1,9 +1,11 @@
 // One writer per store: the lease that guards daemon work (ingest, sending, parking interrupted sends).
-// A row in the database itself, not a lock file: it works the same on NFS and is what a PostgreSQL
-// store's per-mailbox lease will build on. Taken in one BEGIN IMMEDIATE transaction (two starters can
+// A row in the database itself, not a lock file (flock is unreliable on network filesystems and means
+// nothing to a PostgreSQL store, whose per-mailbox lease will build on this). Taken in one BEGIN IMMEDIATE transaction (two starters can
 // never both win), renewed by a heartbeat while the process lives, released on close. A crashed holder
 // never blocks a restart: on the same host a dead pid is taken over at once, elsewhere the lease expires.
-// Short admin edits (cases update, outbox retry) do not need it; they never send unless they hold it.
+// Expiry compares the holder's clock with ours: hosts sharing a database must keep time (NTP) to well
+// under the TTL. Short admin edits (cases update, outbox retry) do not need the lease; they never send
+// unless they hold it.
 // Must never take a lease a live holder renews, and never send after losing it.
 
 import { randomUUID } from 'node:crypto';
@@ -108,6 +110,7 @@ export async function tryAcquireWriterLease(store: CaseStore, opts: WriterLeaseO
         : `lost the writer lease of ${opts.database}: its row was removed while this process held it`,
       { hint: 'this process stops its daemon work now so two processes never work on one database; find out why it stalled (suspended VM? overloaded host?)' },
     );
+    opts.log?.error({ err: describeError(err) }, 'writer lease lost');
     opts.onLost?.(err);
     return false;
   };

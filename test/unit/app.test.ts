@@ -6,11 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { openSqliteStore } from '../../src/adapters/sqlite-store.js';
 import { silentLogger } from '../../src/log.js';
-import type { CaseStore } from '../../src/ports.js';
+import type { CaseStore, MailSource } from '../../src/ports.js';
 import { acquireWriterLease, type LeaseIdentity } from '../../src/shell/writer-lease.js';
 import { echoRenderer, fakeMailbox, manualClock, outgoingMail, recordingSender, routing, sequentialIds, testConfig } from '../support/fakes.js';
 
@@ -68,5 +68,44 @@ describe('buildApp and the writer lease', () => {
     expect(await store.outboxSummary()).toEqual({ uncertain: 1, sent: 1 });
     const events = (await store.getCaseDetail('IT-1'))!.events.filter((e) => e.type === 'send-uncertain');
     expect(events.map((e) => e.data.outbox)).toEqual([sending]);
+  });
+
+  it('a daemon that finds its lease taken over stops all work and rejects with STORE_LOCKED', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'sportello-app-')), 'x.db');
+    const clock = manualClock();
+    // A mailbox with nothing new that waits for the stop signal (never a busy loop).
+    const idle: MailSource = {
+      open: async () => ({
+        uidValidity: 1,
+        listNewUids: async () => [],
+        fetch: async () => null,
+        markProcessed: async () => {},
+        waitForChange: (_ms, signal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }))),
+        close: async () => {},
+      }),
+    };
+    const app = await buildApp(testConfig(file), {
+      clock,
+      log: silentLogger(),
+      sender: recordingSender(),
+      sourceFor: () => idle,
+      router: () => routing(),
+      renderer: echoRenderer(),
+      leaseIdentity: { host: 'alpha', pid: 1, isAlive: () => true },
+      leaseTiming: { heartbeatMs: 20 },
+    });
+    open.push(app);
+    const stop = new AbortController();
+    const running = app.run(stop.signal);
+    const other = await openSqliteStore(file);
+    open.push(other);
+    await vi.waitFor(async () => expect(await other.transaction((tx) => tx.writerLease('store'))).toMatchObject({ pid: 1, command: 'run' }), { timeout: 10_000 });
+
+    clock.advance(61_000); // alpha stalled past its lease; beta takes over
+    const next = await acquireWriterLease(other, { database: file, command: 'run', clock, identity: { host: 'beta', pid: 9, isAlive: () => true }, heartbeatMs: 0 });
+    await expect(running).rejects.toMatchObject({ code: 'STORE_LOCKED', message: expect.stringContaining(`lost the writer lease of ${file} to sportello run on host beta, pid 9`) });
+    expect(stop.signal.aborted).toBe(false);
+    expect(await other.transaction((tx) => tx.writerLease('store'))).toEqual(next.record);
+    await next.release();
   });
 });
