@@ -239,23 +239,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
 
     async run(outer) {
-      // Our own stop switch: the caller's signal, or losing the writer lease to another process.
-      const stop = new AbortController();
-      const signal = stop.signal;
-      const onOuter = () => stop.abort();
-      if (outer.aborted) stop.abort();
-      else outer.addEventListener('abort', onOuter, { once: true });
+      // Stops on the caller's signal, or at once when the writer lease is lost to another process.
+      const leaseGone = new AbortController();
+      const signal = AbortSignal.any([outer, leaseGone.signal]);
       let lost: SportelloError | null = null;
       const onLost = (err: SportelloError) => {
         lost = err;
         log.error({}, 'stopping all daemon work: another process holds the writer lease now');
-        stop.abort();
+        leaseGone.abort();
       };
-      try {
-        await underLease('run', () => daemon(signal, () => lost !== null), { onLost });
-      } finally {
-        outer.removeEventListener('abort', onOuter);
-      }
+      await underLease('run', () => daemon(signal, () => lost !== null), { onLost });
       if (lost) throw lost;
     },
 
