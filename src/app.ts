@@ -28,6 +28,7 @@ import { reconcileProcessed } from './shell/reconcile.js';
 import { surveyFolder, type FolderSurvey } from './shell/first-contact.js';
 import { existsSync } from 'node:fs';
 import { releaseOne, type ReleaseResult } from './shell/release.js';
+import { acquireWriterLease, localIdentity, tryAcquireWriterLease, type LeaseIdentity, type WriterLease, type WriterLeaseOptions } from './shell/writer-lease.js';
 
 export type { Router };
 
@@ -41,6 +42,10 @@ export interface AppOverrides {
   readonly renderer?: ReplyRenderer;
   readonly newId?: () => string;
   readonly random?: () => number;
+  /** Host, pid and liveness probe for the writer lease (tests play several processes in one). */
+  readonly leaseIdentity?: LeaseIdentity;
+  /** Lease expiry and heartbeat (defaults 60 s and 15 s); tests shorten the heartbeat. */
+  readonly leaseTiming?: Pick<WriterLeaseOptions, 'ttlMs' | 'heartbeatMs'>;
 }
 
 export interface OnceSummary {
@@ -55,11 +60,15 @@ export interface App {
   readonly config: Config;
   readonly store: CaseStore;
   readonly log: Logger;
-  /** Processes everything pending in every mailbox, then sends every due reply. */
+  /** Processes everything pending in every mailbox, then sends every due reply. Holds the writer lease meanwhile (STORE_LOCKED if another process does). */
   once(): Promise<OnceSummary>;
   /** Changes a case's category, priority or status; reschedules its SLA and tells the requester if the due time moved. */
   updateCase(id: string, changes: CaseChanges, actor: string): Promise<UpdateResult & { id: string }>;
-  /** Runs until the signal aborts: every mailbox watched, replies sent as they are queued and retried. */
+  /**
+   * Runs until the signal aborts: every mailbox watched, replies sent as they are queued and retried.
+   * Holds the writer lease throughout: refuses with STORE_LOCKED when another process holds it, and
+   * stops (rejecting with STORE_LOCKED) if the lease is ever lost.
+   */
   run(signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
   /** Runs held quarantined mail through today's pipeline again, one result per id, then sends what it queued. */
@@ -85,8 +94,53 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     : await buildRouting(await loadRulesOrThrow(config.rulesDir), modelCacheDir(config), log);
   const sourceFor = overrides.sourceFor ?? imapSources(config, log);
 
-  const parked = await store.parkInterrupted(clock.now());
-  if (parked > 0) log.warn({ parked }, 'replies interrupted mid-send by a previous crash were set aside as uncertain (not resent)');
+  // Daemon work (ingest, sending, parking what a crash left mid-send) happens only under the writer
+  // lease, taken by once() and run(), never at build time: building an app for `cases update` beside a
+  // running daemon must not touch the daemon's in-flight replies.
+  const identity = overrides.leaseIdentity ?? localIdentity();
+  const leaseOptions = (command: string, extra: Partial<WriterLeaseOptions> = {}): WriterLeaseOptions => ({
+    database: config.database,
+    command,
+    clock,
+    identity,
+    log: log.child({ component: 'lease' }),
+    ...overrides.leaseTiming,
+    ...extra,
+  });
+  /** The lease this app holds right now (during once() or run()); nested work reuses it. */
+  let held: WriterLease | null = null;
+  async function underLease<T>(command: string, work: () => Promise<T>, extra?: Partial<WriterLeaseOptions>): Promise<T> {
+    if (held) return work();
+    held = await acquireWriterLease(store, leaseOptions(command, extra));
+    try {
+      return await work();
+    } finally {
+      const lease = held;
+      held = null;
+      await lease.release();
+    }
+  }
+
+  /**
+   * Sending is daemon work: an admin command sends what it queued only when no other process holds the
+   * lease; otherwise the reply stays queued and the running daemon sends it with its next outbox pass.
+   */
+  async function sendIfNoDaemon(command: string): Promise<void> {
+    if (held) {
+      await drain();
+      return;
+    }
+    const got = await tryAcquireWriterLease(store, leaseOptions(command));
+    if (!('lease' in got)) {
+      log.info({ holder: `${got.holder.command} pid ${got.holder.pid} on ${got.holder.host}` }, 'change saved; the running sportello sends any reply it queued');
+      return;
+    }
+    try {
+      await drain();
+    } finally {
+      await got.lease.release();
+    }
+  }
 
   /** The current rules of a desk (they change on reload), or undefined when no rules cover it. */
   const rulesOf = (id: string) => deskRulesOf(engine.ruleSet, id);
@@ -159,28 +213,30 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     store,
     log,
 
-    async once() {
-      const desks: Record<string, PassResult | { error: string }> = {};
-      for (const desk of config.desks) {
-        const session = await sourceFor(desk).open().catch((err: unknown) => err as Error);
-        if (session instanceof Error) {
-          desks[desk.id] = { error: describeError(session) };
-          log.error({ desk: desk.id, err: describeError(session) }, 'mailbox skipped');
-          continue;
+    once() {
+      return underLease('once', async () => {
+        const desks: Record<string, PassResult | { error: string }> = {};
+        for (const desk of config.desks) {
+          const session = await sourceFor(desk).open().catch((err: unknown) => err as Error);
+          if (session instanceof Error) {
+            desks[desk.id] = { error: describeError(session) };
+            log.error({ desk: desk.id, err: describeError(session) }, 'mailbox skipped');
+            continue;
+          }
+          try {
+            await reconcileProcessed({ store, log }, desk, session);
+            desks[desk.id] = await ingestMailbox(ingestDeps, desk, contextFor(desk), session);
+          } catch (err) {
+            desks[desk.id] = { error: describeError(err) };
+            log.error({ desk: desk.id, err: describeError(err) }, 'mailbox pass failed; unprocessed mail stays on the server');
+          } finally {
+            await session.close();
+          }
         }
-        try {
-          await reconcileProcessed({ store, log }, desk, session);
-          desks[desk.id] = await ingestMailbox(ingestDeps, desk, contextFor(desk), session);
-        } catch (err) {
-          desks[desk.id] = { error: describeError(err) };
-          log.error({ desk: desk.id, err: describeError(err) }, 'mailbox pass failed; unprocessed mail stays on the server');
-        } finally {
-          await session.close();
-        }
-      }
-      const escalations = (await escalate()).sent;
-      const closed = await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet);
-      return { desks, escalations, closed, outbox: await drain() };
+        const escalations = (await escalate()).sent;
+        const closed = await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet);
+        return { desks, escalations, closed, outbox: await drain() };
+      });
     },
 
     async updateCase(id, changes, actor) {
@@ -192,95 +248,22 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         if (!desk) throw new SportelloError('CONFIG_INVALID', `case ${kase.id} belongs to desk ${kase.desk}, which is not in the configuration`);
         return { id: kase.id, ...(await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, changes, now, actor)) };
       });
-      await drain();
+      await sendIfNoDaemon('cases update');
       return result;
     },
 
-    async run(signal) {
-      stopSending = () => signal.aborted;
-      const watcher = overrides.router
-        ? null
-        : watchRules(config.rulesDir, {
-            onValid: (ruleSet) => {
-              // Rebuilds may overlap (a slow training after a quick edit): only the newest may win.
-              const generation = ++rulesGeneration;
-              buildRouting(ruleSet, modelCacheDir(config), log)
-                .then((next) => {
-                  if (generation !== rulesGeneration) return;
-                  engine = next;
-                  log.info({ files: ruleSet.files }, 'rules reloaded');
-                })
-                .catch((err: unknown) => log.error({ err: describeError(err) }, 'rules changed but the classifier could not be rebuilt; previous rules stay in force'));
-            },
-            onInvalid: (problems) => {
-              for (const p of problems) log.error({ problem: formatProblem(p) }, 'invalid rules change ignored; previous rules stay in force');
-            },
-          });
-      const loops = config.desks.map((desk) => {
-        // Once per session (each reconnect): mend flags a crash left unset before the first pass.
-        let reconciled: MailboxSession | null = null;
-        return runDeskLoop(
-          {
-            source: sourceFor(desk),
-            log: log.child({ desk: desk.id }),
-            pollMs: config.limits.pollSeconds * 1000,
-            random,
-            pass: async (session, shouldStop) => {
-              if (reconciled !== session) {
-                reconciled = session;
-                await reconcileProcessed({ store, log }, desk, session);
-              }
-              await ingestMailbox(ingestDeps, desk, contextFor(desk), session, shouldStop);
-              await drain();
-            },
-          },
-          signal,
-        );
-      });
-      // Retries of failed sends come due on their own schedule, independent of new mail.
-      const retries = (async () => {
-        while (!signal.aborted) {
-          await sleep(Math.min(config.limits.sendRetryBaseSeconds, 30) * 1000, signal);
-          if (!signal.aborted) await drain().catch((err: unknown) => log.warn({ err: describeError(err) }, 'outbox pass failed'));
-        }
-      })();
-      // SLA thresholds come due with time, not with mail: wake when the next one is due (at most a minute).
-      const escalations = (async () => {
-        while (!signal.aborted) {
-          const pass = await escalate().catch((err: unknown) => {
-            log.warn({ err: describeError(err) }, 'escalation pass failed');
-            return { sent: 0, next: null };
-          });
-          await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet).catch((err: unknown) =>
-            log.warn({ err: describeError(err) }, 'auto-close pass failed'),
-          );
-          if (pass.sent > 0) await drain().catch(() => undefined);
-          const wait = pass.next ? Math.max(1_000, pass.next.getTime() - clock.now().getTime()) : 60_000;
-          await sleep(Math.min(wait, 60_000), signal);
-        }
-      })();
-      const templateWatcher = overrides.renderer
-        ? null
-        : watchDir(
-            config.templatesDir,
-            async () => {
-              templates = await loadTemplates(config.templatesDir, config.desks[0]?.language);
-              log.info({ dir: config.templatesDir }, 'templates reloaded');
-            },
-            {
-              accept: (f) => f.endsWith('.liquid'),
-              onError: (err) => log.error({ err: describeError(err) }, 'invalid template change ignored; the last good templates stay in use'),
-            },
-          );
-      void watcher?.ready.then(() => log.info({ dir: config.rulesDir }, 'watching rules for changes'));
-      void templateWatcher?.ready.then(() => log.info({ dir: config.templatesDir }, 'watching templates for changes'));
-      await Promise.all([...loops, retries, escalations]);
-      await watcher?.close();
-      await templateWatcher?.close();
-      // Flush what can still be sent, bounded so a dead SMTP server cannot hold shutdown hostage.
-      stopSending = () => false;
-      const flushed = await Promise.race([drain(), sleep(10_000).then(() => null)]);
-      if (flushed) log.info({ ...flushed }, 'outbox flushed on shutdown');
+    async run(outer) {
+      // Stops on the caller's signal, or at once when the writer lease is lost to another process.
+      const leaseGone = new AbortController();
+      const signal = AbortSignal.any([outer, leaseGone.signal]);
+      let lost: SportelloError | null = null;
+      const onLost = (err: SportelloError) => {
+        lost = err;
+        log.error({}, 'stopping all daemon work: another process holds the writer lease now');
+        leaseGone.abort();
+      };
+      await underLease('run', () => daemon(signal, () => lost !== null), { onLost });
+      if (lost) throw lost;
     },
 
     async close() {
@@ -299,10 +282,100 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           reports.push({ ok: false, id, error: describeError(err), code: err instanceof SportelloError ? String(err.code) : 'ERROR' });
         }
       }
-      if (reports.some((r) => r.ok && r.queued > 0)) await drain();
+      if (reports.some((r) => r.ok && r.queued > 0)) await sendIfNoDaemon('quarantine release');
       return reports;
     },
   };
+
+  async function daemon(signal: AbortSignal, leaseLost: () => boolean): Promise<void> {
+    log.info({ desks: config.desks.map((d) => d.address), db: config.database }, 'sportello running');
+    stopSending = () => signal.aborted;
+    const watcher = overrides.router
+      ? null
+      : watchRules(config.rulesDir, {
+          onValid: (ruleSet) => {
+            // Rebuilds may overlap (a slow training after a quick edit): only the newest may win.
+            const generation = ++rulesGeneration;
+            buildRouting(ruleSet, modelCacheDir(config), log)
+              .then((next) => {
+                if (generation !== rulesGeneration) return;
+                engine = next;
+                log.info({ files: ruleSet.files }, 'rules reloaded');
+              })
+              .catch((err: unknown) => log.error({ err: describeError(err) }, 'rules changed but the classifier could not be rebuilt; previous rules stay in force'));
+          },
+          onInvalid: (problems) => {
+            for (const p of problems) log.error({ problem: formatProblem(p) }, 'invalid rules change ignored; previous rules stay in force');
+          },
+        });
+    const loops = config.desks.map((desk) => {
+      // Once per session (each reconnect): mend flags a crash left unset before the first pass.
+      let reconciled: MailboxSession | null = null;
+      return runDeskLoop(
+        {
+          source: sourceFor(desk),
+          log: log.child({ desk: desk.id }),
+          pollMs: config.limits.pollSeconds * 1000,
+          random,
+          pass: async (session, shouldStop) => {
+            if (reconciled !== session) {
+              reconciled = session;
+              await reconcileProcessed({ store, log }, desk, session);
+            }
+            await ingestMailbox(ingestDeps, desk, contextFor(desk), session, shouldStop);
+            await drain();
+          },
+        },
+        signal,
+      );
+    });
+    // Retries of failed sends come due on their own schedule, independent of new mail.
+    const retries = (async () => {
+      while (!signal.aborted) {
+        await sleep(Math.min(config.limits.sendRetryBaseSeconds, 30) * 1000, signal);
+        if (!signal.aborted) await drain().catch((err: unknown) => log.warn({ err: describeError(err) }, 'outbox pass failed'));
+      }
+    })();
+    // SLA thresholds come due with time, not with mail: wake when the next one is due (at most a minute).
+    const escalations = (async () => {
+      while (!signal.aborted) {
+        const pass = await escalate().catch((err: unknown) => {
+          log.warn({ err: describeError(err) }, 'escalation pass failed');
+          return { sent: 0, next: null };
+        });
+        await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet).catch((err: unknown) =>
+          log.warn({ err: describeError(err) }, 'auto-close pass failed'),
+        );
+        if (pass.sent > 0) await drain().catch(() => undefined);
+        const wait = pass.next ? Math.max(1_000, pass.next.getTime() - clock.now().getTime()) : 60_000;
+        await sleep(Math.min(wait, 60_000), signal);
+      }
+    })();
+    const templateWatcher = overrides.renderer
+      ? null
+      : watchDir(
+          config.templatesDir,
+          async () => {
+            templates = await loadTemplates(config.templatesDir, config.desks[0]?.language);
+            log.info({ dir: config.templatesDir }, 'templates reloaded');
+          },
+          {
+            accept: (f) => f.endsWith('.liquid'),
+            onError: (err) => log.error({ err: describeError(err) }, 'invalid template change ignored; the last good templates stay in use'),
+          },
+        );
+    void watcher?.ready.then(() => log.info({ dir: config.rulesDir }, 'watching rules for changes'));
+    void templateWatcher?.ready.then(() => log.info({ dir: config.templatesDir }, 'watching templates for changes'));
+    await Promise.all([...loops, retries, escalations]);
+    await watcher?.close();
+    await templateWatcher?.close();
+    // Flush what can still be sent, bounded so a dead SMTP server cannot hold shutdown hostage;
+    // never after losing the lease: the outbox belongs to the new holder then.
+    if (leaseLost()) return;
+    stopSending = () => false;
+    const flushed = await Promise.race([drain(), sleep(10_000).then(() => null)]);
+    if (flushed) log.info({ ...flushed }, 'outbox flushed on shutdown');
+  }
 }
 
 function imapSources(config: Config, log: Logger): (desk: DeskConfig) => MailSource {

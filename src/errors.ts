@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   SMTP_TRANSIENT: 'the SMTP server refused a message for now (4xx or network); it will be retried',
   SMTP_PERMANENT: 'the SMTP server rejected a message for good (5xx)',
   STORE: 'the database failed',
+  STORE_LOCKED: 'another sportello run/once holds the writer lease of this database',
+  STORE_NOT_FOUND: 'a read command was pointed at a database file that does not exist',
   CASE_NOT_FOUND: 'no case has that id',
   COMMIT_FAILED: 'a message could not be recorded for a reason other than the database; it was quarantined',
   PIPELINE_STAGE: 'a pipeline stage failed on a message (a bug); the message was quarantined',

@@ -6,6 +6,7 @@ import type { CaseEvent, CaseStatus, Direction, MessageKind } from './domain/cas
 import type { MailboxPosition, NewCase } from './domain/plan.js';
 import type { Language } from './domain/routing.js';
 import type { Facts, ThreadKeys } from './pipeline/types.js';
+import type { WriterLeaseRecord } from './domain/writer-lease.js';
 
 export interface Clock {
   now(): Date;
@@ -251,6 +252,12 @@ export interface StoreTx {
   releaseQuarantine(id: number, caseId: string | null, actor: string, now: Date): Promise<void>;
   /** A release that failed again: the held row takes the new code and reason (updated, never duplicated). */
   requarantine(id: number, entry: Pick<QuarantineEntry, 'messageId' | 'code' | 'reason' | 'stage'>, actor: string, now: Date): Promise<void>;
+  /** The writer lease named `name` ('store'), or null when nobody holds it. Decided on by src/shell/writer-lease.ts. */
+  writerLease(name: string): Promise<WriterLeaseRecord | null>;
+  /** Writes (takes or renews) the writer lease; only after decideLease said so, in the same transaction. */
+  putWriterLease(name: string, lease: WriterLeaseRecord): Promise<void>;
+  /** Drops the writer lease if `token` still holds it; false when someone else had taken it over. */
+  releaseWriterLease(name: string, token: string): Promise<boolean>;
 }
 
 export interface Checkpoint {
@@ -277,7 +284,11 @@ export interface CaseStore {
   markSent(id: number, now: Date): Promise<void>;
   markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
   markFailed(id: number, error: string, now: Date): Promise<void>;
-  /** Rows left "sending" by a crash: we cannot know if the server took them, so they are set aside, never resent. */
+  /**
+   * Rows left "sending" by a crash: we cannot know if the server took them, so they are set aside, never
+   * resent. Each parked row and its `send-uncertain` event commit together. Only the writer-lease holder
+   * may call it (only the holder sends, so any row still "sending" then belongs to a dead process).
+   */
   parkInterrupted(now: Date): Promise<number>;
   listCases(filter: CaseFilter): Promise<CaseRecord[]>;
   /** Cases opened since `since` and the times requesters wrote, for `sportello stats`. */

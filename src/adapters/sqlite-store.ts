@@ -2,7 +2,7 @@
 // switch to node:sqlite touches nothing else). One connection, WAL, and a queue so that transactions
 // never interleave. Must never bind a BigInt (sqlite3 stores it as NULL) or leak a driver type.
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sqlite3 from 'sqlite3';
 import { open, type Database } from 'sqlite';
@@ -17,9 +17,18 @@ import type { CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, FolderS
 import { MIGRATIONS } from './sqlite/migrations.js';
 import { iso, json, toCase, toEvent, toMessage, toOutbox, toQuarantine, type Row } from './sqlite/rows.js';
 import { SqliteTx } from './sqlite/tx.js';
+import { driverError, storeError } from './sqlite/driver-errors.js';
 
 
-export async function openSqliteStore(file: string): Promise<CaseStore> {
+/**
+ * read: an existing database, opened SQLITE_OPEN_READONLY — never creates a file or directory, never
+ * migrates (read commands: cases list/show, outbox, stats, quarantine). write: creates and migrates
+ * (the default; `run`, `once` and admin edits). Neither takes the writer lease: see src/shell/writer-lease.ts.
+ */
+export type StoreMode = 'read' | 'write';
+
+export async function openSqliteStore(file: string, opts: { readonly mode?: StoreMode } = {}): Promise<CaseStore> {
+  if (opts.mode === 'read' && file !== ':memory:') return openForReading(file);
   let db: Database;
   try {
     if (file !== ':memory:') await mkdir(path.dirname(file), { recursive: true });
@@ -27,13 +36,50 @@ export async function openSqliteStore(file: string): Promise<CaseStore> {
     await db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
     await migrate(db);
   } catch (cause) {
-    throw new SportelloError('STORE', `cannot open the database ${file}`, {
+    if (!driverError(cause) && (cause as { code?: string })?.code) {
+      // mkdir failed (EACCES, ENOTDIR…): the same advice as an unwritable database.
+      throw new SportelloError('STORE', `cannot create the directory of the database ${file}: ${(cause as Error).message}`, {
       cause,
-      context: { file },
-      hint: 'check that the directory is writable and the file is a Sportello SQLite database (or pass --db FILE)',
+        hint: 'check that the directory is writable by the user running sportello (or pass --db FILE)',
     });
   }
-  return new SqliteStore(db);
+    throw storeError(file, cause, 'cannot open the database');
+  }
+  return new SqliteStore(db, file);
+}
+
+async function openForReading(file: string): Promise<CaseStore> {
+  try {
+    await stat(file);
+  } catch (cause) {
+    if ((cause as { code?: string }).code !== 'ENOENT') throw storeError(file, cause, 'cannot open the database');
+    throw new SportelloError('STORE_NOT_FOUND', `the database ${file} does not exist`, {
+      cause,
+      hint: 'check --db or "database" in the config (a relative path is relative to the config file); sportello run or once creates it on first start',
+    });
+  }
+  let db: Database | null = null;
+  try {
+    db = await open({ filename: file, driver: sqlite3.Database, mode: sqlite3.OPEN_READONLY });
+    await db.exec('PRAGMA busy_timeout = 5000;');
+    const applied = await db.all<{ name: string }[]>('SELECT name FROM schema_migrations').catch((cause: unknown) => {
+      throw new SportelloError('STORE', `${file} is not a Sportello database (no schema_migrations table)`, {
+        cause,
+        hint: 'check --db or "database" in the config',
+      });
+    });
+    const missing = MIGRATIONS.map((m) => m.name).filter((n) => !applied.some((a) => a.name === n));
+    if (missing.length) {
+      throw new SportelloError('STORE', `the database ${file} has not been upgraded to this version (missing ${missing.join(', ')})`, {
+        hint: 'start sportello run (or once) of this version once to upgrade it; read commands never change the database',
+      });
+    }
+  } catch (cause) {
+    await db?.close().catch(() => undefined);
+    if (cause instanceof SportelloError) throw cause;
+    throw storeError(file, cause, 'cannot open the database');
+  }
+  return new SqliteStore(db, file);
 }
 
 async function migrate(db: Database): Promise<void> {
@@ -90,12 +136,13 @@ export async function inspectDatabase(file: string): Promise<DatabaseReport> {
   }
 }
 
-const isDriverError = (e: unknown): boolean => typeof (e as { code?: unknown })?.code === 'string' && /^SQLITE_/.test((e as { code: string }).code);
-
 class SqliteStore implements CaseStore {
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly file: string,
+  ) {}
 
   /** Serialises every use of the one connection; a transaction holds the queue until it ends. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -104,16 +151,17 @@ class SqliteStore implements CaseStore {
     return run.catch((cause: unknown) => {
       // Only the database's own failures become STORE (transient: the pass stops and is retried);
       // anything else thrown inside a transaction is the caller's and keeps its identity.
-      if (!isDriverError(cause)) throw cause;
-      throw new SportelloError('STORE', `database operation failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+      if (!driverError(cause) || cause instanceof SportelloError) throw cause;
+      throw storeError(this.file, cause);
     });
   }
 
-  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+  /** One BEGIN IMMEDIATE transaction (the write lock taken up front, so no upgrade deadlock): all or nothing. */
+  private immediate<T>(work: () => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       await this.db.exec('BEGIN IMMEDIATE');
       try {
-        const result = await work(new SqliteTx(this.db));
+        const result = await work();
         await this.db.exec('COMMIT');
         return result;
       } catch (err) {
@@ -121,6 +169,10 @@ class SqliteStore implements CaseStore {
         throw err;
       }
     });
+  }
+
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.immediate(() => work(new SqliteTx(this.db)));
   }
 
   lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts> {
@@ -257,7 +309,7 @@ class SqliteStore implements CaseStore {
   }
 
   markFailed(id: number, error: string, now: Date): Promise<void> {
-    return this.exclusive(async () => {
+    return this.immediate(async () => {
       await this.db.run(`UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`, error, id);
       const r = await this.db.get<Row>('SELECT case_id, recipient, kind FROM outbox WHERE id = ?', id);
       if (r?.case_id) {
@@ -270,9 +322,18 @@ class SqliteStore implements CaseStore {
   }
 
   parkInterrupted(now: Date): Promise<number> {
-    return this.exclusive(async () => {
-      const rows = await this.db.all<Row[]>(`SELECT id, case_id, recipient, kind FROM outbox WHERE status = 'sending'`);
+    // One transaction, row by row: a row is parked and its event written together, and only for a row
+    // this call actually moved from "sending" (never an event for a reply that went out meanwhile).
+    return this.immediate(async () => {
+      const rows = await this.db.all<Row[]>(`SELECT id, case_id, recipient, kind FROM outbox WHERE status = 'sending' ORDER BY id`);
+      let parked = 0;
       for (const r of rows) {
+        const res = await this.db.run(
+          `UPDATE outbox SET status = 'uncertain', last_error = ? WHERE id = ? AND status = 'sending'`,
+          `interrupted while sending (${iso(now)}); not resent automatically to avoid a duplicate reply`, r.id,
+        );
+        if ((res.changes ?? 0) === 0) continue;
+        parked++;
         if (!r.case_id) continue;
         await this.db.run(
           'INSERT INTO events (case_id, at, type, actor, data_json) VALUES (?, ?, ?, ?, ?)',
@@ -280,11 +341,7 @@ class SqliteStore implements CaseStore {
           json({ outbox: Number(r.id), to: r.recipient, kind: r.kind, note: 'interrupted mid-send; not resent automatically, check with the recipient' }),
         );
       }
-      const res = await this.db.run(
-        `UPDATE outbox SET status = 'uncertain', last_error = ? WHERE status = 'sending'`,
-        `interrupted while sending (${iso(now)}); not resent automatically to avoid a duplicate reply`,
-      );
-      return res.changes ?? 0;
+      return parked;
     });
   }
 
@@ -389,7 +446,7 @@ class SqliteStore implements CaseStore {
   }
 
   requeue(id: number, now: Date, actor: string): Promise<boolean> {
-    return this.exclusive(async () => {
+    return this.immediate(async () => {
       const res = await this.db.run(
         `UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = NULL WHERE id = ? AND status IN ('failed', 'uncertain')`,
         iso(now), id,

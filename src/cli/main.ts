@@ -14,7 +14,7 @@ import { CASE_STATUSES, type CaseStatus } from '../domain/case.js';
 import { PRIORITIES, type Priority } from '../domain/routing.js';
 import { caseDetailJson, caseJson, caseText, casesTable, table } from './present.js';
 import { addRoutingCommands } from './routing-commands.js';
-import { openSqliteStore } from '../adapters/sqlite-store.js';
+import { openSqliteStore, type StoreMode } from '../adapters/sqlite-store.js';
 import type { CaseStore } from '../ports.js';
 import { readFileSync } from 'node:fs';
 import { addTemplateCommands } from './template-commands.js';
@@ -50,10 +50,14 @@ async function withApp<T>(cmd: Command, work: (app: App) => Promise<T>): Promise
   }
 }
 
-/** Read-only commands need only the case store: no rules, no classifier, no mail servers. */
-async function withStore<T>(cmd: Command, work: (store: CaseStore, cfg: Config) => Promise<T>): Promise<T> {
+/**
+ * Commands that need only the case store: no rules, no classifier, no mail servers. 'read' (the
+ * default) opens the file read-only and never creates it (STORE_NOT_FOUND); 'write' is for short admin
+ * edits, allowed beside a running daemon (they never send; see src/shell/writer-lease.ts).
+ */
+async function withStore<T>(cmd: Command, work: (store: CaseStore, cfg: Config) => Promise<T>, mode: StoreMode = 'read'): Promise<T> {
   const cfg = await config(cmd);
-  const store = await openSqliteStore(cfg.database);
+  const store = await openSqliteStore(cfg.database, { mode });
   try {
     return await work(store, cfg);
   } finally {
@@ -105,7 +109,6 @@ export function program(): Command {
         };
         process.on('SIGTERM', onSignal);
         process.on('SIGINT', onSignal);
-        app.log.info({ desks: app.config.desks.map((d) => d.address), db: app.config.database }, 'sportello running');
         await app.run(stop.signal);
         app.log.info({}, 'stopped cleanly');
       });
@@ -214,7 +217,7 @@ export function program(): Command {
           throw new SportelloError('USAGE', `outbox row ${id} is not failed or uncertain`, { hint: 'see "sportello outbox"' });
         }
         print(`Reply #${id} queued again.`);
-      });
+      }, 'write');
     });
 
   const tools = { config, logger: (cmd: Command) => createLogger({ level: globals(cmd).logLevel ?? 'warn' }), print };

@@ -13,7 +13,7 @@ import { RAW_HEAD_BYTES, quarantineDetailJson, quarantineDetailText, quarantineJ
 
 export interface QuarantineCommandDeps {
   readonly print: (s: string) => void;
-  readonly withStore: <T>(cmd: Command, work: (store: CaseStore, cfg: Config) => Promise<T>) => Promise<T>;
+  readonly withStore: <T>(cmd: Command, work: (store: CaseStore, cfg: Config) => Promise<T>, mode?: 'read' | 'write') => Promise<T>;
   readonly withApp: <T>(cmd: Command, work: (app: App) => Promise<T>) => Promise<T>;
 }
 
@@ -133,6 +133,6 @@ export function addQuarantineCommands(prog: Command, deps: QuarantineCommandDeps
         if (!(await store.dropQuarantine(id, o.reason.trim(), actor(), new Date()))) heldRow(await store.getQuarantine(id), id);
         const server = row.position && !row.raw ? ` It is still on the server at ${row.position.desk}/${row.position.folder}/${row.position.uid}.` : '';
         print(`#${id} dropped: ${o.reason.trim()}. The stored mail is deleted; the record stays (sportello quarantine show ${id}).${server}`);
-      });
+      }, 'write');
     });
 }

@@ -24,7 +24,7 @@ export function addStatsCommand(prog: Command, deps: { config: (cmd: Command) =>
       if (!Number.isFinite(days) || days <= 0) throw new SportelloError('USAGE', `--since "${o.since}" is not a number of days`, { hint: 'e.g. --since 30' });
       const config = await deps.config(cmd);
       const loaded = await loadRules(config.rulesDir);
-      const store = await openSqliteStore(config.database);
+      const store = await openSqliteStore(config.database, { mode: 'read' });
       try {
         const { cases, requesterMails } = await store.statsData(new Date(Date.now() - days * 86_400_000));
         const desks = config.desks.filter((d) => !o.desk || d.id.toUpperCase() === o.desk.toUpperCase());

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resetMailboxes, sendMail, waitForMessages } from '../support/mailstack.js';
-import { REPO, stackConfigYaml, tempDb } from '../support/app.js';
+import { REPO, stackConfigFile } from '../support/app.js';
 
 const run = promisify(execFile);
 const CLI = path.join(REPO, 'src/cli/main.ts');
@@ -27,9 +27,7 @@ describe('sportello CLI', () => {
   let db = '';
   beforeAll(async () => {
     await resetMailboxes();
-    db = tempDb();
-    cfg = path.join(path.dirname(db), 'sportello.yml');
-    writeFileSync(cfg, stackConfigYaml(path.join(path.dirname(db), 'unused.db'), '', undefined, 'none'));
+    ({ db, cfg } = stackConfigFile('none', (file) => path.join(path.dirname(file), 'unused.db')));
     // The first start comes first: on the real clock, mail already waiting then would be imported without a reply.
     expect((await sportello('once', '--config', cfg, '--db', db)).code).toBe(0);
     await sendMail({ from: 'alice', to: 'it', subject: 'Wifi lento', text: 'La wifi va muy lenta en la sala 3.' });

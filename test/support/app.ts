@@ -2,7 +2,7 @@
 // the stack's ports, a fresh SQLite file per test, a controllable clock, and deterministic ids.
 // Everything real (IMAP, SMTP, SQLite, templates); only time and randomness are injected.
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { tmpdir } from 'node:os';
@@ -50,6 +50,17 @@ ${extra}`;
 
 export function tempDb(): string {
   return path.join(mkdtempSync(path.join(tmpdir(), 'sportello-test-')), 'sportello.db');
+}
+
+/**
+ * A fresh database path and, beside it, a sportello.yml for the stack, for tests that run the CLI as a
+ * child process. The config names `configDb(db)` as its database (a test passing --db may point it elsewhere).
+ */
+export function stackConfigFile(notify: 'all' | 'assignee' | 'none' = 'none', configDb = (db: string) => db): { db: string; cfg: string } {
+  const db = tempDb();
+  const cfg = path.join(path.dirname(db), 'sportello.yml');
+  writeFileSync(cfg, stackConfigYaml(configDb(db), '', undefined, notify));
+  return { db, cfg };
 }
 
 /** Requester-side tests pass notify 'none' so agent notifications do not show up in their counts. */

@@ -157,6 +157,21 @@ export function recordingSender(): RecordingSender {
   return sender;
 }
 
+/** A stored reply of case IT-1 to `to`, as the outbox holds it. */
+export function outgoingMail(to = 'alice@example.test'): OutgoingMail {
+  return {
+    from: { address: 'it@example.test', name: 'IT' },
+    to: [{ address: to, name: '' }],
+    subject: '[IT-1] Printer',
+    messageId: `sportello.IT-1.${to}`,
+    inReplyTo: null,
+    references: [],
+    headers: {},
+    text: 'ack',
+    html: null,
+  };
+}
+
 /** A renderer that shows which template, language and variables were asked for. */
 export function echoRenderer(): ReplyRenderer {
   return {

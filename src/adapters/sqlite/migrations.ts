@@ -157,8 +157,7 @@ CREATE INDEX messages_message_id ON messages (message_id);
 -- #wait 2d: when the case goes back to open by itself if the requester has not answered.
 ALTER TABLE cases ADD COLUMN wait_until TEXT;
 `,
-  },
-  {
+  },  {
     name: '005-first-contact',
     sql: `
 -- The desk's first start on the folder: mail the server received before it is imported (recorded,
@@ -169,6 +168,23 @@ ALTER TABLE mailbox_state ADD COLUMN take_from TEXT;
 ALTER TABLE mailbox_state ADD COLUMN backlog_uid INTEGER NOT NULL DEFAULT 0;
 -- Set on a case opened from imported mail: the first start its mail predates (ISO 8601).
 ALTER TABLE cases ADD COLUMN imported TEXT;
+`,
+  },
+  {
+    name: '006-writer-lease',
+    sql: `
+-- One writer per database: the process doing daemon work (run, once) holds this row and renews it
+-- (see src/domain/writer-lease.ts); name is 'store' today, per-mailbox leases may add rows later.
+CREATE TABLE writer_lease (
+  name TEXT PRIMARY KEY,
+  token TEXT NOT NULL,
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  command TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  heartbeat_at TEXT NOT NULL,
+  lease_until TEXT NOT NULL
+);
 `,
   },
   {

@@ -4,6 +4,7 @@
 import type { Address } from '../../domain/mail.js';
 import type { CaseStatus } from '../../domain/case.js';
 import type { CaseRecord, EventRecord, MessageRecord, OutboxEntry, OutgoingMail, QuarantineRecord, QuarantineState, SlaClockRecord } from '../../ports.js';
+import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
 
 export type Row = Record<string, unknown>;
 
@@ -89,5 +90,17 @@ export function toQuarantine(r: Row): QuarantineRecord {
     droppedBy: text(r.dropped_by),
     dropReason: text(r.drop_reason),
     attempts: Number(r.attempts ?? 0),
+  };
+}
+
+export function toWriterLease(r: Row): WriterLeaseRecord {
+  return {
+    token: String(r.token),
+    host: String(r.host),
+    pid: Number(r.pid),
+    command: String(r.command),
+    startedAt: String(r.started_at),
+    heartbeatAt: String(r.heartbeat_at),
+    leaseUntil: String(r.lease_until),
   };
 }

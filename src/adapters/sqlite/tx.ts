@@ -8,7 +8,8 @@ import { formatCaseId } from '../../domain/case.js';
 import { baseAddress } from '../../mail/address.js';
 import type { MailboxPosition } from '../../domain/plan.js';
 import type { CaseFields, CaseRecord, CaseUpdate, NewMessage, OutboxEntry, QuarantineEntry, QuarantineState, StoreTx } from '../../ports.js';
-import { iso, json, toCase, type Row } from './rows.js';
+import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
+import { iso, json, toCase, toWriterLease, type Row } from './rows.js';
 
 export class SqliteTx implements StoreTx {
   constructor(private readonly db: Database) {}
@@ -177,5 +178,24 @@ export class SqliteTx implements StoreTx {
        WHERE id = ? AND state = 'held'`,
       q.code, q.reason, q.stage, q.messageId, iso(now), actor, id,
     );
+  }
+
+  async writerLease(name: string): Promise<WriterLeaseRecord | null> {
+    const r = await this.db.get<Row>('SELECT * FROM writer_lease WHERE name = ?', name);
+    return r ? toWriterLease(r) : null;
+  }
+
+  async putWriterLease(name: string, l: WriterLeaseRecord): Promise<void> {
+    await this.db.run(
+      `INSERT INTO writer_lease (name, token, host, pid, command, started_at, heartbeat_at, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET token = excluded.token, host = excluded.host, pid = excluded.pid, command = excluded.command,
+         started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, lease_until = excluded.lease_until`,
+      name, l.token, l.host, l.pid, l.command, l.startedAt, l.heartbeatAt, l.leaseUntil,
+    );
+  }
+
+  async releaseWriterLease(name: string, token: string): Promise<boolean> {
+    const res = await this.db.run('DELETE FROM writer_lease WHERE name = ? AND token = ?', name, token);
+    return (res.changes ?? 0) > 0;
   }
 }

@@ -1,7 +1,7 @@
 // The SQLite store on a real temp file: migrations, per-desk case numbers, all-or-nothing transactions,
 // the facts lookup behind follow-up matching, the mailbox checkpoint, and the outbox state machine.
 
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sqlite3 from 'sqlite3';
@@ -360,5 +360,88 @@ describe('outbox', () => {
     const store = await openStore();
     const ids = [await queued(store), await queued(store), await queued(store)];
     expect((await store.dueOutbox(T0, 2)).map((e) => e.id)).toEqual(ids.slice(0, 2));
+  });
+});
+
+describe('read-only opening (read commands)', () => {
+  it('a missing file is STORE_NOT_FOUND naming it; nothing is created, not even the directory', async () => {
+    const file = tempFile();
+    const err = await openSqliteStore(file, { mode: 'read' }).then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'STORE_NOT_FOUND', message: `the database ${file} does not exist` });
+    expect((err as { hint: string }).hint).toContain('--db');
+    expect(existsSync(path.dirname(file))).toBe(false);
+  });
+
+  it('reads what a writer stored, and a write through it fails as STORE naming the file with the permission hint', async () => {
+    const file = tempFile();
+    const writer = await openStore(file);
+    const id = await seedCase(writer);
+    await writer.close();
+    open_ = [];
+    const reader = await openSqliteStore(file, { mode: 'read' });
+    open_.push(reader);
+    expect((await reader.listCases({})).map((c) => c.id)).toEqual([id]);
+    const err = await reader.resetCheckpoint('IT', 'INBOX', 1, T0).then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'STORE' });
+    expect((err as Error).message).toBe(`database operation failed on ${file}: SQLITE_READONLY: attempt to write a readonly database`);
+    expect((err as { hint: string }).hint).toContain(`write permission on ${file}`);
+  });
+
+  it('reads beside an open writer (WAL)', async () => {
+    const file = tempFile();
+    const writer = await openStore(file);
+    const reader = await openSqliteStore(file, { mode: 'read' });
+    open_.push(reader);
+    await seedCase(writer);
+    expect(await reader.listCases({})).toHaveLength(1);
+  });
+
+  it('refuses a file that is not a Sportello database, or one not yet upgraded, without changing it', async () => {
+    const other = path.join(mkdtempSync(path.join(tmpdir(), 'sportello-store-')), 'other.db');
+    const raw = await open({ filename: other, driver: sqlite3.Database });
+    await raw.exec('CREATE TABLE t (x)');
+    await expect(openSqliteStore(other, { mode: 'read' })).rejects.toMatchObject({ code: 'STORE', message: `${other} is not a Sportello database (no schema_migrations table)` });
+    await raw.exec(`CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL); INSERT INTO schema_migrations VALUES ('001-initial', 'x')`);
+    const err = await openSqliteStore(other, { mode: 'read' }).then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'STORE' });
+    expect((err as Error).message).toContain('has not been upgraded to this version (missing 002-sla');
+    expect(await raw.all('SELECT name FROM schema_migrations')).toHaveLength(1);
+    await raw.close();
+  });
+});
+
+describe('parking interrupted sends (atomic)', () => {
+  async function sendingRows(store: CaseStore, n: number): Promise<number[]> {
+    const ids: number[] = [];
+    await seedCase(store, async (tx, caseId) => {
+      for (let i = 0; i < n; i++) ids.push(await tx.enqueue({ caseId, kind: 'auto-reply', envelopeFrom: '', mail: outgoing(`p${i}@example.test`) }, null, T0));
+    });
+    for (const id of ids) await store.markSending(id, T0);
+    return ids;
+  }
+
+  it('writes exactly one send-uncertain event per parked row, in the same transaction', async () => {
+    const store = await openStore();
+    const ids = await sendingRows(store, 2);
+    expect(await store.parkInterrupted(at(1))).toBe(2);
+    const events = (await store.getCaseDetail('IT-1'))!.events.filter((e) => e.type === 'send-uncertain');
+    expect(events.map((e) => e.data.outbox)).toEqual(ids);
+    expect(await store.outboxSummary()).toEqual({ uncertain: 2 });
+  });
+
+  it('when the event cannot be written, no row is parked either (all or nothing)', async () => {
+    const file = tempFile();
+    const store = await openStore(file);
+    await sendingRows(store, 2);
+    const raw = await open({ filename: file, driver: sqlite3.Database });
+    // Fail the second event only: the first row's update and event must roll back with it.
+    await raw.exec(`CREATE TRIGGER fail_second BEFORE INSERT ON events WHEN NEW.type = 'send-uncertain' AND (SELECT COUNT(*) FROM events WHERE type = 'send-uncertain') = 1
+                    BEGIN SELECT RAISE(ABORT, 'disk trouble'); END`);
+    await raw.close();
+    const err = await store.parkInterrupted(at(1)).then(() => null, (e: unknown) => e);
+    expect(err).toMatchObject({ code: 'STORE' });
+    expect((err as Error).message).toContain(file);
+    expect(await store.outboxSummary()).toEqual({ sending: 2 });
+    expect((await store.getCaseDetail('IT-1'))!.events.filter((e) => e.type === 'send-uncertain')).toEqual([]);
   });
 });
