@@ -78,6 +78,10 @@ describe('buildApp and the writer lease', () => {
       open: async () => ({
         uidValidity: 1,
         listNewUids: async () => [],
+        highestUid: async () => 0,
+        listUidsSince: async () => [],
+        receivedDates: async () => new Map(),
+        unprocessed: async () => [],
         fetch: async () => null,
         markProcessed: async () => {},
         waitForChange: (_ms, signal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }))),
