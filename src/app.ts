@@ -24,8 +24,11 @@ import { buildRouting, modelCacheDir, type Router, type RoutingEngine } from './
 import { deskRulesOf, formatProblem, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
 import { runEscalations, type EscalationPass } from './shell/escalate.js';
 import { autoClose } from './shell/auto-close.js';
+import { runHousekeeping, type HousekeepingPass } from './shell/housekeeping.js';
 
 export type { Router };
+
+const HOUSEKEEPING_WAKE_MS = 3_600_000;
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -45,6 +48,8 @@ export interface OnceSummary {
   /** Resolved cases closed because their quiet period passed. */
   readonly closed: number;
   readonly outbox: DrainResult;
+  /** Today's retention run and uncertain-replies notices (each at most once a day). */
+  readonly housekeeping: HousekeepingPass;
 }
 
 export interface App {
@@ -55,6 +60,8 @@ export interface App {
   once(): Promise<OnceSummary>;
   /** Changes a case's category, priority or status; reschedules its SLA and tells the requester if the due time moved. */
   updateCase(id: string, changes: CaseChanges, actor: string): Promise<UpdateResult & { id: string }>;
+  /** The once-a-day jobs (retention, uncertain-replies notice), each skipped when already done today. */
+  housekeeping(): Promise<HousekeepingPass>;
   /** Runs until the signal aborts: every mailbox watched, replies sent as they are queued and retried. */
   run(signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
@@ -149,6 +156,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // One drain at a time: two concurrent drains could both pick the same pending row.
   let stopSending = () => false;
   const drain = singleFlight(() => drainOutbox(outboxDeps, stopSending));
+  const housekeeping = singleFlight(() =>
+    runHousekeeping({ store, clock, log: log.child({ component: 'housekeeping' }), compose, desks: config.desks, retention: config.retention, timezone: config.timezone, rulesFor: rulesOf }),
+  );
 
   return {
     config,
@@ -175,7 +185,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       }
       const escalations = (await escalate()).sent;
       const closed = await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet);
-      return { desks, escalations, closed, outbox: await drain() };
+      const daily = await housekeeping();
+      return { desks, escalations, closed, outbox: await drain(), housekeeping: daily };
     },
 
     async updateCase(id, changes, actor) {
@@ -190,6 +201,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await drain();
       return result;
     },
+
+    housekeeping,
 
     async run(signal) {
       stopSending = () => signal.aborted;
@@ -248,6 +261,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           await sleep(Math.min(wait, 60_000), signal);
         }
       })();
+      // Daily jobs: woken hourly; the store's per-day claim keeps each to once a day, across restarts too.
+      const daily = (async () => {
+        while (!signal.aborted) {
+          const pass = await housekeeping().catch((err: unknown) => {
+            log.warn({ err: describeError(err) }, 'daily housekeeping failed; retried within the hour');
+            return null;
+          });
+          if (pass?.notices) await drain().catch(() => undefined);
+          await sleep(HOUSEKEEPING_WAKE_MS, signal);
+        }
+      })();
       const templateWatcher = overrides.renderer
         ? null
         : watchDir(
@@ -263,7 +287,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           );
       void watcher?.ready.then(() => log.info({ dir: config.rulesDir }, 'watching rules for changes'));
       void templateWatcher?.ready.then(() => log.info({ dir: config.templatesDir }, 'watching templates for changes'));
-      await Promise.all([...loops, retries, escalations]);
+      await Promise.all([...loops, retries, escalations, daily]);
       await watcher?.close();
       await templateWatcher?.close();
       // Flush what can still be sent, bounded so a dead SMTP server cannot hold shutdown hostage.

@@ -6,6 +6,7 @@ import type { CaseEvent, CaseStatus, Direction, MessageKind } from './domain/cas
 import type { MailboxPosition, NewCase } from './domain/plan.js';
 import type { Language } from './domain/routing.js';
 import type { Facts, ThreadKeys } from './pipeline/types.js';
+import type { ErasureTarget, PurgeCutoffs } from './housekeeping/retention.js';
 
 export interface Clock {
   now(): Date;
@@ -214,6 +215,8 @@ export interface StoreTx {
   recordEscalation(caseId: string, threshold: string, dueAt: Date, now: Date): Promise<boolean>;
   /** Records the mailbox position as done and advances the folder's checkpoint past it. */
   markPosition(position: MailboxPosition, messageId: string | null, outcome: string, caseId: string | null, now: Date): Promise<void>;
+  /** Claims a once-a-day job (e.g. "purge", "uncertain-notice:IT") for `day`; false when already done that day. */
+  claimDaily(job: string, day: string, now: Date): Promise<boolean>;
 }
 
 export interface Checkpoint {
@@ -258,4 +261,69 @@ export interface CaseStore {
   /** Puts a failed or uncertain reply back in the queue (an admin decided to send it); false if not in such a state. */
   requeue(id: number, now: Date, actor: string): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * Retention: drops raw sources and deletes closed cases older than the cutoffs (each deleted case leaves
+   * an anonymous tombstone for statistics), in one transaction, and records an audit event with the counts.
+   * dryRun counts and changes nothing. With `claimDay`, runs only if the "purge" job was not run that day
+   * (null otherwise).
+   */
+  purge(cutoffs: PurgeCutoffs, now: Date, options: { readonly dryRun: boolean; readonly actor: string; readonly claimDay?: string }): Promise<PurgeCounts | null>;
+  /** The salted hash that names an erased address in the audit log and its placeholder (stable per database). */
+  erasureHash(address: string): Promise<string>;
+  /** Erases one person's data everywhere (GDPR art. 17) in one transaction; dryRun counts and changes nothing. */
+  forget(target: ErasureTarget, subjectHash: string, now: Date, options: { readonly dryRun: boolean; readonly actor: string }): Promise<ForgetCounts>;
+  /** Purge and forget runs, newest first (counts only). */
+  auditLog(limit: number): Promise<AuditEntry[]>;
+  /** Replies parked as uncertain, oldest first, with the desk they belong to (via their case or sender). */
+  uncertainOutbox(): Promise<UncertainReply[]>;
+}
+
+export interface PurgeCounts {
+  /** Raw sources dropped from stored messages. */
+  readonly rawSources: number;
+  /** Raw sources dropped from released quarantine rows (held rows keep theirs). */
+  readonly quarantineRaw: number;
+  /** Bodies dropped from outbox rows sent before the raw-mail cutoff. */
+  readonly outboxBodies: number;
+  readonly cases: number;
+  readonly messages: number;
+  readonly events: number;
+  readonly outbox: number;
+  readonly links: number;
+  readonly escalations: number;
+}
+
+/** Rows changed per table by `forget`. */
+export interface ForgetCounts {
+  readonly cases: number;
+  readonly assigned: number;
+  readonly messages: number;
+  readonly rawSources: number;
+  readonly events: number;
+  readonly outbox: number;
+  /** Pending or parked replies that will now never go out. */
+  readonly outboxCancelled: number;
+  readonly quarantine: number;
+  /** Audit events of earlier `forget` runs for the same address (a repeat finds nothing left). */
+  readonly previousErasures: readonly { readonly id: number; readonly at: string }[];
+}
+
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: string;
+  readonly action: 'purge' | 'forget';
+  readonly actor: string;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly subjectHash: string | null;
+}
+
+export interface UncertainReply {
+  readonly id: number;
+  readonly caseId: string | null;
+  /** Desk of the case, or null when the row has no case (then the sender address tells). */
+  readonly desk: string | null;
+  readonly from: string;
+  readonly kind: string;
+  readonly recipient: string;
+  readonly createdAt: string;
 }

@@ -18,6 +18,7 @@ import type { CaseStore } from '../ports.js';
 import { readFileSync } from 'node:fs';
 import { addTemplateCommands } from './template-commands.js';
 import { addStatsCommand } from './stats-command.js';
+import { addRetentionCommands } from './retention-commands.js';
 
 interface GlobalOpts {
   config: string;
@@ -226,6 +227,7 @@ export function program(): Command {
   addRoutingCommands(prog, tools);
   addTemplateCommands(prog, tools);
   addStatsCommand(prog, tools);
+  addRetentionCommands(prog, tools);
 
   return prog;
 }

@@ -150,4 +150,9 @@ export class SqliteTx implements StoreTx {
       p.desk, p.folder, p.uidValidity, p.uid, iso(now),
     );
   }
+
+  async claimDaily(job: string, day: string, now: Date): Promise<boolean> {
+    const res = await this.db.run('INSERT OR IGNORE INTO daily_claims (job, day, at) VALUES (?, ?, ?)', job, day, iso(now));
+    return (res.changes ?? 0) > 0;
+  }
 }
