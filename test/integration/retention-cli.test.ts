@@ -2,28 +2,15 @@
 // --dry-run prints the counts and changes nothing; the real run changes what it printed; the audit log
 // lists runs by counts only; a desk address or a non-address is refused with exit status 2.
 
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/adapters/sqlite-store.js';
-import { REPO, stackConfigYaml, tempDb } from '../support/app.js';
+import { stackConfigYaml, tempDb } from '../support/app.js';
+import { sportello } from '../support/run-cli.js';
 import { routing } from '../support/fakes.js';
 
-const run = promisify(execFile);
-const CLI = path.join(REPO, 'src/cli/main.ts');
 const DAY = 86_400_000;
-
-async function sportello(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO, env: { ...process.env, SPORTELLO_LOG_LEVEL: 'warn' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** IT-1: alice's case, closed 400 days ago; IT-2: carlo's, open, with alice in Cc. */
 async function seed(db: string): Promise<void> {

@@ -47,7 +47,6 @@ async function dump(file: string): Promise<Record<string, unknown[]>> {
   }
 }
 
-const count = async (file: string, table: string) => (await dump(file))[table]!.length;
 
 const out = (to: string, cc: string[] = [], text = 'We are on it'): OutgoingMail => ({
   from: { address: 'it@example.test', name: 'IT' },
