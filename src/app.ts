@@ -159,6 +159,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const housekeeping = singleFlight(() =>
     runHousekeeping({ store, clock, log: log.child({ component: 'housekeeping' }), compose, desks: config.desks, retention: config.retention, timezone: config.timezone, rulesFor: rulesOf }),
   );
+  /** A failed daily job never fails a mail pass or the daemon: the next run (or hourly wake-up) tries again. */
+  const dailyJobs = () =>
+    housekeeping().catch((err: unknown): HousekeepingPass => {
+      log.warn({ err: describeError(err) }, 'daily housekeeping failed; tried again by the next run');
+      return { purged: null, notices: 0 };
+    });
 
   return {
     config,
@@ -185,7 +191,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       }
       const escalations = (await escalate()).sent;
       const closed = await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet);
-      const daily = await housekeeping();
+      const daily = await dailyJobs();
       return { desks, escalations, closed, outbox: await drain(), housekeeping: daily };
     },
 
@@ -264,11 +270,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       // Daily jobs: woken hourly; the store's per-day claim keeps each to once a day, across restarts too.
       const daily = (async () => {
         while (!signal.aborted) {
-          const pass = await housekeeping().catch((err: unknown) => {
-            log.warn({ err: describeError(err) }, 'daily housekeeping failed; retried within the hour');
-            return null;
-          });
-          if (pass?.notices) await drain().catch(() => undefined);
+          const pass = await dailyJobs();
+          if (pass.notices) await drain().catch(() => undefined);
           await sleep(HOUSEKEEPING_WAKE_MS, signal);
         }
       })();
