@@ -43,18 +43,19 @@ export async function forgetIn(db: Database, t: ErasureTarget): Promise<Omit<For
     counts.assigned++;
   }
 
-  // Messages: all of their own cases, and any other they sent or received (To/Cc).
+  // Messages: all of their own cases, and any other they sent, received (To/Cc) or that names their address.
   const messages = await db.all<Row[]>(
     `SELECT id, case_id, from_address, to_json, cc_json, text, raw IS NOT NULL AS has_raw FROM messages
-     WHERE case_id IN (SELECT value FROM json_each(?)) OR lower(from_address) LIKE ? OR lower(to_json) LIKE ? OR lower(cc_json) LIKE ?`,
-    json([...own]), like, like, like,
+     WHERE case_id IN (SELECT value FROM json_each(?)) OR lower(from_address) LIKE ? OR lower(to_json) LIKE ? OR lower(cc_json) LIKE ? OR lower(text) LIKE ?`,
+    json([...own]), like, like, like, like,
   );
   for (const m of messages) {
     const to = scrubAddresses(JSON.parse(String(m.to_json)) as Address[], t);
     const cc = scrubAddresses(JSON.parse(String(m.cc_json)) as Address[], t);
     const sender = t.matches(m.from_address as string | null);
     const ofTheirCase = m.case_id !== null && own.has(String(m.case_id));
-    if (!sender && !ofTheirCase && !to.changed && !cc.changed) continue;
+    const named = t.scrub(String(m.text)) !== String(m.text);
+    if (!sender && !ofTheirCase && !to.changed && !cc.changed && !named) continue;
     // What they wrote, or anything on their case (replies and notifications quote them), loses its text.
     const blank = sender || ofTheirCase;
     await db.run(

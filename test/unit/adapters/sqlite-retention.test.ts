@@ -74,7 +74,7 @@ function inbound(caseId: string, messageId: string, from: string, over: Partial<
  * IT-1: alice, closed 400 days ago (rated 4), linked to IT-2, one escalation, an old sent reply.
  * IT-2: carlo, closed 10 days ago; alice in Cc of his mail and writing on it (reply-all).
  * IT-3: alice, open, assigned to bob; a pending reply and an uncertain one to her.
- * HR-1: carlo, closed 500 days ago. Quarantine: a held mail from alice, a released old one.
+ * HR-1: carlo, closed 500 days ago, whose text names alice's address. Quarantine: a held mail from alice, a released old one.
  */
 async function seed(store: CaseStore): Promise<void> {
   await store.transaction(async (tx) => {
@@ -104,6 +104,7 @@ async function seed(store: CaseStore): Promise<void> {
 
     const h1 = await tx.createCase({ desk: 'HR', prefix: 'HR', subject: 'Leave', requester: { address: 'carlo@example.test', name: 'Carlo' }, routing: routing({ category: 'leave' }), sla: null }, ago(520));
     await tx.addMessage(inbound(h1.id, 'h1@client', 'carlo@example.test'), ago(520));
+    await tx.addMessage({ ...inbound(h1.id, 'h2@client', 'carlo@example.test', { text: 'Ask alice@example.test, she knows' }), raw: null }, ago(510));
     await tx.setCaseFields(h1.id, { closedAt: ago(500).toISOString() }, ago(500));
     await tx.setStatus(h1.id, 'closed', ago(500));
 
@@ -145,7 +146,7 @@ describe('purge', () => {
     expect(real).toEqual(dry);
     expect(real).toEqual({
       cases: 2, // IT-1 (closed 400 days ago) and HR-1 (500); IT-2 closed 10 days ago stays
-      messages: 3,
+      messages: 4,
       events: 1, // IT-1's rating
       outbox: 1,
       links: 2, // IT-1 -> IT-2 and IT-2 -> IT-1
@@ -239,7 +240,7 @@ describe('forget', () => {
     expect(dry.counts).toEqual(counts);
     expect(placeholder).toMatch(/^erased-[0-9a-f]{12}@invalid$/);
     expect(counts).toEqual({
-      cases: 2, assigned: 0, messages: 5, rawSources: 4, events: 1, outbox: 4, outboxCancelled: 2, quarantine: 1, previousErasures: [],
+      cases: 2, assigned: 0, messages: 6, rawSources: 4, events: 1, outbox: 4, outboxCancelled: 2, quarantine: 1, previousErasures: [],
     });
 
     const d = await dump(file);
@@ -259,6 +260,8 @@ describe('forget', () => {
       ['carlo@example.test', [placeholder], `VPN down; Alice (${placeholder}) too`],
       [placeholder, [], ''],
     ]);
+    // A mail that only names her address keeps its text, with the placeholder in her place.
+    expect((await store.getCaseDetail('HR-1'))!.messages.map((m) => m.text)).toEqual(['Text by carlo@example.test', `Ask ${placeholder}, she knows`]);
     // Nothing unsent will ever reach her: pending and uncertain rows are cancelled.
     const problems = await store.outboxProblems(10);
     expect(problems.filter((p) => p.status === 'pending' || p.status === 'uncertain')).toEqual([]);
@@ -271,7 +274,7 @@ describe('forget', () => {
     expect(d.desk_counters).toEqual(counters);
     // Audit: counts and the salted hash, never the address.
     const [audit] = await store.auditLog(1);
-    expect(audit).toMatchObject({ action: 'forget', counts: { cases: 2, messages: 5 } });
+    expect(audit).toMatchObject({ action: 'forget', counts: { cases: 2, messages: 6 } });
     expect(audit!.subjectHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(audit)).not.toMatch(/alice/i);
   });
