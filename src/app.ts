@@ -29,8 +29,11 @@ import { surveyFolder, type FolderSurvey } from './shell/first-contact.js';
 import { existsSync } from 'node:fs';
 import { releaseOne, type ReleaseResult } from './shell/release.js';
 import { acquireWriterLease, localIdentity, tryAcquireWriterLease, type LeaseIdentity, type WriterLease, type WriterLeaseOptions } from './shell/writer-lease.js';
+import { runHousekeeping, type HousekeepingPass } from './shell/housekeeping.js';
 
 export type { Router };
+
+const HOUSEKEEPING_WAKE_MS = 3_600_000;
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -54,6 +57,8 @@ export interface OnceSummary {
   /** Resolved cases closed because their quiet period passed. */
   readonly closed: number;
   readonly outbox: DrainResult;
+  /** Today's retention run and uncertain-replies notices (each at most once a day). */
+  readonly housekeeping: HousekeepingPass;
 }
 
 export interface App {
@@ -64,6 +69,8 @@ export interface App {
   once(): Promise<OnceSummary>;
   /** Changes a case's category, priority or status; reschedules its SLA and tells the requester if the due time moved. */
   updateCase(id: string, changes: CaseChanges, actor: string): Promise<UpdateResult & { id: string }>;
+  /** The once-a-day jobs (retention, uncertain-replies notice), each skipped when already done today. */
+  housekeeping(): Promise<HousekeepingPass>;
   /**
    * Runs until the signal aborts: every mailbox watched, replies sent as they are queued and retried.
    * Holds the writer lease throughout: refuses with STORE_LOCKED when another process holds it, and
@@ -207,6 +214,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // One drain at a time: two concurrent drains could both pick the same pending row.
   let stopSending = () => false;
   const drain = singleFlight(() => drainOutbox(outboxDeps, stopSending));
+  const housekeeping = singleFlight(() =>
+    runHousekeeping({ store, clock, log: log.child({ component: 'housekeeping' }), compose, desks: config.desks, retention: config.retention, timezone: config.timezone, rulesFor: rulesOf }),
+  );
+  /** A failed daily job never fails a mail pass or the daemon: the next run (or hourly wake-up) tries again. */
+  const dailyJobs = () =>
+    housekeeping().catch((err: unknown): HousekeepingPass => {
+      log.warn({ err: describeError(err) }, 'daily housekeeping failed; tried again by the next run');
+      return { purged: null, notices: 0 };
+    });
 
   return {
     config,
@@ -235,7 +251,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         }
         const escalations = (await escalate()).sent;
         const closed = await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet);
-        return { desks, escalations, closed, outbox: await drain() };
+        const daily = await dailyJobs();
+        return { desks, escalations, closed, outbox: await drain(), housekeeping: daily };
       });
     },
 
@@ -251,6 +268,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await sendIfNoDaemon('cases update');
       return result;
     },
+
+    housekeeping,
 
     async run(outer) {
       // Stops on the caller's signal, or at once when the writer lease is lost to another process.
@@ -351,6 +370,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         await sleep(Math.min(wait, 60_000), signal);
       }
     })();
+    // Daily jobs: woken hourly; the store's per-day claim keeps each to once a day, across restarts too.
+    const daily = (async () => {
+      while (!signal.aborted) {
+        const pass = await dailyJobs();
+        if (pass.notices) await drain().catch(() => undefined);
+        await sleep(HOUSEKEEPING_WAKE_MS, signal);
+      }
+    })();
     const templateWatcher = overrides.renderer
       ? null
       : watchDir(
@@ -366,7 +393,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         );
     void watcher?.ready.then(() => log.info({ dir: config.rulesDir }, 'watching rules for changes'));
     void templateWatcher?.ready.then(() => log.info({ dir: config.templatesDir }, 'watching templates for changes'));
-    await Promise.all([...loops, retries, escalations]);
+    await Promise.all([...loops, retries, escalations, daily]);
     await watcher?.close();
     await templateWatcher?.close();
     // Flush what can still be sent, bounded so a dead SMTP server cannot hold shutdown hostage;

@@ -7,6 +7,7 @@ import type { MailboxPosition, NewCase } from './domain/plan.js';
 import type { Language } from './domain/routing.js';
 import type { Facts, ThreadKeys } from './pipeline/types.js';
 import type { WriterLeaseRecord } from './domain/writer-lease.js';
+import type { ErasureTarget, PurgeCutoffs } from './housekeeping/retention.js';
 
 export interface Clock {
   now(): Date;
@@ -258,6 +259,8 @@ export interface StoreTx {
   putWriterLease(name: string, lease: WriterLeaseRecord): Promise<void>;
   /** Drops the writer lease if `token` still holds it; false when someone else had taken it over. */
   releaseWriterLease(name: string, token: string): Promise<boolean>;
+  /** Claims a once-a-day job (e.g. "purge", "uncertain-notice:IT") for `day`; false when already done that day. */
+  claimDaily(job: string, day: string, now: Date): Promise<boolean>;
 }
 
 export interface Checkpoint {
@@ -323,6 +326,21 @@ export interface CaseStore {
   dropQuarantine(id: number, reason: string, actor: string, now: Date): Promise<boolean>;
   /** A consistent copy of the whole database into a new file, safe while other processes write. */
   backup(file: string): Promise<void>;
+  /**
+   * Retention: drops raw sources and deletes closed cases older than the cutoffs (each deleted case leaves
+   * an anonymous tombstone for statistics), in one transaction, and records an audit event with the counts.
+   * dryRun counts and changes nothing. With `claimDay`, runs only if the "purge" job was not run that day
+   * (null otherwise).
+   */
+  purge(cutoffs: PurgeCutoffs, now: Date, options: { readonly dryRun: boolean; readonly actor: string; readonly claimDay?: string }): Promise<PurgeCounts | null>;
+  /** The salted hash that names an erased address in the audit log and its placeholder (stable per database). */
+  erasureHash(address: string): Promise<string>;
+  /** Erases one person's data everywhere (GDPR art. 17) in one transaction; dryRun counts and changes nothing. */
+  forget(target: ErasureTarget, subjectHash: string, now: Date, options: { readonly dryRun: boolean; readonly actor: string }): Promise<ForgetCounts>;
+  /** Purge and forget runs, newest first (counts only). */
+  auditLog(limit: number): Promise<AuditEntry[]>;
+  /** Replies parked as uncertain, oldest first, with the desk they belong to (via their case or sender). */
+  uncertainOutbox(): Promise<UncertainReply[]>;
 }
 
 /** A folder's first contact: when the desk first started on it and which backlog was taken. */
@@ -334,4 +352,54 @@ export interface FolderStart {
   readonly takeFrom: string | null;
   /** The highest UID in the folder at first contact (or at the rescan after a UIDVALIDITY change). */
   readonly backlogUid: number;
+}
+
+export interface PurgeCounts {
+  /** Raw sources dropped from stored messages. */
+  readonly rawSources: number;
+  /** Raw sources dropped from released quarantine rows (held rows keep theirs). */
+  readonly quarantineRaw: number;
+  /** Bodies dropped from outbox rows sent before the raw-mail cutoff. */
+  readonly outboxBodies: number;
+  readonly cases: number;
+  readonly messages: number;
+  readonly events: number;
+  readonly outbox: number;
+  readonly links: number;
+  readonly escalations: number;
+}
+
+/** Rows changed per table by `forget`. */
+export interface ForgetCounts {
+  readonly cases: number;
+  readonly assigned: number;
+  readonly messages: number;
+  readonly rawSources: number;
+  readonly events: number;
+  readonly outbox: number;
+  /** Pending or parked replies that will now never go out. */
+  readonly outboxCancelled: number;
+  readonly quarantine: number;
+  /** Audit events of earlier `forget` runs for the same address (a repeat finds nothing left). */
+  readonly previousErasures: readonly { readonly id: number; readonly at: string }[];
+}
+
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: string;
+  readonly action: 'purge' | 'forget';
+  readonly actor: string;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly subjectHash: string | null;
+}
+
+export interface UncertainReply {
+  readonly id: number;
+  readonly caseId: string | null;
+  /** Desk of the case, or null when the row has no case (then the sender address tells). */
+  readonly desk: string | null;
+  readonly from: string;
+  readonly kind: string;
+  readonly recipient: string;
+  readonly createdAt: string;
 }

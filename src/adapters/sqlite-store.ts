@@ -13,11 +13,15 @@ import type { CaseStatus } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, ThreadKeys } from '../pipeline/types.js';
-import type { CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, FolderStart, OutboxEntry, OutboxProblem, QuarantineRecord, StoreTx } from '../ports.js';
+import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, FolderStart, ForgetCounts, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
+import type { ErasureTarget, PurgeCutoffs } from '../housekeeping/retention.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
-import { iso, json, toCase, toEvent, toMessage, toOutbox, toQuarantine, type Row } from './sqlite/rows.js';
+import { iso, json, toCase, toEvent, toMessage, toOutbox, toQuarantine, toTombstoneCase, type Row } from './sqlite/rows.js';
 import { SqliteTx } from './sqlite/tx.js';
 import { driverError, storeError } from './sqlite/driver-errors.js';
+import { messageKeyHash, purgeIn } from './sqlite/retention.js';
+import { forgetIn } from './sqlite/erasure.js';
+import { createHmac } from 'node:crypto';
 
 
 /**
@@ -196,6 +200,9 @@ class SqliteStore implements CaseStore {
         if (m && other) reusedMessageId = `Message-ID ${messageKey} was already used by a mail from ${String(m.from_address)}`;
         else if (m) duplicate = `Message-ID ${messageKey} already recorded${m.case_id ? ` in ${String(m.case_id)}` : ''}`;
         else if (q) duplicate = `Message-ID ${messageKey} already quarantined (#${String(q.id)})`;
+        else if (await this.db.get<Row>('SELECT 1 FROM purged_message_keys WHERE desk = ? AND key_hash = ?', desk, messageKeyHash(messageKey))) {
+          duplicate = `Message-ID ${messageKey} belonged to a case deleted by retention`;
+        }
       }
 
       let referencedCase: Facts['referencedCase'] = null;
@@ -372,7 +379,15 @@ class SqliteStore implements CaseStore {
         `SELECT desk, COALESCE(date, created_at) AS at FROM messages WHERE direction = 'in' AND kind = 'requester' AND created_at >= ?`,
         iso(since),
       );
-      return { cases: cases.map(toCase), requesterMails: mails.map((m) => ({ desk: String(m.desk), at: String(m.at) })) };
+      // Cases deleted by retention still count: their tombstones carry the numbers and times, no person.
+      const tombstones = await this.db.all<Row[]>('SELECT * FROM case_tombstones WHERE created_at >= ? ORDER BY created_at', iso(since));
+      const pastMails = tombstones.flatMap((t) =>
+        (JSON.parse(String(t.requester_mail_times_json)) as string[]).filter((at) => at >= iso(since)).map((at) => ({ desk: String(t.desk), at })),
+      );
+      return {
+        cases: [...tombstones.map(toTombstoneCase), ...cases.map(toCase)].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+        requesterMails: [...pastMails, ...mails.map((m) => ({ desk: String(m.desk), at: String(m.at) }))],
+      };
     });
   }
 
@@ -543,6 +558,84 @@ class SqliteStore implements CaseStore {
     // VACUUM INTO reads one snapshot inside a read transaction: under WAL the daemon keeps writing
     // meanwhile, and the copy holds exactly what was committed when it started.
     return this.run('VACUUM INTO ?', file);
+  }
+
+  purge(cutoffs: PurgeCutoffs, now: Date, options: { dryRun: boolean; actor: string; claimDay?: string }): Promise<PurgeCounts | null> {
+    return this.changeOrRollBack(options.dryRun, async () => {
+      if (options.claimDay && !(await new SqliteTx(this.db).claimDaily('purge', options.claimDay, now))) return null;
+      const counts = await purgeIn(this.db, cutoffs, now);
+      await this.audit('purge', options.actor, counts, null, now);
+      return counts;
+    });
+  }
+
+  erasureHash(address: string): Promise<string> {
+    return this.exclusive(async () => {
+      const salt = await this.db.get<Row>(`SELECT value FROM store_meta WHERE key = 'erasure-salt'`);
+      return createHmac('sha256', String(salt?.value ?? '')).update(baseAddress(address.trim())).digest('hex');
+    });
+  }
+
+  forget(target: ErasureTarget, subjectHash: string, now: Date, options: { dryRun: boolean; actor: string }): Promise<ForgetCounts> {
+    return this.changeOrRollBack(options.dryRun, async () => {
+      const earlier = await this.db.all<Row[]>(`SELECT id, at FROM audit_log WHERE action = 'forget' AND subject_hash = ? ORDER BY id`, subjectHash);
+      const counts = await forgetIn(this.db, target);
+      await this.audit('forget', options.actor, counts, subjectHash, now);
+      return { ...counts, previousErasures: earlier.map((e) => ({ id: Number(e.id), at: String(e.at) })) };
+    });
+  }
+
+  auditLog(limit: number): Promise<AuditEntry[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?', limit);
+      return rows.map((r) => ({
+        id: Number(r.id),
+        at: String(r.at),
+        action: r.action as AuditEntry['action'],
+        actor: String(r.actor),
+        counts: JSON.parse(String(r.counts_json)) as Record<string, number>,
+        subjectHash: (r.subject_hash as string | null) ?? null,
+      }));
+    });
+  }
+
+  uncertainOutbox(): Promise<UncertainReply[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(
+        `SELECT o.id, o.case_id, c.desk, json_extract(o.mail_json, '$.from.address') AS from_address, o.kind, o.recipient, o.created_at
+         FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE o.status = 'uncertain' ORDER BY o.id`,
+      );
+      return rows.map((r) => ({
+        id: Number(r.id),
+        caseId: (r.case_id as string | null) ?? null,
+        desk: (r.desk as string | null) ?? null,
+        from: String(r.from_address ?? ''),
+        kind: String(r.kind),
+        recipient: String(r.recipient),
+        createdAt: String(r.created_at),
+      }));
+    });
+  }
+
+  /** One transaction that commits, or, for a dry run, rolls back after counting: the counts are exact either way. */
+  private changeOrRollBack<T>(dryRun: boolean, work: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      await this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work();
+        await this.db.exec(dryRun ? 'ROLLBACK' : 'COMMIT');
+        return result;
+      } catch (err) {
+        await this.db.exec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  /** Called inside a transaction: counts only, and for `forget` the salted hash, never the address. */
+  private async audit(action: AuditEntry['action'], actor: string, counts: object, subjectHash: string | null, now: Date): Promise<void> {
+    const numbers = Object.fromEntries(Object.entries(counts).filter(([, v]) => typeof v === 'number'));
+    await this.db.run('INSERT INTO audit_log (at, action, actor, counts_json, subject_hash) VALUES (?, ?, ?, ?, ?)', iso(now), action, actor, json(numbers), subjectHash);
   }
 
   private run(sql: string, ...args: unknown[]): Promise<void> {

@@ -21,6 +21,7 @@ import { addTemplateCommands } from './template-commands.js';
 import { addStatsCommand } from './stats-command.js';
 import { addQuarantineCommands } from './quarantine-commands.js';
 import { addBackupCommand } from './backup-command.js';
+import { addRetentionCommands } from './retention-commands.js';
 
 interface GlobalOpts {
   config: string;
@@ -134,6 +135,8 @@ export function program(): Command {
             print('error' in r ? `${desk}: FAILED — ${r.error}` : `${desk}: ${r.seen} new mail(s): ${r.created} case(s) opened, ${r.appended} follow-up(s), ${r.duplicates} duplicate(s), ${r.quarantined} quarantined${r.imported ? `, ${r.imported} imported without replies` : ''}`);
           }
           if (summary.escalations) print(`escalations: ${summary.escalations} queued`);
+          if (summary.housekeeping.purged) print(`retention: ${summary.housekeeping.purged.cases} closed case(s) deleted, ${summary.housekeeping.purged.rawSources} raw source(s) dropped`);
+          if (summary.housekeeping.notices) print(`uncertain replies: ${summary.housekeeping.notices} daily notice(s) queued`);
           print(`replies: ${summary.outbox.sent} sent, ${summary.outbox.retrying} to retry, ${summary.outbox.failed} failed`);
         }
         return Object.values(summary.desks).some((r) => 'error' in r);
@@ -226,6 +229,7 @@ export function program(): Command {
   addStatsCommand(prog, tools);
   addQuarantineCommands(prog, { print, withStore, withApp });
   addBackupCommand(prog, { print, withStore });
+  addRetentionCommands(prog, tools);
 
   return prog;
 }

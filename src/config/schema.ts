@@ -110,6 +110,14 @@ const limitsSchema = z.strictObject({
   sendMaxAttempts: z.number().int().positive().default(12),
 });
 
+/** Personal data kept no longer than needed (GDPR art. 5(1)(e)); absent = kept forever. */
+const retentionSchema = z.strictObject({
+  /** Raw sources of stored mail (messages.raw, released quarantine, bodies of sent outbox rows) dropped after this many days. */
+  rawMailDays: z.number().int().positive().optional(),
+  /** Closed cases deleted this many days after closing; an anonymous tombstone keeps their numbers for statistics. */
+  closedCaseDays: z.number().int().positive().optional(),
+});
+
 export const configSchema = z
   .strictObject({
     /** Value of our loop header; distinguishes several Sportello instances sharing a mail system. */
@@ -131,6 +139,7 @@ export const configSchema = z
     smtp: smtpSchema,
     limits: limitsSchema.prefault({}),
     desks: z.array(deskSchema).min(1, 'declare at least one desk'),
+    retention: retentionSchema.prefault({}),
   });
 
 function isValidTimeZone(tz: string): boolean {

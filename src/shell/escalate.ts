@@ -8,9 +8,8 @@ import type { DeskConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { deskRulesOf, type RuleSet } from '../rules/index.js';
 import { dueEscalations, escalationVars, nextEscalationAt, splitAtFirstStart, type EscalationState } from '../sla/escalation.js';
-import { ownMessageId } from '../mail/message-id.js';
-import { LOOP_HEADER } from '../pipeline/stages/loop-check.js';
 import type { ComposeDeps } from './compose.js';
+import { machineMail } from './machine-mail.js';
 
 export interface EscalateDeps {
   readonly store: CaseStore;
@@ -68,17 +67,7 @@ export async function runEscalations(deps: EscalateDeps, ruleSet: RuleSet): Prom
       });
       const rendered = deps.compose.renderer.render('escalation', rules.defaultLanguage, { ...vars, desk: { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address } });
       const to = { address: rules.escalation.address, name: '' };
-      const mail = {
-        from: { address: desk.address, name: desk.name ?? '' },
-        to: [to],
-        subject: rendered.subject,
-        messageId: ownMessageId(record.id, desk.address, deps.compose.newId()),
-        inReplyTo: null,
-        references: [],
-        headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', [LOOP_HEADER]: deps.compose.instance, 'X-Sportello-Case': record.id },
-        text: rendered.text,
-        html: rendered.html,
-      };
+      const mail = machineMail(deps.compose, desk, [to], rendered, record.id);
       const claimed = await deps.store.transaction(async (tx) => {
         if (!(await tx.recordEscalation(record.id, due.threshold.name, due.at, now))) return false;
         const row = await tx.addMessage(

@@ -10,9 +10,8 @@ import type { DeskRules } from '../rules/index.js';
 import { reschedule, type CaseChanges } from '../routing/reschedule.js';
 import { formatDue } from '../sla/index.js';
 import { tagSubject } from '../mail/subject.js';
-import { ownMessageId } from '../mail/message-id.js';
-import { LOOP_HEADER } from '../pipeline/stages/loop-check.js';
 import type { ComposeDeps } from './compose.js';
+import { machineMail } from './machine-mail.js';
 
 export interface UpdateResult {
   readonly status: CaseStatus;
@@ -53,17 +52,7 @@ export async function updateCase(
     requester: { name: kase.requester.name || null, address: kase.requester.address },
     desk: { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address },
   });
-  const mail = {
-    from: { address: desk.address, name: desk.name ?? '' },
-    to: [kase.requester],
-    subject: rendered.subject,
-    messageId: ownMessageId(kase.id, desk.address, compose.newId()),
-    inReplyTo: null,
-    references: [],
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', [LOOP_HEADER]: compose.instance, 'X-Sportello-Case': kase.id },
-    text: rendered.text,
-    html: rendered.html,
-  };
+  const mail = machineMail(compose, desk, [kase.requester], rendered, kase.id);
   const row = await tx.addMessage(
     { caseId: kase.id, desk: desk.id, direction: 'out', kind: 'due-update', messageId: mail.messageId, mail: { from: mail.from, to: mail.to, cc: [], subject: mail.subject, date: now.toISOString(), text: mail.text, inReplyTo: [], references: [] }, raw: null },
     now,

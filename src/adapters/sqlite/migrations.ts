@@ -206,4 +206,56 @@ UPDATE quarantine SET state = 'released' WHERE released_at IS NOT NULL;
 CREATE INDEX quarantine_state ON quarantine (state, code);
 `,
   },
+  {
+    name: '008-retention',
+    sql: `
+-- What statistics need of a case deleted by retention: numbers and times, no person, no text.
+CREATE TABLE case_tombstones (
+  id TEXT PRIMARY KEY,
+  desk TEXT NOT NULL,
+  number INTEGER NOT NULL,
+  category TEXT,
+  priority TEXT NOT NULL,
+  sla_policy TEXT,
+  created_at TEXT NOT NULL,
+  due_at TEXT,
+  first_response_due_at TEXT,
+  first_response_at TEXT,
+  resolved_at TEXT,
+  closed_at TEXT,
+  rating INTEGER,
+  -- When the requester wrote (ISO times only), for the weekday x hour heat-map of past periods.
+  requester_mail_times_json TEXT NOT NULL DEFAULT '[]',
+  purged_at TEXT NOT NULL,
+  UNIQUE (desk, number)
+);
+-- Message-IDs of deleted mail, hashed: the same mail fetched again (UIDVALIDITY reset) stays a duplicate.
+CREATE TABLE purged_message_keys (
+  desk TEXT NOT NULL,
+  key_hash TEXT NOT NULL,
+  PRIMARY KEY (desk, key_hash)
+);
+-- Purge and forget runs: counts only; forget adds a salted hash of the address, never the address.
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  action TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  counts_json TEXT NOT NULL,
+  subject_hash TEXT
+);
+-- Once-a-day jobs (purge, uncertain-replies notice per desk): a row per job and day is the claim.
+CREATE TABLE daily_claims (
+  job TEXT NOT NULL,
+  day TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (job, day)
+);
+CREATE TABLE store_meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+INSERT INTO store_meta (key, value) VALUES ('erasure-salt', lower(hex(randomblob(16))));
+`,
+  },
 ];

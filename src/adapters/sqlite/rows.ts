@@ -104,3 +104,19 @@ export function toWriterLease(r: Row): WriterLeaseRecord {
     leaseUntil: String(r.lease_until),
   };
 }
+
+/** A case deleted by retention, as statistics read it: numbers and times, no requester, no subject. */
+export function toTombstoneCase(r: Row): CaseRecord {
+  return toCase({
+    ...r,
+    status: 'closed',
+    language: null,
+    requester_address: '',
+    requester_name: '',
+    subject: '',
+    updated_at: r.purged_at,
+    routing_json: null,
+    sla_clock_json: null,
+    rated_at: r.closed_at,
+  });
+}

@@ -198,4 +198,9 @@ export class SqliteTx implements StoreTx {
     const res = await this.db.run('DELETE FROM writer_lease WHERE name = ? AND token = ?', name, token);
     return (res.changes ?? 0) > 0;
   }
+
+  async claimDaily(job: string, day: string, now: Date): Promise<boolean> {
+    const res = await this.db.run('INSERT OR IGNORE INTO daily_claims (job, day, at) VALUES (?, ?, ?)', job, day, iso(now));
+    return (res.changes ?? 0) > 0;
+  }
 }

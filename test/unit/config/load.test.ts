@@ -220,3 +220,23 @@ describe('the parsed config', () => {
     expect(cfg.templatesDir).toBe(path.join(dir, 'templates'));
   });
 });
+
+describe('retention', () => {
+  it('keeps everything by default', () => {
+    expect(parseConfig(yaml(), { file: FILE, env: {} }).retention).toEqual({});
+  });
+
+  it('takes whole positive numbers of days', () => {
+    const cfg = parseConfig(yaml({ top: 'retention: { rawMailDays: 30, closedCaseDays: 730 }' }), { file: FILE, env: {} });
+    expect(cfg.retention).toEqual({ rawMailDays: 30, closedCaseDays: 730 });
+  });
+
+  it.each([
+    ['retention: { rawMailDays: 0 }', 'retention.rawMailDays'],
+    ['retention: { closedCaseDays: 1.5 }', 'retention.closedCaseDays'],
+    ['retention: { closedCaseDays: "a year" }', 'retention.closedCaseDays'],
+    ['retention: { rawDays: 30 }', 'retention'],
+  ])('reports %s at %s', (top, at) => {
+    expect(problemsOf(yaml({ top }))).toContainEqual(expect.objectContaining({ path: at }));
+  });
+});
