@@ -258,4 +258,35 @@ export interface CaseStore {
   /** Puts a failed or uncertain reply back in the queue (an admin decided to send it); false if not in such a state. */
   requeue(id: number, now: Date, actor: string): Promise<boolean>;
   close(): Promise<void>;
+  /** Gives a claimed ("sending") row back to the queue without counting the attempt (our SMTP login failed, not the reply). */
+  unclaim(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  /** Mail in quarantine and not released. */
+  quarantineCount(): Promise<number>;
+  /** Replaces the daemon's self-report (also proves the database is writable). */
+  saveDaemonStatus(json: string, now: Date): Promise<void>;
+  daemonStatus(): Promise<DaemonStatusRecord | null>;
+}
+
+// ---------------------------------------------------------------- metrics and health
+
+/** Counters and timings the shell reports; the Prometheus adapter implements it, tests record it. */
+export interface Metrics {
+  /** Mails taken from a desk mailbox, by outcome (created, appended, duplicate, quarantined). */
+  mails(desk: string, outcome: string, count: number): void;
+  /** Replies handed to SMTP or given up on: sent, retry (4xx/network), failed (5xx or too many attempts). */
+  reply(kind: string, result: 'sent' | 'retry' | 'failed'): void;
+  /** Replies found interrupted mid-send at start-up and parked as uncertain (never resent automatically). */
+  parkedUncertain(count: number): void;
+  /** Starts timing a mailbox pass; call the result when the pass ends. */
+  passTimer(desk: string): () => void;
+  /** A desk loop lost its mailbox session or could not open it, and will reconnect. */
+  imapReconnect(desk: string, reason: string): void;
+  /** An SLA escalation mail was queued (threshold: warning, breach, …). */
+  escalation(desk: string, threshold: string): void;
+}
+
+/** The daemon's self-report as kept in the store, so `sportello status` can read it from another process. */
+export interface DaemonStatusRecord {
+  readonly json: string;
+  readonly at: string;
 }

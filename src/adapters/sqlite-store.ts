@@ -17,6 +17,7 @@ import type { CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, OutboxE
 import { MIGRATIONS } from './sqlite/migrations.js';
 import { iso, json, toCase, toEvent, toMessage, toOutbox, type Row } from './sqlite/rows.js';
 import { SqliteTx } from './sqlite/tx.js';
+import type { DaemonStatusRecord } from '../ports.js';
 
 
 export async function openSqliteStore(file: string): Promise<CaseStore> {
@@ -398,6 +399,28 @@ class SqliteStore implements CaseStore {
 
   close(): Promise<void> {
     return this.exclusive(() => this.db.close());
+  }
+
+  unclaim(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+    return this.run(
+      `UPDATE outbox SET status = 'pending', attempts = MAX(attempts - 1, 0), last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'sending'`,
+      error, iso(nextAttemptAt), id,
+    );
+  }
+
+  quarantineCount(): Promise<number> {
+    return this.exclusive(async () => Number((await this.db.get<Row>('SELECT COUNT(*) AS n FROM quarantine WHERE released_at IS NULL'))?.n ?? 0));
+  }
+
+  saveDaemonStatus(json: string, now: Date): Promise<void> {
+    return this.run('INSERT INTO daemon_status (id, json, at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json, at = excluded.at', json, iso(now));
+  }
+
+  daemonStatus(): Promise<DaemonStatusRecord | null> {
+    return this.exclusive(async () => {
+      const r = await this.db.get<Row>('SELECT json, at FROM daemon_status WHERE id = 1');
+      return r ? { json: String(r.json), at: String(r.at) } : null;
+    });
   }
 
   private run(sql: string, ...args: unknown[]): Promise<void> {

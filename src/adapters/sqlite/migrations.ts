@@ -158,4 +158,15 @@ CREATE INDEX messages_message_id ON messages (message_id);
 ALTER TABLE cases ADD COLUMN wait_until TEXT;
 `,
   },
+  {
+    name: '009-health',
+    sql: `
+-- The running daemon's last self-report (desk states, store, SMTP, rules), read by "sportello status".
+CREATE TABLE daemon_status (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  json TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+`,
+  },
 ];
