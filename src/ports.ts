@@ -29,6 +29,8 @@ export interface MailboxSession {
   /** Resolves when the server reports new mail, the timeout passes, or the signal aborts. */
   waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
+  /** How many messages have a UID above `afterUid` (the backlog above a checkpoint); one SEARCH, nothing fetched. */
+  countAbove(afterUid: number): Promise<number>;
 }
 
 export interface MailSource {

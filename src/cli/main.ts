@@ -122,8 +122,9 @@ export function program(): Command {
           }
           if (summary.escalations) print(`escalations: ${summary.escalations} queued`);
           print(`replies: ${summary.outbox.sent} sent, ${summary.outbox.retrying} to retry, ${summary.outbox.failed} failed`);
+          if (summary.outbox.paused) print(`replies: PAUSED — ${summary.outbox.paused}`);
         }
-        return Object.values(summary.desks).some((r) => 'error' in r);
+        return Object.values(summary.desks).some((r) => 'error' in r) || summary.outbox.paused !== undefined;
       });
       if (failed) process.exitCode = EXIT_RUNTIME;
     });

@@ -53,3 +53,8 @@ export interface Readiness {
   readonly ready: boolean;
   readonly problems: readonly ReadinessProblem[];
 }
+
+/** What the daemon stores for `sportello status`: its snapshot, and when it stopped cleanly (null while running). */
+export interface SavedDaemonStatus extends HealthSnapshot {
+  readonly stoppedAt: string | null;
+}

@@ -36,6 +36,8 @@ export function createHealth(clock: Clock, desks: readonly string[], pollSeconds
 
   return {
     deskConnected(desk) {
+      // A login proves the server, not the store: a store problem stays until a pass completes.
+      if (deskState.get(desk)?.problem?.code === 'STORE') return;
       patch(desk, { state: 'connected', problem: null });
     },
     deskPassed(desk) {
