@@ -22,7 +22,7 @@ import { SportelloError, describeError, isSportelloError } from './errors.js';
 import { updateCase, type UpdateResult } from './shell/update-case.js';
 import type { CaseChanges } from './routing/reschedule.js';
 import { buildRouting, modelCacheDir, type Router, type RoutingEngine } from './routing/router.js';
-import { deskRulesOf, formatProblem, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
+import { deskRulesOf, formatProblem, loadRules, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
 import { runEscalations, type EscalationPass } from './shell/escalate.js';
 import { autoClose } from './shell/auto-close.js';
 import { createHealth } from './shell/health.js';
@@ -30,6 +30,7 @@ import { readiness } from './health/readiness.js';
 import type { HealthSnapshot, Readiness, SavedDaemonStatus } from './health/snapshot.js';
 import { createPrometheusMetrics, type PrometheusMetrics } from './adapters/prometheus-metrics.js';
 import { startHttpServer, type HttpListener } from './adapters/http-server.js';
+import { gatherStatus, type StatusReport } from './shell/status.js';
 
 export type { Router };
 
@@ -116,9 +117,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   );
   const metrics: Metrics = prometheus;
   const storeLog = log.child({ component: 'store' });
+  /** The error for a health report: its code is reported beside it, so not repeated in the text. */
+  const problemText = (err: unknown) => describeError(err).replace(/^[A-Z][A-Z_]*: /, '');
   /** A STORE error anywhere: the outage is logged once, whoever meets it first. */
   const storeFailed = (err: unknown) => {
-    if (health.failed('store', 'STORE', describeError(err))) storeLog.error({ err: describeError(err) }, 'database unusable: mail stays on the server and is taken when it works again; retrying with backoff');
+    if (health.failed('store', 'STORE', problemText(err))) storeLog.error({ err: describeError(err) }, 'database unusable: mail stays on the server and is taken when it works again; retrying with backoff');
   };
   /** Something just wrote to the store; once no desk is still waiting on it, the outage is over. */
   const storeWorked = () => {
@@ -345,7 +348,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
               },
               failed: (kind, err) => {
                 metrics.imapReconnect(desk.id, kind);
-                health.deskFailed(desk.id, isSportelloError(err) ? String(err.code) : 'IMAP_CONNECT', describeError(err));
+                health.deskFailed(desk.id, isSportelloError(err) ? String(err.code) : 'IMAP_CONNECT', problemText(err));
                 if (kind === 'store') storeFailed(err);
                 noteFirst(desk, kind, err);
               },
@@ -398,7 +401,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
             {
               accept: (f) => f.endsWith('.liquid'),
               onError: (err) => {
-                health.failed('templates', isSportelloError(err) ? String(err.code) : 'TEMPLATE_INVALID', `${describeError(err).split('\n')[0]}; the last good templates stay in use`);
+                health.failed('templates', isSportelloError(err) ? String(err.code) : 'TEMPLATE_INVALID', `${problemText(err).split('\n')[0]}; the last good templates stay in use`);
                 log.error({ err: describeError(err) }, 'invalid template change ignored; the last good templates stay in use');
               },
             },
@@ -430,4 +433,40 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await store.close();
     },
   };
+}
+
+/**
+ * `sportello status`: composed here like the app, but light — no classifier training, no SMTP, mailboxes
+ * opened read-only and only when no running daemon has reported recently.
+ */
+export async function statusReport(config: Config, overrides: Pick<AppOverrides, 'clock' | 'store' | 'sourceFor'> = {}): Promise<StatusReport> {
+  const clock = overrides.clock ?? { now: () => new Date() };
+  const store = overrides.store ?? (await openSqliteStore(config.database));
+  const quiet = createLogger({ level: 'silent' });
+  try {
+    return await gatherStatus({
+      store,
+      clock,
+      desks: config.desks,
+      pollSeconds: config.limits.pollSeconds,
+      sourceFor:
+        overrides.sourceFor ??
+        ((desk) => createImapSource(desk, quiet, config.processed.flag, config.processed.moveTo, { idleRestartMs: config.limits.idleRestartSeconds * 1000, readOnly: true })),
+      checkRules: async () => {
+        const loaded = await loadRules(config.rulesDir);
+        if (loaded.ruleSet) return null;
+        return { code: 'RULES_INVALID', message: `${loaded.problems.length} problem(s): ${loaded.problems.slice(0, 3).map(formatProblem).join('; ')} (sportello rules check)` };
+      },
+      checkTemplates: async () =>
+        loadTemplates(config.templatesDir, config.desks[0]?.language).then(
+          () => null,
+          (err: unknown) => ({ code: isSportelloError(err) ? String(err.code) : 'TEMPLATE_INVALID', message: `${(err as Error).message.split('\n')[0]} (sportello templates check)` }),
+        ),
+      // Three missed reports (or a slow poll) before the daemon counts as gone.
+      staleAfterMs: 3 * Math.min(STATUS_EVERY_MS, config.limits.pollSeconds * 1000) + 5_000,
+      // When the store's writer lease lands, name its holder here: lease: () => store.<lease holder>().
+    });
+  } finally {
+    if (!overrides.store) await store.close();
+  }
 }

@@ -18,6 +18,7 @@ import type { CaseStore } from '../ports.js';
 import { readFileSync } from 'node:fs';
 import { addTemplateCommands } from './template-commands.js';
 import { addStatsCommand } from './stats-command.js';
+import { addStatusCommand } from './status-command.js';
 
 interface GlobalOpts {
   config: string;
@@ -227,6 +228,7 @@ export function program(): Command {
   addRoutingCommands(prog, tools);
   addTemplateCommands(prog, tools);
   addStatsCommand(prog, tools);
+  addStatusCommand(prog, tools);
 
   return prog;
 }
