@@ -10,7 +10,7 @@ import { openSqliteStore } from '../../src/adapters/sqlite-store.js';
 import { SportelloError } from '../../src/errors.js';
 import type { CaseStore } from '../../src/ports.js';
 import { resetMailboxes, sendMail, STACK, waitForMessages } from '../support/mailstack.js';
-import { REPO, captureLogger, stackConfigYaml, tempDb, testApp } from '../support/app.js';
+import { REPO, captureLogger, stackConfigYaml, tempDb, testApp, wrongPassword } from '../support/app.js';
 
 let app: App | null = null;
 beforeEach(async () => {
@@ -22,7 +22,6 @@ afterEach(async () => {
 });
 
 const LISTEN = 'http: { listen: "127.0.0.1:0" }';
-const wrong = (yaml: string, user: 'it' | 'hr') => yaml.replace(`user: ${user}@example.test, password: ${STACK.password}`, `user: ${user}@example.test, password: not-the-password`);
 const config = (yaml: string) => parseConfig(yaml, { file: path.join(REPO, 'sportello.yml') });
 
 async function get(url: string): Promise<{ status: number; text: string }> {
@@ -49,7 +48,7 @@ const metric = (text: string, series: string): number => {
 describe('health endpoints of sportello run', () => {
   it('a desk with a wrong password is named in /readyz and logged once; the other desk keeps working', async () => {
     const cap = captureLogger();
-    app = await testApp(config(wrong(stackConfigYaml(tempDb(), LISTEN, undefined, 'none'), 'hr')), { log: cap.log, random: () => 0 });
+    app = await testApp(config(wrongPassword(stackConfigYaml(tempDb(), LISTEN, undefined, 'none'), 'hr')), { log: cap.log, random: () => 0 });
     const stop = new AbortController();
     const running = app.run(stop.signal);
     try {
@@ -89,7 +88,7 @@ describe('health endpoints of sportello run', () => {
   });
 
   it('when every desk is refused at login, run() ends with IMAP_AUTH naming each desk and its config keys', async () => {
-    app = await testApp(config(wrong(wrong(stackConfigYaml(tempDb(), '', undefined, 'none'), 'it'), 'hr')));
+    app = await testApp(config(wrongPassword(stackConfigYaml(tempDb(), '', undefined, 'none'), 'it', 'hr')));
     const err = await app.run(new AbortController().signal).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(SportelloError);
     expect((err as SportelloError).code).toBe('IMAP_AUTH');
@@ -133,10 +132,10 @@ describe('health endpoints of sportello run', () => {
       stop.abort();
       await running;
     }
-    const storeLines = cap.lines.filter((l) => l.level >= 40 && typeof l.msg === 'string' && /database/.test(l.msg));
+    const storeLines = cap.lines.filter((l) => Number(l.level) >= 40 && typeof l.msg === 'string' && /database/.test(l.msg));
     expect(storeLines.map((l) => l.msg)).toEqual(['database unusable: mail stays on the server and is taken when it works again; retrying with backoff']);
     expect(cap.lines.filter((l) => l.msg === 'database usable again')).toHaveLength(1);
-    expect(cap.lines.filter((l) => l.level >= 40 && l.msg !== storeLines[0]!.msg)).toEqual([]);
+    expect(cap.lines.filter((l) => Number(l.level) >= 40 && l.msg !== storeLines[0]!.msg)).toEqual([]);
     expect((await app.store.listCases({})).map((c) => c.subject)).toEqual(['VPN']);
   });
 });

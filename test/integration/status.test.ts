@@ -2,32 +2,18 @@
 // naming the desk, server and config key of a refused login; `run` exits 1 when every desk is refused;
 // `status` reads a running daemon's report (host, pid) and looks for itself once it has stopped.
 
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetMailboxes, sendMail, STACK, waitForMessages } from '../support/mailstack.js';
-import { REPO, stackConfigYaml, tempDb } from '../support/app.js';
-
-const execFileP = promisify(execFile);
-const CLI = path.join(REPO, 'src/cli/main.ts');
-
-async function sportello(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileP(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO, env: { ...process.env, SPORTELLO_LOG_LEVEL: 'warn' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { REPO, stackConfigYaml, tempDb, wrongPassword } from '../support/app.js';
+import { CLI, sportello } from '../support/cli.js';
 
 function configFile(extra = '', wrongFor: readonly string[] = []): { cfg: string; db: string } {
   const db = tempDb();
-  let yaml = stackConfigYaml(db, extra, undefined, 'none');
-  for (const user of wrongFor) yaml = yaml.replace(`user: ${user}@example.test, password: ${STACK.password}`, `user: ${user}@example.test, password: not-the-password`);
+  const yaml = wrongPassword(stackConfigYaml(db, extra, undefined, 'none'), ...wrongFor);
   const cfg = path.join(path.dirname(db), 'sportello.yml');
   writeFileSync(cfg, yaml);
   return { cfg, db };
