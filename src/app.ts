@@ -417,7 +417,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       }
       // Flush what can still be sent, bounded so a dead SMTP server cannot hold shutdown hostage.
       stopSending = () => false;
-      const flushed = await Promise.race([drain(), sleep(10_000).then(() => null)]);
+      // A broken store must not turn a clean stop into a crash: the outage was already reported.
+      const flushed = await Promise.race([drain().catch((err: unknown) => (backgroundFailed('outbox flush')(err), null)), sleep(10_000).then(() => null)]);
       if (flushed) log.info({ ...flushed }, 'outbox flushed on shutdown');
       await saveStatus(clock.now().toISOString()).catch(() => undefined);
       await http?.close();

@@ -45,6 +45,25 @@ const metric = (text: string, series: string): number => {
   return line ? Number(line.slice(series.length + 1)) : NaN;
 };
 
+/** A real SQLite store that fails like a full disk while told to (root ignores file permissions, so no chmod). */
+async function breakable(db: string): Promise<{ store: CaseStore; fail: (on: boolean) => void }> {
+  const real = await openSqliteStore(db);
+  let broken = false;
+  const store = new Proxy(real, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      // Closing always works (the test's clean-up), on the real object so its own calls are not intercepted.
+      if (prop === 'close') return (value as () => Promise<void>).bind(target);
+      return (...args: unknown[]) =>
+        broken
+          ? Promise.reject(new SportelloError('STORE', 'database operation failed: SQLITE_FULL: database or disk is full'))
+          : (value as (...a: unknown[]) => unknown).apply(target, args);
+    },
+  }) as CaseStore;
+  return { store, fail: (on) => (broken = on) };
+}
+
 describe('health endpoints of sportello run', () => {
   it('a desk with a wrong password is named in /readyz and logged once; the other desk keeps working', async () => {
     const cap = captureLogger();
@@ -98,21 +117,9 @@ describe('health endpoints of sportello run', () => {
   it('an unusable store: one log line, /readyz names it, logins back off, and it recovers by itself', async () => {
     const cap = captureLogger();
     const db = tempDb();
-    const real = await openSqliteStore(db);
-    let broken = false;
-    // Root ignores file permissions, so the failure is injected where the adapter would report it.
-    const store = new Proxy(real, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof value !== 'function' || prop === 'close') return value;
-        return (...args: unknown[]) =>
-          broken
-            ? Promise.reject(new SportelloError('STORE', 'database operation failed: SQLITE_FULL: database or disk is full'))
-            : (value as (...a: unknown[]) => unknown).apply(target, args);
-      },
-    }) as CaseStore;
+    const { store, fail } = await breakable(db);
     app = await testApp(config(stackConfigYaml(db, LISTEN, undefined, 'none')), { log: cap.log, random: () => 0, store });
-    broken = true;
+    fail(true);
     const stop = new AbortController();
     const running = app.run(stop.signal);
     try {
@@ -124,7 +131,7 @@ describe('health endpoints of sportello run', () => {
       // Three failed passes take 1 + 2 s of backoff (random 0); the old loop logged in twice a second.
       const m = await until(`${url}/metrics`, (r) => metric(r.text, 'sportello_imap_reconnects_total{desk="IT",reason="store"}') >= 3, 30_000);
       expect(metric(m.text, 'sportello_imap_reconnects_total{desk="IT",reason="store"}')).toBeLessThanOrEqual(4);
-      broken = false;
+      fail(false);
       await waitForMessages('alice', 1, { timeoutMs: 30_000 });
       await cap.waitFor('database usable again', 30_000);
       await until(`${url}/readyz`, (r) => r.status === 200);
@@ -137,5 +144,19 @@ describe('health endpoints of sportello run', () => {
     expect(cap.lines.filter((l) => l.msg === 'database usable again')).toHaveLength(1);
     expect(cap.lines.filter((l) => Number(l.level) >= 40 && l.msg !== storeLines[0]!.msg)).toEqual([]);
     expect((await app.store.listCases({})).map((c) => c.subject)).toEqual(['VPN']);
+  });
+
+  it('stops cleanly (no throw) while the store is still unusable', async () => {
+    const cap = captureLogger();
+    const db = tempDb();
+    const { store, fail } = await breakable(db);
+    app = await testApp(config(stackConfigYaml(db, '', undefined, 'none')), { log: cap.log, random: () => 0, store });
+    fail(true);
+    const stop = new AbortController();
+    const running = app.run(stop.signal);
+    await cap.waitFor('database unusable: mail stays on the server and is taken when it works again; retrying with backoff');
+    stop.abort();
+    await running;
+    expect(cap.lines.filter((l) => l.msg === 'database unusable: mail stays on the server and is taken when it works again; retrying with backoff')).toHaveLength(1);
   });
 });
