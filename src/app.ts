@@ -3,8 +3,9 @@
 // (clock, sender, sources, router, ids) instead of patching modules.
 
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Config, DeskConfig } from './config/schema.js';
-import type { CaseStore, Clock, MailboxSession, MailSender, MailSource, ReplyRenderer } from './ports.js';
+import type { CaseStore, Clock, MailboxSession, MailSender, MailSource, Metrics, ReplyRenderer } from './ports.js';
 import { PIPELINE } from './pipeline/stages.js';
 import { openSqliteStore } from './adapters/sqlite-store.js';
 import { createSmtpSender } from './adapters/smtp-sender.js';
@@ -12,16 +13,16 @@ import { createImapSource } from './adapters/imap-source.js';
 import { loadTemplates } from './adapters/templates.js';
 import { extractAttachments, parseMail } from './adapters/mime-parser.js';
 import { ingestMailbox, type DeskContext, type IngestDeps, type PassResult } from './shell/ingest.js';
-import { drainOutbox, type DrainResult } from './shell/outbox.js';
-import { runDeskLoop } from './shell/daemon.js';
+import { drainOutbox, smtpAuthPause, type DrainResult } from './shell/outbox.js';
+import { runDeskLoop, type FailureKind } from './shell/daemon.js';
 import { singleFlight, sleep } from './shell/sleep.js';
 import { watchDir } from './adapters/watch-dir.js';
 import { createLogger, type Logger } from './log.js';
-import { SportelloError, describeError } from './errors.js';
+import { SportelloError, describeError, isSportelloError } from './errors.js';
 import { updateCase, type UpdateResult } from './shell/update-case.js';
 import type { CaseChanges } from './routing/reschedule.js';
 import { buildRouting, modelCacheDir, type Router, type RoutingEngine } from './routing/router.js';
-import { deskRulesOf, formatProblem, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
+import { deskRulesOf, formatProblem, loadRules, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
 import { runEscalations, type EscalationPass } from './shell/escalate.js';
 import { autoClose } from './shell/auto-close.js';
 import { reconcileProcessed } from './shell/reconcile.js';
@@ -30,6 +31,12 @@ import { existsSync } from 'node:fs';
 import { releaseOne, type ReleaseResult } from './shell/release.js';
 import { acquireWriterLease, localIdentity, tryAcquireWriterLease, type LeaseIdentity, type WriterLease, type WriterLeaseOptions } from './shell/writer-lease.js';
 import { runHousekeeping, type HousekeepingPass } from './shell/housekeeping.js';
+import { createHealth } from './shell/health.js';
+import { readiness } from './health/readiness.js';
+import type { HealthSnapshot, Readiness, SavedDaemonStatus } from './health/snapshot.js';
+import { createPrometheusMetrics, type PrometheusMetrics } from './adapters/prometheus-metrics.js';
+import { startHttpServer, type HttpListener } from './adapters/http-server.js';
+import { gatherStatus, type StatusReport } from './shell/status.js';
 
 export type { Router };
 
@@ -50,6 +57,9 @@ export interface AppOverrides {
   /** Lease expiry and heartbeat (defaults 60 s and 15 s); tests shorten the heartbeat. */
   readonly leaseTiming?: Pick<WriterLeaseOptions, 'ttlMs' | 'heartbeatMs'>;
 }
+
+/** How often the daemon stores its self-report for `sportello status` (also a write probe of the store). */
+export const STATUS_EVERY_MS = 15_000;
 
 export interface OnceSummary {
   readonly desks: Readonly<Record<string, PassResult | { error: string }>>;
@@ -80,6 +90,13 @@ export interface App {
   close(): Promise<void>;
   /** Runs held quarantined mail through today's pipeline again, one result per id, then sends what it queued. */
   releaseQuarantine(ids: readonly number[], actor: string): Promise<ReleaseReport[]>;
+  /** What the daemon knows about its desks, store, SMTP, rules and templates right now. */
+  health(): HealthSnapshot;
+  readiness(): Readiness;
+  /** The Prometheus text of every metric (what /metrics serves). */
+  scrapeMetrics(): Promise<{ contentType: string; body: string }>;
+  /** Resolves with the health listener's URL once run() has bound it; null when http.listen is not set. */
+  listening(): Promise<string | null>;
 }
 
 export type ReleaseReport = ({ readonly ok: true } & ReleaseResult) | { readonly ok: false; readonly id: number; readonly error: string; readonly code: string };
@@ -101,6 +118,41 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     : await buildRouting(await loadRulesOrThrow(config.rulesDir), modelCacheDir(config), log);
   const sourceFor = overrides.sourceFor ?? imapSources(config, log);
 
+  const health = createHealth(clock, config.desks.map((d) => d.id), config.limits.pollSeconds, { host: hostname(), pid: process.pid, startedAt: clock.now().toISOString() });
+  const readyNow = () => readiness(health.snapshot(), clock.now());
+  // A private registry per app (never prom-client's global one); the shell sees only the Metrics port.
+  const prometheus: PrometheusMetrics = createPrometheusMetrics(
+    config.desks.map((d) => d.id),
+    async () => {
+      const snap = health.snapshot();
+      return {
+        outbox: await store.outboxSummary().catch(() => null),
+        quarantine: await store.quarantineCount().catch(() => null),
+        backlog: Object.fromEntries(snap.desks.map((d) => [d.id, d.backlog])),
+        deskUp: Object.fromEntries(snap.desks.map((d) => [d.id, d.state === 'connected'])),
+        ready: readiness(snap, clock.now()).ready,
+      };
+    },
+  );
+  const metrics: Metrics = prometheus;
+  const storeLog = log.child({ component: 'store' });
+  /** The error for a health report: its code is reported beside it, so not repeated in the text. */
+  const problemText = (err: unknown) => describeError(err).replace(/^[A-Z][A-Z_]*: /, '');
+  /** A STORE error anywhere: the outage is logged once, whoever meets it first. */
+  const storeFailed = (err: unknown) => {
+    if (health.failed('store', 'STORE', problemText(err))) storeLog.error({ err: describeError(err) }, 'database unusable: mail stays on the server and is taken when it works again; retrying with backoff');
+  };
+  /** Something just wrote to the store; once no desk is still waiting on it, the outage is over. */
+  const storeWorked = () => {
+    if (health.snapshot().desks.some((d) => d.problem?.code === 'STORE')) return;
+    if (health.recovered('store')) storeLog.info({}, 'database usable again');
+  };
+  /** Errors of the background loops: store trouble goes to the one outage line, anything else is logged. */
+  const backgroundFailed = (what: string) => (err: unknown) => {
+    if (isSportelloError(err, 'STORE')) storeFailed(err);
+    else log.warn({ err: describeError(err) }, `${what} failed`);
+  };
+
   // Daemon work (ingest, sending, parking what a crash left mid-send) happens only under the writer
   // lease, taken by once() and run(), never at build time: building an app for `cases update` beside a
   // running daemon must not touch the daemon's in-flight replies.
@@ -119,6 +171,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   async function underLease<T>(command: string, work: () => Promise<T>, extra?: Partial<WriterLeaseOptions>): Promise<T> {
     if (held) return work();
     held = await acquireWriterLease(store, leaseOptions(command, extra));
+    metrics.parkedUncertain(held.parked);
     try {
       return await work();
     } finally {
@@ -204,16 +257,40 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       maxMs: config.limits.sendRetryMaxSeconds * 1000,
       maxAttempts: config.limits.sendMaxAttempts,
     },
+    authPause: smtpAuthPause(),
+    metrics,
   };
   const compose = ingestDeps.compose;
   let rulesGeneration = 0;
   const escalate = singleFlight(
     async (): Promise<EscalationPass> =>
-      engine.ruleSet ? runEscalations({ store, clock, log: log.child({ component: 'sla' }), compose, desks: config.desks }, engine.ruleSet) : { sent: 0, next: null },
+      engine.ruleSet ? runEscalations({ store, clock, log: log.child({ component: 'sla' }), compose, desks: config.desks, metrics }, engine.ruleSet) : { sent: 0, next: null },
   );
   // One drain at a time: two concurrent drains could both pick the same pending row.
   let stopSending = () => false;
-  const drain = singleFlight(() => drainOutbox(outboxDeps, stopSending));
+  const drain = singleFlight(async () => {
+    const result = await drainOutbox(outboxDeps, stopSending);
+    const pause = outboxDeps.authPause;
+    if (pause.until && pause.error) health.smtpFailed('SMTP_AUTH', pause.error, pause.until);
+    else health.smtpRecovered();
+    return result;
+  });
+
+  /** One pass over a desk mailbox: backlog counted first (one SEARCH), then ingest, timed and counted. */
+  const deskPass = async (desk: DeskConfig, session: MailboxSession, shouldStop?: () => boolean): Promise<PassResult> => {
+    const done = metrics.passTimer(desk.id);
+    try {
+      const cp = await store.checkpoint(desk.id, desk.imap.folder);
+      const backlog = await session.countAbove(cp && cp.uidValidity === session.uidValidity ? cp.lastUid : 0);
+      health.deskBacklog(desk.id, backlog);
+      const result = await ingestMailbox(ingestDeps, desk, contextFor(desk), session, shouldStop);
+      for (const outcome of ['created', 'appended', 'duplicates', 'quarantined'] as const) metrics.mails(desk.id, outcome === 'duplicates' ? 'duplicate' : outcome, result[outcome]);
+      health.deskBacklog(desk.id, Math.max(0, backlog - result.seen));
+      return result;
+    } finally {
+      done();
+    }
+  };
   const housekeeping = singleFlight(() =>
     runHousekeeping({ store, clock, log: log.child({ component: 'housekeeping' }), compose, desks: config.desks, retention: config.retention, timezone: config.timezone, rulesFor: rulesOf }),
   );
@@ -223,6 +300,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       log.warn({ err: describeError(err) }, 'daily housekeeping failed; tried again by the next run');
       return { purged: null, notices: 0 };
     });
+  let listening: (url: string | null) => void = () => undefined;
+  const listeningP = new Promise<string | null>((resolve) => (listening = resolve));
 
   return {
     config,
@@ -241,7 +320,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           }
           try {
             await reconcileProcessed({ store, log }, desk, session);
-            desks[desk.id] = await ingestMailbox(ingestDeps, desk, contextFor(desk), session);
+            desks[desk.id] = await deskPass(desk, session);
           } catch (err) {
             desks[desk.id] = { error: describeError(err) };
             log.error({ desk: desk.id, err: describeError(err) }, 'mailbox pass failed; unprocessed mail stays on the server');
@@ -304,11 +383,36 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       if (reports.some((r) => r.ok && r.queued > 0)) await sendIfNoDaemon('quarantine release');
       return reports;
     },
+
+    health: () => health.snapshot(),
+    readiness: readyNow,
+    scrapeMetrics: () => prometheus.scrape(),
+    listening: () => listeningP,
   };
 
-  async function daemon(signal: AbortSignal, leaseLost: () => boolean): Promise<void> {
+  async function daemon(leaseSignal: AbortSignal, leaseLost: () => boolean): Promise<void> {
     log.info({ desks: config.desks.map((d) => d.address), db: config.database }, 'sportello running');
+    // Every desk rejecting our login at start is a configuration error, not an outage: stop and exit 1.
+    const fatal = new AbortController();
+    const signal = AbortSignal.any([leaseSignal, fatal.signal]);
+    let fatalError: SportelloError | null = null;
     stopSending = () => signal.aborted;
+      let http: HttpListener | null = null;
+      if (config.http.listen) {
+        http = await startHttpServer(
+          config.http.listen,
+          {
+            ready: async () => {
+              const r = readyNow();
+              return { ready: r.ready, body: { ...r, desks: health.snapshot().desks } };
+            },
+            metrics: () => prometheus.scrape(),
+          },
+          log.child({ component: 'http' }),
+        );
+        log.info({ url: http.url, endpoints: ['/healthz', '/readyz', '/metrics'] }, 'health and metrics listening');
+      }
+      listening(http?.url ?? null);
     const watcher = overrides.router
       ? null
       : watchRules(config.rulesDir, {
@@ -319,14 +423,30 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
               .then((next) => {
                 if (generation !== rulesGeneration) return;
                 engine = next;
+                  health.recovered('rules');
                 log.info({ files: ruleSet.files }, 'rules reloaded');
               })
-              .catch((err: unknown) => log.error({ err: describeError(err) }, 'rules changed but the classifier could not be rebuilt; previous rules stay in force'));
+                .catch((err: unknown) => {
+                  health.failed('rules', 'CLASSIFIER', `rules changed but the classifier could not be rebuilt: ${describeError(err)}`);
+                  log.error({ err: describeError(err) }, 'rules changed but the classifier could not be rebuilt; previous rules stay in force');
+                });
           },
           onInvalid: (problems) => {
+              health.failed('rules', 'RULES_INVALID', `${problems.length} problem(s) in the rules; the previous rules stay in force: ${problems.slice(0, 3).map(formatProblem).join('; ')}`);
             for (const p of problems) log.error({ problem: formatProblem(p) }, 'invalid rules change ignored; previous rules stay in force');
           },
         });
+      const firstOutcome = new Map<string, FailureKind | 'ok'>();
+      const noteFirst = (desk: DeskConfig, outcome: FailureKind | 'ok', err?: unknown) => {
+        if (firstOutcome.has(desk.id)) return;
+        firstOutcome.set(desk.id, outcome);
+        if (firstOutcome.size < config.desks.length || [...firstOutcome.values()].some((o) => o !== 'auth')) return;
+        fatalError = new SportelloError('IMAP_AUTH', `every desk was refused at login: ${config.desks.map((d) => `${d.id} (${d.imap.user} on ${d.imap.host}:${d.imap.port}; check desks[${d.id}].imap.user and desks[${d.id}].imap.password)`).join(', ')}`, {
+          cause: err,
+          hint: 'fix the credentials in the configuration (or the ${VAR}s they come from) and start again',
+        });
+        fatal.abort();
+      };
     const loops = config.desks.map((desk) => {
       // Once per session (each reconnect): mend flags a crash left unset before the first pass.
       let reconciled: MailboxSession | null = null;
@@ -341,9 +461,25 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
               reconciled = session;
               await reconcileProcessed({ store, log }, desk, session);
             }
-            await ingestMailbox(ingestDeps, desk, contextFor(desk), session, shouldStop);
+            await deskPass(desk, session, shouldStop);
             await drain();
           },
+            events: {
+              connected: () => {
+                noteFirst(desk, 'ok');
+                health.deskConnected(desk.id);
+              },
+              passed: () => {
+                health.deskPassed(desk.id);
+                storeWorked();
+              },
+              failed: (kind, err) => {
+                metrics.imapReconnect(desk.id, kind);
+                health.deskFailed(desk.id, isSportelloError(err) ? String(err.code) : 'IMAP_CONNECT', problemText(err));
+                if (kind === 'store') storeFailed(err);
+                noteFirst(desk, kind, err);
+              },
+            },
         },
         signal,
       );
@@ -352,19 +488,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     const retries = (async () => {
       while (!signal.aborted) {
         await sleep(Math.min(config.limits.sendRetryBaseSeconds, 30) * 1000, signal);
-        if (!signal.aborted) await drain().catch((err: unknown) => log.warn({ err: describeError(err) }, 'outbox pass failed'));
+          if (!signal.aborted) await drain().catch(backgroundFailed('outbox pass'));
       }
     })();
     // SLA thresholds come due with time, not with mail: wake when the next one is due (at most a minute).
     const escalations = (async () => {
       while (!signal.aborted) {
         const pass = await escalate().catch((err: unknown) => {
-          log.warn({ err: describeError(err) }, 'escalation pass failed');
+            backgroundFailed('escalation pass')(err);
           return { sent: 0, next: null };
         });
-        await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet).catch((err: unknown) =>
-          log.warn({ err: describeError(err) }, 'auto-close pass failed'),
-        );
+          await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet).catch(backgroundFailed('auto-close pass'));
         if (pass.sent > 0) await drain().catch(() => undefined);
         const wait = pass.next ? Math.max(1_000, pass.next.getTime() - clock.now().getTime()) : 60_000;
         await sleep(Math.min(wait, 60_000), signal);
@@ -378,30 +512,56 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         await sleep(HOUSEKEEPING_WAKE_MS, signal);
       }
     })();
+      // The self-report for `sportello status`; writing it is also how an unwritable store is noticed
+      // when no mail arrives.
+      const saveStatus = (stoppedAt: string | null) => {
+        const saved: SavedDaemonStatus = { ...health.snapshot(), stoppedAt };
+        return store.saveDaemonStatus(JSON.stringify(saved), clock.now());
+      };
+      const reports = (async () => {
+        while (!signal.aborted) {
+          await saveStatus(null).then(storeWorked, backgroundFailed('status report'));
+          await sleep(Math.min(STATUS_EVERY_MS, config.limits.pollSeconds * 1000), signal);
+      }
+    })();
     const templateWatcher = overrides.renderer
       ? null
       : watchDir(
           config.templatesDir,
           async () => {
             templates = await loadTemplates(config.templatesDir, config.desks[0]?.language);
+              health.recovered('templates');
             log.info({ dir: config.templatesDir }, 'templates reloaded');
           },
           {
             accept: (f) => f.endsWith('.liquid'),
-            onError: (err) => log.error({ err: describeError(err) }, 'invalid template change ignored; the last good templates stay in use'),
+              onError: (err) => {
+                health.failed('templates', isSportelloError(err) ? String(err.code) : 'TEMPLATE_INVALID', `${problemText(err).split('\n')[0]}; the last good templates stay in use`);
+                log.error({ err: describeError(err) }, 'invalid template change ignored; the last good templates stay in use');
+              },
           },
         );
     void watcher?.ready.then(() => log.info({ dir: config.rulesDir }, 'watching rules for changes'));
     void templateWatcher?.ready.then(() => log.info({ dir: config.templatesDir }, 'watching templates for changes'));
-    await Promise.all([...loops, retries, escalations, daily]);
+    await Promise.all([...loops, retries, escalations, daily, reports]);
     await watcher?.close();
     await templateWatcher?.close();
+    if (fatalError) {
+      await http?.close();
+      throw fatalError;
+    }
     // Flush what can still be sent, bounded so a dead SMTP server cannot hold shutdown hostage;
     // never after losing the lease: the outbox belongs to the new holder then.
-    if (leaseLost()) return;
+    if (leaseLost()) {
+      await http?.close();
+      return;
+    }
     stopSending = () => false;
-    const flushed = await Promise.race([drain(), sleep(10_000).then(() => null)]);
+      // A broken store must not turn a clean stop into a crash: the outage was already reported.
+      const flushed = await Promise.race([drain().catch((err: unknown) => (backgroundFailed('outbox flush')(err), null)), sleep(10_000).then(() => null)]);
     if (flushed) log.info({ ...flushed }, 'outbox flushed on shutdown');
+    await saveStatus(clock.now().toISOString()).catch(() => undefined);
+    await http?.close();
   }
 }
 
@@ -439,4 +599,39 @@ export async function surveyMailboxes(config: Config, overrides: Pick<AppOverrid
     if (!overrides.store) await store?.close();
   }
   return out;
+}
+
+/**
+ * `sportello status`: composed here like the app, but light — no classifier training, no SMTP, mailboxes
+ * opened read-only and only when no running daemon has reported recently.
+ */
+export async function statusReport(config: Config, overrides: Pick<AppOverrides, 'clock' | 'store' | 'sourceFor'> = {}): Promise<StatusReport> {
+  const clock = overrides.clock ?? { now: () => new Date() };
+  const store = overrides.store ?? (await openSqliteStore(config.database, { mode: 'read' }));
+  const quiet = createLogger({ level: 'silent' });
+  try {
+    return await gatherStatus({
+      store,
+      clock,
+      desks: config.desks,
+      pollSeconds: config.limits.pollSeconds,
+      sourceFor:
+        overrides.sourceFor ??
+        ((desk) => createImapSource(desk, quiet, config.processed.flag, config.processed.moveTo, { idleRestartMs: config.limits.idleRestartSeconds * 1000, readOnly: true })),
+      checkRules: async () => {
+        const loaded = await loadRules(config.rulesDir);
+        if (loaded.ruleSet) return null;
+        return { code: 'RULES_INVALID', message: `${loaded.problems.length} problem(s): ${loaded.problems.slice(0, 3).map(formatProblem).join('; ')} (sportello rules check)` };
+      },
+      checkTemplates: async () =>
+        loadTemplates(config.templatesDir, config.desks[0]?.language).then(
+          () => null,
+          (err: unknown) => ({ code: isSportelloError(err) ? String(err.code) : 'TEMPLATE_INVALID', message: `${(err as Error).message.split('\n')[0]} (sportello templates check)` }),
+        ),
+      // Three missed reports (or a slow poll) before the daemon counts as gone.
+      staleAfterMs: 3 * Math.min(STATUS_EVERY_MS, config.limits.pollSeconds * 1000) + 5_000,
+    });
+  } finally {
+    if (!overrides.store) await store.close();
+  }
 }

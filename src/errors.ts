@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   SLA_INVALID_ARGUMENT: 'a business-time computation got an impossible argument (a bug)',
   SLA_CALENDAR_NEVER_OPEN: 'a business calendar has no working time for more than 400 days',
   USAGE: 'the command line is not valid',
+  SMTP_AUTH: 'the SMTP server rejected our login (535); sending is paused until it accepts it',
+  HTTP_LISTEN: 'the health/metrics HTTP listener cannot listen on the configured address',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES | (string & {});

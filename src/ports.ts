@@ -41,6 +41,8 @@ export interface MailboxSession {
   receivedDates(uids: readonly number[]): Promise<Map<number, Date>>;
   /** Which of these UIDs still sit in the folder without the processed mark (not flagged, or not moved away). */
   unprocessed(uids: readonly number[]): Promise<number[]>;
+  /** How many messages have a UID above `afterUid` (the backlog above a checkpoint); one SEARCH, nothing fetched. */
+  countAbove(afterUid: number): Promise<number>;
 }
 
 export interface MailSource {
@@ -341,6 +343,13 @@ export interface CaseStore {
   auditLog(limit: number): Promise<AuditEntry[]>;
   /** Replies parked as uncertain, oldest first, with the desk they belong to (via their case or sender). */
   uncertainOutbox(): Promise<UncertainReply[]>;
+  /** Gives a claimed ("sending") row back to the queue without counting the attempt (our SMTP login failed, not the reply). */
+  unclaim(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  /** Mail in quarantine and not released. */
+  quarantineCount(): Promise<number>;
+  /** Replaces the daemon's self-report (also proves the database is writable). */
+  saveDaemonStatus(json: string, now: Date): Promise<void>;
+  daemonStatus(): Promise<DaemonStatusRecord | null>;
 }
 
 /** A folder's first contact: when the desk first started on it and which backlog was taken. */
@@ -402,4 +411,28 @@ export interface UncertainReply {
   readonly kind: string;
   readonly recipient: string;
   readonly createdAt: string;
+}
+
+// ---------------------------------------------------------------- metrics and health
+
+/** Counters and timings the shell reports; the Prometheus adapter implements it, tests record it. */
+export interface Metrics {
+  /** Mails taken from a desk mailbox, by outcome (created, appended, duplicate, quarantined). */
+  mails(desk: string, outcome: string, count: number): void;
+  /** Replies handed to SMTP or given up on: sent, retry (4xx/network), failed (5xx or too many attempts). */
+  reply(kind: string, result: 'sent' | 'retry' | 'failed'): void;
+  /** Replies found interrupted mid-send at start-up and parked as uncertain (never resent automatically). */
+  parkedUncertain(count: number): void;
+  /** Starts timing a mailbox pass; call the result when the pass ends. */
+  passTimer(desk: string): () => void;
+  /** A desk loop lost its mailbox session or could not open it, and will reconnect. */
+  imapReconnect(desk: string, reason: string): void;
+  /** An SLA escalation mail was queued (threshold: warning, breach, …). */
+  escalation(desk: string, threshold: string): void;
+}
+
+/** The daemon's self-report as kept in the store, so `sportello status` can read it from another process. */
+export interface DaemonStatusRecord {
+  readonly json: string;
+  readonly at: string;
 }

@@ -43,6 +43,8 @@ export interface ImapSourceOptions {
   readonly idleRestartMs: number;
   /** Called once when the connection drops, so the shell can reconnect with a fresh session. */
   readonly onClose?: () => void;
+  /** EXAMINE instead of SELECT: for looking (sportello status), never for processing. */
+  readonly readOnly?: boolean;
 }
 
 export function createImapSource(desk: DeskConfig, log: Logger, flag: string, moveTo: string | null, opts: ImapSourceOptions): MailSource {
@@ -89,13 +91,13 @@ export function createImapSource(desk: DeskConfig, log: Logger, flag: string, mo
           : `cannot connect to IMAP server ${imap.host}:${imap.port}: ${(cause as Error).message}`, {
           cause,
           context: where,
-          hint: auth ? `check desks[${desk.id}].imap.user and password in the configuration` : 'check that the server is running and desks[].imap.host/port/tls are right',
+          hint: auth ? `check desks[${desk.id}].imap.user and desks[${desk.id}].imap.password in the configuration` : 'check that the server is running and desks[].imap.host/port/tls are right',
         });
       }
 
       let uidValidity: number;
       try {
-        const box = await client.mailboxOpen(imap.folder);
+        const box = await client.mailboxOpen(imap.folder, { readOnly: opts.readOnly === true });
         uidValidity = Number(box.uidValidity);
       } catch (cause) {
         await client.logout().catch(() => undefined);
@@ -116,6 +118,12 @@ export function createImapSource(desk: DeskConfig, log: Logger, flag: string, mo
           const found = await client.search({ uid: `${afterUid + 1}:*` }, { uid: true });
           // "N:*" always includes the highest UID even when it is below N (RFC 3501 §6.4.8).
           return (found || []).filter((u) => u > afterUid).sort((a, b) => a - b).slice(0, limit);
+        },
+
+        async countAbove(afterUid) {
+          await client.noop();
+          const found = await client.search({ uid: `${afterUid + 1}:*` }, { uid: true });
+          return (found || []).filter((u) => u > afterUid).length;
         },
 
         async fetch(uid, maxBytes): Promise<FetchedMessage | null> {

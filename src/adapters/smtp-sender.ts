@@ -52,6 +52,14 @@ export function createSmtpSender(smtp: Config['smtp']): MailSender {
         });
       } catch (cause) {
         const code = (cause as { responseCode?: number }).responseCode;
+        // 535 (RFC 4954 §6) or nodemailer's EAUTH: our credentials, not this mail; no reply is at fault.
+        if (code === 535 || (cause as { code?: string }).code === 'EAUTH') {
+          throw new SportelloError('SMTP_AUTH', `SMTP server ${smtp.host}:${smtp.port} rejected the login of ${smtp.user ?? '(no user)'}: ${(cause as Error).message}`, {
+            cause,
+            context: { host: smtp.host, port: smtp.port, user: smtp.user ?? null, responseCode: code ?? null },
+            hint: 'check smtp.user and smtp.password in the configuration; replies stay queued meanwhile',
+          });
+        }
         const permanent = typeof code === 'number' && code >= 500 && code < 600;
         throw new SportelloError(
           permanent ? 'SMTP_PERMANENT' : 'SMTP_TRANSIENT',

@@ -22,6 +22,7 @@ import { driverError, storeError } from './sqlite/driver-errors.js';
 import { messageKeyHash, purgeIn } from './sqlite/retention.js';
 import { forgetIn } from './sqlite/erasure.js';
 import { createHmac } from 'node:crypto';
+import type { DaemonStatusRecord } from '../ports.js';
 
 
 /**
@@ -636,6 +637,28 @@ class SqliteStore implements CaseStore {
   private async audit(action: AuditEntry['action'], actor: string, counts: object, subjectHash: string | null, now: Date): Promise<void> {
     const numbers = Object.fromEntries(Object.entries(counts).filter(([, v]) => typeof v === 'number'));
     await this.db.run('INSERT INTO audit_log (at, action, actor, counts_json, subject_hash) VALUES (?, ?, ?, ?, ?)', iso(now), action, actor, json(numbers), subjectHash);
+  }
+
+  unclaim(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+    return this.run(
+      `UPDATE outbox SET status = 'pending', attempts = MAX(attempts - 1, 0), last_error = ?, next_attempt_at = ? WHERE id = ? AND status = 'sending'`,
+      error, iso(nextAttemptAt), id,
+    );
+  }
+
+  quarantineCount(): Promise<number> {
+    return this.exclusive(async () => Number((await this.db.get<Row>("SELECT COUNT(*) AS n FROM quarantine WHERE state = 'held'"))?.n ?? 0));
+  }
+
+  saveDaemonStatus(json: string, now: Date): Promise<void> {
+    return this.run('INSERT INTO daemon_status (id, json, at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json, at = excluded.at', json, iso(now));
+  }
+
+  daemonStatus(): Promise<DaemonStatusRecord | null> {
+    return this.exclusive(async () => {
+      const r = await this.db.get<Row>('SELECT json, at FROM daemon_status WHERE id = 1');
+      return r ? { json: String(r.json), at: String(r.at) } : null;
+    });
   }
 
   private run(sql: string, ...args: unknown[]): Promise<void> {

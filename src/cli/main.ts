@@ -22,6 +22,7 @@ import { addStatsCommand } from './stats-command.js';
 import { addQuarantineCommands } from './quarantine-commands.js';
 import { addBackupCommand } from './backup-command.js';
 import { addRetentionCommands } from './retention-commands.js';
+import { addStatusCommand } from './status-command.js';
 
 interface GlobalOpts {
   config: string;
@@ -138,8 +139,9 @@ export function program(): Command {
           if (summary.housekeeping.purged) print(`retention: ${summary.housekeeping.purged.cases} closed case(s) deleted, ${summary.housekeeping.purged.rawSources} raw source(s) dropped`);
           if (summary.housekeeping.notices) print(`uncertain replies: ${summary.housekeeping.notices} daily notice(s) queued`);
           print(`replies: ${summary.outbox.sent} sent, ${summary.outbox.retrying} to retry, ${summary.outbox.failed} failed`);
+          if (summary.outbox.paused) print(`replies: PAUSED — ${summary.outbox.paused}`);
         }
-        return Object.values(summary.desks).some((r) => 'error' in r);
+        return Object.values(summary.desks).some((r) => 'error' in r) || summary.outbox.paused !== undefined;
       });
       if (failed) process.exitCode = EXIT_RUNTIME;
     });
@@ -230,6 +232,7 @@ export function program(): Command {
   addQuarantineCommands(prog, { print, withStore, withApp });
   addBackupCommand(prog, { print, withStore });
   addRetentionCommands(prog, tools);
+  addStatusCommand(prog, tools);
 
   return prog;
 }

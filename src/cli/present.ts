@@ -59,7 +59,7 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 }
 
 /** "2026-11-24 10:00" in the configured time zone (sv-SE gives ISO-like digits). */
-function shortTime(iso: string | null, timeZone = 'UTC'): string {
+export function shortTime(iso: string | null, timeZone = 'UTC'): string {
   if (!iso) return '-';
   if (timeZone === 'UTC') return iso.replace('T', ' ').slice(0, 16);
   return new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));

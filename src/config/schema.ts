@@ -118,6 +118,28 @@ const retentionSchema = z.strictObject({
   closedCaseDays: z.number().int().positive().optional(),
 });
 
+/**
+ * "host:port", "[v6]:port" or a bare port (then loopback only). 0 picks a free port (tests).
+ * A host other than loopback is honoured only because someone wrote it out.
+ */
+const listenSchema = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
+    const text = String(value).trim();
+    const m = /^(?:(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):)?(\d{1,5})$/.exec(text);
+    const port = m ? Number(m[2]) : NaN;
+    if (!m || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `expected "host:port" or a port such as "127.0.0.1:9464", got "${text}"` });
+      return z.NEVER;
+    }
+    return { host: m[1]?.replace(/^\[|\]$/g, '') ?? '127.0.0.1', port };
+  });
+
+const httpSchema = z.strictObject({
+  /** Where /healthz, /readyz and /metrics are served; off when absent. */
+  listen: listenSchema.nullable().default(null),
+});
+
 export const configSchema = z
   .strictObject({
     /** Value of our loop header; distinguishes several Sportello instances sharing a mail system. */
@@ -138,6 +160,7 @@ export const configSchema = z
       .prefault({}),
     smtp: smtpSchema,
     limits: limitsSchema.prefault({}),
+    http: httpSchema.prefault({}),
     desks: z.array(deskSchema).min(1, 'declare at least one desk'),
     retention: retentionSchema.prefault({}),
   });

@@ -12,3 +12,6 @@ export function backoffMs(attempt: number, policy: BackoffPolicy, random: () => 
   const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(n - 1, 30));
   return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
+
+/** Rejected credentials (IMAP login, SMTP 535) stay wrong until someone edits the config: retry slowly, at most every 15 min. */
+export const AUTH_RETRY: BackoffPolicy = { baseMs: 60_000, maxMs: 15 * 60_000 };

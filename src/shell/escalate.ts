@@ -3,7 +3,7 @@
 // restart never sends it twice. Paused (waiting) and finished cases never escalate; thresholds an imported
 // case reached before the desk's first start are recorded without a mail.
 
-import type { CaseStore, Clock } from '../ports.js';
+import type { CaseStore, Clock, Metrics } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { deskRulesOf, type RuleSet } from '../rules/index.js';
@@ -17,6 +17,7 @@ export interface EscalateDeps {
   readonly log: Logger;
   readonly compose: ComposeDeps;
   readonly desks: readonly DeskConfig[];
+  readonly metrics?: Pick<Metrics, 'escalation'>;
 }
 
 export interface EscalationPass {
@@ -80,6 +81,7 @@ export async function runEscalations(deps: EscalateDeps, ruleSet: RuleSet): Prom
       });
       if (claimed) {
         sent++;
+        deps.metrics?.escalation(record.desk, due.threshold.name);
         deps.log.warn({ caseId: record.id, threshold: due.threshold.name, to: to.address }, 'SLA escalation queued');
       }
     }

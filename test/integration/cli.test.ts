@@ -6,7 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resetMailboxes, sendMail, waitForMessages } from '../support/mailstack.js';
 import { stackConfigFile } from '../support/app.js';
-import { sportello } from '../support/run-cli.js';
+import { sportello } from '../support/cli.js';
 
 describe('sportello CLI', () => {
   let cfg = '';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/adapters/sqlite-store.js';
 import { stackConfigYaml, tempDb } from '../support/app.js';
-import { sportello } from '../support/run-cli.js';
+import { sportello } from '../support/cli.js';
 import { routing } from '../support/fakes.js';
 
 const DAY = 86_400_000;

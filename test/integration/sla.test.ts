@@ -82,5 +82,8 @@ describe('expected resolution time', () => {
     ]);
     const events = (await app.store.getCaseDetail('IT-1'))!.events.map((e) => e.type);
     expect(events).toEqual(expect.arrayContaining(['sla-started', 'sla-paused', 'sla-resumed', 'due-changed', 'sla-warning', 'sla-breach']));
+    const metrics = (await app.scrapeMetrics()).body;
+    expect(metrics).toMatch(/^sportello_sla_escalations_total\{desk="IT",threshold="warning"\} 1$/m);
+    expect(metrics).toMatch(/^sportello_sla_escalations_total\{desk="IT",threshold="breach"\} 1$/m);
   });
 });

@@ -133,3 +133,8 @@ export function captureLogger() {
     },
   };
 }
+
+/** The stack config with a wrong IMAP password for these desk users ('it', 'hr'): the login is refused. */
+export function wrongPassword(yaml: string, ...users: readonly string[]): string {
+  return users.reduce((y, user) => y.replace(`user: ${user}@example.test, password: ${STACK.password}`, `user: ${user}@example.test, password: not-the-password`), yaml);
+}

@@ -119,6 +119,9 @@ export function fakeMailbox(uidValidity = 1000): FakeMailbox {
         },
         async waitForChange() {},
         async close() {},
+        async countAbove(afterUid) {
+          return [...messages.keys()].filter((u) => u > afterUid).length;
+        },
       };
       box.sessions.push(session);
       return session;

@@ -82,6 +82,7 @@ describe('buildApp and the writer lease', () => {
         listUidsSince: async () => [],
         receivedDates: async () => new Map(),
         unprocessed: async () => [],
+        countAbove: async () => 0,
         fetch: async () => null,
         markProcessed: async () => {},
         waitForChange: (_ms, signal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }))),

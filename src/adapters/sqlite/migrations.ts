@@ -258,4 +258,15 @@ CREATE TABLE store_meta (
 INSERT INTO store_meta (key, value) VALUES ('erasure-salt', lower(hex(randomblob(16))));
 `,
   },
+  {
+    name: '009-health',
+    sql: `
+-- The running daemon's last self-report (desk states, store, SMTP, rules), read by "sportello status".
+CREATE TABLE daemon_status (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  json TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+`,
+  },
 ];

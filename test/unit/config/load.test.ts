@@ -240,3 +240,22 @@ describe('retention', () => {
     expect(problemsOf(yaml({ top }))).toContainEqual(expect.objectContaining({ path: at }));
   });
 });
+
+describe('http.listen', () => {
+  it.each([
+    [null, null],
+    ['9464', { host: '127.0.0.1', port: 9464 }],
+    [9464, { host: '127.0.0.1', port: 9464 }],
+    ['"127.0.0.1:9464"', { host: '127.0.0.1', port: 9464 }],
+    ['"0.0.0.0:9100"', { host: '0.0.0.0', port: 9100 }],
+    ['"[::1]:9464"', { host: '::1', port: 9464 }],
+    ['"monitor.internal:9464"', { host: 'monitor.internal', port: 9464 }],
+  ] as const)('%s → %j (loopback unless a host is written out)', (value, listen) => {
+    const text = value === null ? yaml() : yaml({ top: `http:\n  listen: ${value}` });
+    expect(parseConfig(text, { file: FILE, env: {} }).http.listen).toEqual(listen);
+  });
+
+  it.each(['"9464:127.0.0.1"', '"127.0.0.1:99999"', '"localhost"', '"http://127.0.0.1:9464"'])('%s is refused with its key and line', (value) => {
+    expect(problemsOf(yaml({ top: `http:\n  listen: ${value}` }))).toContainEqual({ path: 'http.listen', line: 19, message: expect.stringMatching(/expected "host:port" or a port/) });
+  });
+});

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../src/adapters/sqlite-store.js';
-import { drainOutbox, type OutboxDeps } from '../../../src/shell/outbox.js';
+import { drainOutbox, smtpAuthPause, type OutboxDeps } from '../../../src/shell/outbox.js';
 import { SportelloError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import type { CaseStore, OutgoingMail } from '../../../src/ports.js';
@@ -119,5 +119,36 @@ describe('drainOutbox', () => {
     expect(await drainOutbox(deps, () => ++n > 1)).toEqual({ sent: 1, retrying: 0, failed: 0 });
     expect(sender.sent).toHaveLength(1);
     expect(await store.outboxSummary()).toEqual({ sent: 1, pending: 2 });
+  });
+
+  it('SMTP_AUTH: pauses sending (slowly retried), counts no attempt and fails no reply, then resumes', async () => {
+    const { clock, sender, deps } = await setup(3);
+    const authPause = smtpAuthPause();
+    const replies: string[] = [];
+    const paused = { ...deps, authPause, metrics: { reply: (kind: string, result: string) => replies.push(`${kind}:${result}`) } };
+    const rejected = () => new SportelloError('SMTP_AUTH', 'SMTP server 127.0.0.1:2525 rejected the login of sportello: 535 5.7.8 Error: authentication failed');
+    sender.failNext(rejected(), rejected());
+    const first = await drainOutbox(paused);
+    expect(first).toMatchObject({ sent: 0, retrying: 0, failed: 0 });
+    expect(first.paused).toContain('SMTP_AUTH');
+    expect(sender.attempts).toBe(1);
+    // random 0.5 on a 60 s base: paused 45 s; meanwhile nothing is tried.
+    clock.advance(44_999);
+    expect((await drainOutbox(paused)).paused).toContain('SMTP_AUTH');
+    expect(sender.attempts).toBe(1);
+    clock.advance(1);
+    expect((await drainOutbox(paused)).paused).toContain('SMTP_AUTH');
+    expect(sender.attempts).toBe(2);
+    expect(authPause.failures).toBe(2);
+    // second failure: 120 s ceiling → 90 s
+    expect(authPause.until!.getTime() - clock.now().getTime()).toBe(90_000);
+    const rows = await store.outboxProblems(10);
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([['pending', 0], ['pending', 0], ['pending', 0]]);
+    expect(rows[2]!.lastError).toContain('SMTP_AUTH');
+    clock.advance(90_000);
+    expect(await drainOutbox(paused)).toEqual({ sent: 3, retrying: 0, failed: 0 });
+    expect(authPause).toEqual({ until: null, failures: 0, error: null });
+    expect(replies).toEqual(['auto-reply:sent', 'auto-reply:sent', 'auto-reply:sent']);
+    expect(await store.outboxSummary()).toEqual({ sent: 3 });
   });
 });

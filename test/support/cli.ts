@@ -1,5 +1,5 @@
-// Runs the sportello command line as a real child process (node + tsx on src/cli/main.ts), the way
-// admins and scripts do, and hands back exit status, stdout and stderr without throwing on failure.
+// Runs the sportello command line as a real child process (tsx, the repository's src), the way people
+// and scripts call it, and returns its exit status and both streams; never throws on a non-zero exit.
 
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { REPO } from './app.js';
 
 const run = promisify(execFile);
-const CLI = path.join(REPO, 'src/cli/main.ts');
+export const CLI = path.join(REPO, 'src/cli/main.ts');
 
 export async function sportello(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

@@ -1,0 +1,126 @@
+// Gathers `sportello status`: the running daemon's last self-report from the store when it is fresh,
+// otherwise a look of our own (read-only login to each mailbox, backlog above the checkpoint), plus the
+// outbox, quarantine, oldest open case, rules and templates. Reads only; never takes or flags mail.
+
+import type { CaseStore, Clock, MailSource } from '../ports.js';
+import type { DeskConfig } from '../config/schema.js';
+import { describeError, isSportelloError } from '../errors.js';
+import { readiness } from '../health/readiness.js';
+import type { ComponentProblem, DeskHealth, HealthSnapshot, ReadinessProblem, SavedDaemonStatus } from '../health/snapshot.js';
+
+/** Who holds the store's writer lease (host, pid, since), once the store offers one; null when free. */
+export type LeaseHolder = { readonly host: string; readonly pid: number; readonly since: string } | null;
+
+export interface StatusDeps {
+  readonly store: CaseStore;
+  readonly clock: Clock;
+  readonly desks: readonly DeskConfig[];
+  readonly pollSeconds: number;
+  /** Opens a desk mailbox read-only (EXAMINE) for our own look. */
+  readonly sourceFor: (desk: DeskConfig) => MailSource;
+  /** Null when the rules load, else the problem. */
+  readonly checkRules: () => Promise<Omit<ComponentProblem, 'since'> | null>;
+  readonly checkTemplates: () => Promise<Omit<ComponentProblem, 'since'> | null>;
+  /** A daemon report older than this counts as no daemon. */
+  readonly staleAfterMs: number;
+  /** Hook for the store's writer lease: when given, it names the running daemon. */
+  readonly lease?: () => Promise<LeaseHolder>;
+}
+
+export interface StatusReport {
+  readonly at: string;
+  readonly daemon: {
+    /** running: a fresh self-report; stopped: it said so on shutdown; silent: its report went stale; unknown: never seen. */
+    readonly state: 'running' | 'stopped' | 'silent' | 'unknown';
+    readonly host: string | null;
+    readonly pid: number | null;
+    readonly since: string | null;
+    readonly reportedAt: string | null;
+  };
+  /** Where the desk states come from: the daemon's report, or a read-only check made by this command. */
+  readonly desksFrom: 'daemon' | 'check';
+  readonly desks: readonly DeskHealth[];
+  readonly store: ComponentProblem | null;
+  readonly smtp: HealthSnapshot['smtp'];
+  readonly outbox: { readonly pending: number; readonly sending: number; readonly failed: number; readonly uncertain: number };
+  readonly quarantine: number;
+  readonly oldestOpenCase: { readonly id: string; readonly status: string; readonly createdAt: string; readonly subject: string } | null;
+  readonly rules: ComponentProblem | null;
+  readonly templates: ComponentProblem | null;
+  readonly ready: boolean;
+  readonly problems: readonly ReadinessProblem[];
+}
+
+export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const saved = await readSaved(deps.store);
+  const age = saved ? now.getTime() - Date.parse(saved.at) : Infinity;
+  const fresh = saved !== null && saved.stoppedAt === null && age <= deps.staleAfterMs;
+  const holder = deps.lease ? await deps.lease() : null;
+  const daemon: StatusReport['daemon'] = {
+    state: holder || fresh ? 'running' : saved?.stoppedAt ? 'stopped' : saved ? 'silent' : 'unknown',
+    host: holder?.host ?? saved?.daemon?.host ?? null,
+    pid: holder?.pid ?? saved?.daemon?.pid ?? null,
+    since: holder?.since ?? saved?.daemon?.startedAt ?? null,
+    reportedAt: saved?.stoppedAt ?? saved?.at ?? null,
+  };
+  const desks = fresh ? saved.desks : await Promise.all(deps.desks.map((d) => checkDesk(deps, d, saved, at)));
+  const since = (p: Omit<ComponentProblem, 'since'> | null) => (p ? { ...p, since: at } : null);
+  const rules = since(await deps.checkRules()) ?? (fresh ? saved.rules : null);
+  const templates = since(await deps.checkTemplates()) ?? (fresh ? saved.templates : null);
+  const summary = await deps.store.outboxSummary();
+  const oldest = (await deps.store.listCases({ status: ['new', 'open', 'waiting'], limit: 1 }))[0];
+  const snapshot: HealthSnapshot = {
+    at,
+    pollSeconds: deps.pollSeconds,
+    daemon: saved?.daemon ?? null,
+    desks,
+    store: fresh ? saved.store : null,
+    smtp: fresh ? saved.smtp : null,
+    rules,
+    templates,
+  };
+  const verdict = readiness(snapshot, now);
+  return {
+    at,
+    daemon,
+    desksFrom: fresh ? 'daemon' : 'check',
+    desks,
+    store: snapshot.store,
+    smtp: snapshot.smtp,
+    outbox: { pending: summary.pending ?? 0, sending: summary.sending ?? 0, failed: summary.failed ?? 0, uncertain: summary.uncertain ?? 0 },
+    quarantine: await deps.store.quarantineCount(),
+    oldestOpenCase: oldest ? { id: oldest.id, status: oldest.status, createdAt: oldest.createdAt, subject: oldest.subject } : null,
+    rules,
+    templates,
+    ...verdict,
+  };
+}
+
+async function readSaved(store: CaseStore): Promise<(SavedDaemonStatus & { at: string }) | null> {
+  const row = await store.daemonStatus();
+  if (!row) return null;
+  try {
+    return { ...(JSON.parse(row.json) as SavedDaemonStatus), at: row.at };
+  } catch {
+    return null; // a report we cannot read is no report
+  }
+}
+
+/** Logs in read-only, counts the backlog above the checkpoint, logs out. */
+async function checkDesk(deps: StatusDeps, desk: DeskConfig, saved: SavedDaemonStatus | null, at: string): Promise<DeskHealth> {
+  const lastPassAt = saved?.desks.find((d) => d.id === desk.id)?.lastPassAt ?? null;
+  let session: Awaited<ReturnType<MailSource['open']>> | null = null;
+  try {
+    session = await deps.sourceFor(desk).open();
+    const cp = await deps.store.checkpoint(desk.id, desk.imap.folder);
+    const backlog = await session.countAbove(cp && cp.uidValidity === session.uidValidity ? cp.lastUid : 0);
+    return { id: desk.id, state: 'connected', problem: null, lastPassAt, backlog };
+  } catch (err) {
+    const code = isSportelloError(err) ? String(err.code) : 'IMAP_CONNECT';
+    return { id: desk.id, state: 'down', problem: { code, message: describeError(err).replace(`${code}: `, ''), since: at }, lastPassAt, backlog: null };
+  } finally {
+    await session?.close().catch(() => undefined);
+  }
+}
