@@ -18,6 +18,7 @@ import type { CaseStore } from '../ports.js';
 import { readFileSync } from 'node:fs';
 import { addTemplateCommands } from './template-commands.js';
 import { addStatsCommand } from './stats-command.js';
+import { exitWhenFlushed, tolerateClosedReader } from './exit.js';
 
 interface GlobalOpts {
   config: string;
@@ -245,5 +246,6 @@ export async function main(argv: readonly string[]): Promise<number> {
 // Run when executed directly (bin or `node dist/cli/main.js`), not when imported by tests.
 const invoked = process.argv[1] ?? '';
 if (/(?:^|[\\/])(?:sportello|main\.[jt]s)$/.test(invoked)) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  tolerateClosedReader();
+  main(process.argv.slice(2)).then(exitWhenFlushed);
 }
