@@ -2,7 +2,9 @@
 // been handed to the pipe, file or terminal. Node writes to a pipe asynchronously once the pipe is full,
 // so a bare process.exit() cut `cases list --json | reader` at 64 KiB. Must never hang on a vanished reader.
 
-type Out = Pick<NodeJS.WriteStream, 'write' | 'on' | 'off' | 'destroyed' | 'writableEnded'>;
+import type { Writable } from 'node:stream';
+
+type Out = Pick<Writable, 'write' | 'on' | 'destroyed' | 'writableEnded'>;
 
 const brokenPipe = (err: unknown) => (err as { code?: string } | null)?.code === 'EPIPE';
 
