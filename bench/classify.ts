@@ -9,7 +9,7 @@ import { fitFeatures, type FeatureOptions } from '../src/classify/features.js';
 import { linearScores, trainLinear, type LinearOptions } from '../src/classify/linear-model.js';
 import { cacheKey, loadOrTrain, resolveOptions, trainClassifier, type TrainingDoc } from '../src/classify/index.js';
 import { trainComplementNb, trainNatural } from './lib/baselines.js';
-import { readTickets, samplePerLabel, stratifiedSplit, type LabelledText } from './lib/corpus.js';
+import { readTickets, requireCorpora, samplePerLabel, stratifiedSplit, type LabelledText } from './lib/corpus.js';
 import { evaluate, type Evaluation } from './lib/metrics.js';
 import { tokenize } from '../src/classify/tokenize.js';
 
@@ -102,6 +102,7 @@ function naturalVariant(kind: 'bayes' | 'logistic', train: readonly LabelledText
 }
 
 async function main(): Promise<void> {
+  requireCorpora(['it-service-tickets']);
   const all = readTickets();
   const { train, test } = stratifiedSplit(all, 0.2, seed);
   console.log(`it-service-tickets: ${all.length} rows, split seed ${seed}: train ${train.length}, test ${test.length}`);

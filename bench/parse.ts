@@ -1,15 +1,16 @@
 // Measures parseMail over the MIME and bounce corpora: median ms per message over N rounds,
-// throughput, and peak RSS. Reads ../shared/corpora next to the repository; writes nothing.
+// throughput, and peak RSS. Reads the shared corpora (bench/lib/corpus.ts#corporaRoot); writes nothing.
 // Usage: npx tsx bench/parse.ts [rounds=5]
 
 import { readFileSync } from 'node:fs';
 import { parseMail } from '../src/adapters/mime-parser.js';
-import { MIME_CORPUS_SETS, corpusMessages, corpusPath } from './lib/corpus.js';
+import { MIME_CORPUS_SETS, corpusMessages, corpusPath, requireCorpora } from './lib/corpus.js';
 
 
 const rounds = Math.max(1, Number(process.argv[2] ?? 5) || 5);
 
 
+requireCorpora(MIME_CORPUS_SETS);
 const inputs = MIME_CORPUS_SETS.flatMap(corpusMessages).map((file) => readFileSync(corpusPath(file)));
 const bytes = inputs.reduce((sum, raw) => sum + raw.length, 0);
 

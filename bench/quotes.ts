@@ -1,11 +1,12 @@
-// Measures quote/signature stripping against the upstream oracles in /work/shared/corpora (see
+// Measures quote/signature stripping against the upstream oracles in the shared corpora (see
 // test/unit/quotes/oracle.ts for where each expectation comes from): share handled exactly per set, µs/message.
 // `--baseline` measures email-reply-parser alone (its visible text); `--verbose` lists every miss.
 // Never edits the corpora; the only normalisation is trailing whitespace (oracle.ts#normalise).
 import { performance } from 'node:perf_hooks';
 import EmailReplyParser from 'email-reply-parser';
 import { extractNewText } from '../src/quotes/index.js';
-import { FIXTURE_SETS, actualFor, loadOracleCases, normalise, type OracleCase } from '../test/unit/quotes/oracle.js';
+import { FIXTURE_SETS, ORACLE_CORPORA, actualFor, loadOracleCases, normalise, type OracleCase } from '../test/unit/quotes/oracle.js';
+import { requireCorpora } from './lib/corpus.js';
 
 type Extract = (text: string) => { text: string; signature: string | null };
 
@@ -55,6 +56,7 @@ function run(cases: readonly OracleCase[], extract: Extract, verbose: boolean): 
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   const verbose = args.has('--verbose');
+  requireCorpora(ORACLE_CORPORA);
   const cases = await loadOracleCases();
   if (args.has('--baseline')) {
     console.log('email-reply-parser 2.3.7 alone (visible text):');

@@ -1,5 +1,6 @@
 // Two projects: fast pure unit tests (parallel), and integration tests that share one
 // real Dovecot + Postfix stack (scripts/mailstack.sh), so they run one file at a time.
+// The root globalSetup runs once per run and prints one line for tests skipped for want of the corpora.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -7,6 +8,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 export default defineConfig({
   test: {
+    globalSetup: [fileURLToPath(new URL('./support/corpora-report.ts', import.meta.url))],
     projects: [
       {
         root,

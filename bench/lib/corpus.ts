@@ -1,6 +1,6 @@
-// Reads the shared it-service-tickets corpus (RFC 4180 CSV) and splits it reproducibly.
-// Trusts only the README's shape (header `Document,Topic_group`); never edits the corpus, and fails
-// with a message naming the expected path when the shared checkout is missing.
+// Locates the third-party corpora ($SPORTELLO_CORPORA, else ../shared/corpora beside the clone), reads the
+// it-service-tickets corpus (RFC 4180 CSV) and splits it reproducibly. Trusts only the README's shape
+// (header `Document,Topic_group`); never edits a corpus; a missing one is named with where to put it.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,15 +13,35 @@ export interface LabelledText {
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The corpora live next to the clone: `<clone>/../shared/corpora`. */
+/** Where the corpora are: `$SPORTELLO_CORPORA` when set, else beside the clone at `<clone>/../shared/corpora`. */
+export function corporaRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SPORTELLO_CORPORA ? path.resolve(env.SPORTELLO_CORPORA) : path.resolve(REPO_ROOT, '..', 'shared', 'corpora');
+}
+
 export function corpusPath(...parts: string[]): string {
-  return path.resolve(REPO_ROOT, '..', 'shared', 'corpora', ...parts);
+  return path.join(corporaRoot(), ...parts);
+}
+
+/** The corpus sets (top-level folders such as `bounces-sisimai`) that are not there. */
+export function missingCorpora(sets: readonly string[]): string[] {
+  return sets.filter((set) => !existsSync(corpusPath(set)));
+}
+
+/** One sentence naming the missing sets and where to put them; shared by the benchmarks and the tests. */
+export function corporaHint(missing: readonly string[]): string {
+  return `third-party corpora missing at ${corporaRoot()}: ${missing.join(', ')} — put the shared corpora there (beside the clone, as ../shared/corpora) or set SPORTELLO_CORPORA=/path/to/corpora`;
+}
+
+/** For the benchmarks: without their corpora they print why and exit 2 instead of crashing on a path. */
+export function requireCorpora(sets: readonly string[]): void {
+  const missing = missingCorpora(sets);
+  if (!missing.length) return;
+  process.stderr.write(`bench: ${corporaHint(missing)}\n`);
+  process.exit(2);
 }
 
 export function readTickets(file = corpusPath('it-service-tickets', 'all_tickets_processed_improved_v3.csv')): LabelledText[] {
-  if (!existsSync(file)) {
-    throw new Error(`corpus not found: ${file}\n(the shared corpora must be checked out next to the repository, at ../shared/corpora)`);
-  }
+  if (!existsSync(file)) throw new Error(`corpus file not found: ${file} (${corporaHint(['it-service-tickets'])})`);
   const rows = parseCsv(readFileSync(file, 'utf8'));
   const header = rows.shift();
   if (header?.[0] !== 'Document' || header[1] !== 'Topic_group') {

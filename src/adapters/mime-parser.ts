@@ -6,7 +6,7 @@ import libmime from 'libmime';
 import { compile } from 'html-to-text';
 import { parseAddressHeader, simpleParser } from 'mailparser';
 import type { ParsedMail, SimpleParserOptions } from 'mailparser';
-import type { Address, AttachmentFile, AttachmentInfo, InboundMail } from '../domain/mail.js';
+import type { Address, AttachmentFile, AttachmentInfo, FeedbackReportPart, InboundMail } from '../domain/mail.js';
 import { SportelloError } from '../errors.js';
 
 export interface ParseMailOptions {
@@ -103,6 +103,7 @@ function toInboundMail(parsed: ParsedMail, size: number, maxHtmlToTextBytes: num
   const messageIdField = first('message-id');
   const returnPathField = first('return-path');
   const html = typeof parsed.html === 'string' ? parsed.html : null;
+  const reports = feedbackReports(parsed.attachments);
 
   return {
     messageId: messageIdField ? singleMessageId(messageIdField.raw) : null,
@@ -120,7 +121,22 @@ function toInboundMail(parsed: ParsedMail, size: number, maxHtmlToTextBytes: num
     attachments: parsed.attachments.map(attachmentInfo),
     size,
     returnPath: returnPathField ? envelopeSender(returnPathField.raw) : null,
+    ...(reports.length ? { feedbackReports: reports } : {}),
   };
+}
+
+// mailparser lists every non-text leaf part as an attachment, at any depth (a multipart/report
+// wrapped by a gateway in multipart/mixed included), but does not open attached message/rfc822 mail:
+// a report someone forwards as an attachment stays theirs. The part's body is a block of header-style
+// fields (RFC 5965 §3.1); only Feedback-Type is read.
+function feedbackReports(parts: ParsedMail['attachments']): FeedbackReportPart[] {
+  return parts
+    .filter((a) => typeof a.contentType === 'string' && a.contentType.toLowerCase() === 'message/feedback-report')
+    .map((a) => {
+      const body = Buffer.isBuffer(a.content) ? a.content.toString('latin1') : '';
+      const type = /^feedback-type:[ \t]*([^\s;]+)/im.exec(body)?.[1];
+      return { feedbackType: type ? type.toLowerCase() : null };
+    });
 }
 
 /**

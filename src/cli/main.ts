@@ -23,6 +23,7 @@ import { addQuarantineCommands } from './quarantine-commands.js';
 import { addBackupCommand } from './backup-command.js';
 import { addRetentionCommands } from './retention-commands.js';
 import { addStatusCommand } from './status-command.js';
+import { exitWhenFlushed, tolerateClosedReader } from './exit.js';
 
 interface GlobalOpts {
   config: string;
@@ -252,5 +253,6 @@ export async function main(argv: readonly string[]): Promise<number> {
 // Run when executed directly (bin or `node dist/cli/main.js`), not when imported by tests.
 const invoked = process.argv[1] ?? '';
 if (/(?:^|[\\/])(?:sportello|main\.[jt]s)$/.test(invoked)) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  tolerateClosedReader();
+  main(process.argv.slice(2)).then(exitWhenFlushed);
 }

@@ -15,6 +15,12 @@ export interface AttachmentInfo {
   readonly size: number;
 }
 
+/** A message/feedback-report part (RFC 5965, ARF) found somewhere in the MIME tree. */
+export interface FeedbackReportPart {
+  /** The part's own Feedback-Type field (abuse, fraud, virus…), lower-cased; null when it has none. */
+  readonly feedbackType: string | null;
+}
+
 /** A file attached to a mail, with its content (for relaying an agent's answer to the requester). */
 export interface AttachmentFile {
   readonly filename: string;
@@ -45,6 +51,11 @@ export interface InboundMail {
   readonly size: number;
   /** Envelope sender from Return-Path: "" for the null sender "<>", null when the header is absent. */
   readonly returnPath: string | null;
+  /**
+   * Every message/feedback-report part at any depth (an abuse complaint), present only when there is
+   * at least one; the top-level Feedback-Type header, if any, is in `headers`.
+   */
+  readonly feedbackReports?: readonly FeedbackReportPart[];
 }
 
 /** First value of a header, or undefined. Header names are matched case-insensitively. */

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SportelloError } from '../../src/errors.js';
+import { CORPORA, withoutCorpora } from '../support/corpora.js';
 import {
   STACK,
   appendRaw,
@@ -21,7 +22,8 @@ import {
 } from '../support/mailstack.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const corpora = path.resolve(repoRoot, '..', 'shared', 'corpora');
+const fixtures = path.join(repoRoot, 'test', 'fixtures', 'mail');
+const NO_CORPORA = withoutCorpora(import.meta.url, ['mime-rt', 'mime-postal-mime', 'mime-nodemailer-mailparser']);
 
 const ALICE = STACK.addr('alice');
 const IT = STACK.addr('it');
@@ -157,12 +159,20 @@ describe('local mail stack', () => {
     });
   });
 
+  // Our own fixtures always; the third-party ones (raw 8-bit headers, calendar parts) when the corpora are there.
   it.each([
-    ['mime-rt/new-ticket-from-iso-8859-1'],
-    ['mime-postal-mime/calendar-event.eml'],
-    ['mime-nodemailer-mailparser/mixed.eml'],
-  ])('appendRaw injects %s exactly as stored in the corpus', async (fixture) => {
-    const raw = await readFile(path.join(corpora, fixture));
+    ['test/fixtures/mail', 'es-acentos.eml'],
+    ['test/fixtures/mail', 'it-accenti.eml'],
+    ['test/fixtures/mail', 'feedback-nested-report.eml'],
+    ...(NO_CORPORA
+      ? []
+      : [
+          ['corpora', 'mime-rt/new-ticket-from-iso-8859-1'],
+          ['corpora', 'mime-postal-mime/calendar-event.eml'],
+          ['corpora', 'mime-nodemailer-mailparser/mixed.eml'],
+        ]),
+  ])('appendRaw injects %s/%s exactly as stored', async (from, fixture) => {
+    const raw = await readFile(path.join(from === 'corpora' ? CORPORA : fixtures, fixture));
     const expected = await simpleParser(raw);
 
     const uid = await appendRaw('bob', raw);

@@ -19,11 +19,12 @@ import { PIPELINE } from '../../src/pipeline/stages.js';
 import { silentLogger } from '../../src/log.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** Third-party corpora live next to the clone, at <clone>/../shared/corpora (also in CI). */
-export const CORPORA = path.resolve(REPO_ROOT, '..', 'shared', 'corpora');
+/** Third-party corpora: where they are, and skipping without them, live in corpora.ts. */
+export { CORPORA, corpusFile } from './corpora.js';
 
-export function corpusFile(relative: string): Buffer {
-  return readFileSync(path.join(CORPORA, relative));
+/** The bytes of one of our own sample mails in test/fixtures/mail (always present, unlike the corpora). */
+export function fixtureMail(name: string): Buffer {
+  return readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'mail', name));
 }
 
 // ---------------------------------------------------------------- clock

@@ -1,15 +1,9 @@
-// Shared by the agents tests: the corpora path (next to the clone, also in CI) and a minimal InboundMail builder.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+// Shared by the agents tests: the corpora (test/support/corpora.ts) and a minimal InboundMail builder.
 import { fileURLToPath } from 'node:url';
 import type { InboundMail } from '../../../src/domain/mail.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-export const CORPORA = path.resolve(REPO_ROOT, '..', 'shared', 'corpora');
-
-export function corpus(relative: string): Buffer {
-  return readFileSync(path.join(CORPORA, relative));
-}
+export { CORPORA, corpusFile as corpus } from '../../support/corpora.js';
 
 export function inbound(over: Partial<InboundMail> = {}): InboundMail {
   return {

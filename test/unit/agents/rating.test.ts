@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRating, parseRatingReply, parseRatingSubject, ratingMailto } from '../../../src/agents/rating.js';
 import { parseCommandBlock } from '../../../src/agents/commands.js';
 import { CORPORA } from './helpers.js';
+import { withoutCorpora } from '../../support/corpora.js';
 
 const QUOTE_EN = '\n\nOn Mon, 3 Jun 2024 at 10:00, IT desk <it@example.test> wrote:\n> How did we do? Reply with a number from 1 to 5.';
 const QUOTE_ES = '\n\nEl lun, 3 jun 2024 a las 10:00, Soporte <it@example.test> escribió:\n> ¿Qué tal lo hicimos?';
@@ -111,9 +112,12 @@ describe('ratingMailto', () => {
   });
 });
 
-describe('real replies from the corpora', () => {
-  const dirs = ['reply-discourse-trimmer/emails', 'reply-crisp-email-reply-parser', 'reply-github-email-reply-parser', 'reply-parser-ports-extra', 'reply-talon'];
-  const bodies = dirs.flatMap((d) =>
+const REPLY_CORPORA = ['reply-discourse-trimmer', 'reply-crisp-email-reply-parser', 'reply-github-email-reply-parser', 'reply-parser-ports-extra', 'reply-talon'];
+const NO_CORPORA = withoutCorpora(import.meta.url, REPLY_CORPORA);
+
+describe.skipIf(NO_CORPORA)('real replies from the corpora', () => {
+  const dirs = ['reply-discourse-trimmer/emails', ...REPLY_CORPORA.slice(1)];
+  const bodies = (NO_CORPORA ? [] : dirs).flatMap((d) =>
     (readdirSync(path.join(CORPORA, d), { recursive: true }) as string[])
       .filter((f) => /\.(txt|eml)$/.test(f))
       .map((f) => {

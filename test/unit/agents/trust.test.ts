@@ -6,10 +6,11 @@ import { parseAuthResults } from '../../../src/agents/auth-results.js';
 import { firstExternalHop, hopMatches, receivedHop } from '../../../src/agents/received.js';
 import { agentTrust, aligned, type TrustOptions } from '../../../src/agents/trust.js';
 import { corpus, inbound } from './helpers.js';
+import { withoutCorpora } from '../../support/corpora.js';
 
 const opts = (over: Partial<TrustOptions>): TrustOptions => ({ agents: [], trustAuthResults: true, trustedRelays: [], ...over });
 
-describe('agentTrust over corpus mail', () => {
+describe.skipIf(withoutCorpora(import.meta.url, ['mime-postal-mime', 'mime-nodemailer-mailparser', 'mime-flanker', 'mime-spamscope-mail-parser', 'bounces-sisimai', 'mime-mikel-mail']))('agentTrust over corpus mail', () => {
   it.each([
     // file, agent (= its From), authserv-id, trusted, method / refusal code
     ['mime-postal-mime/calendar-event.eml', 'andris@postalsys.com', 'mx.ethereal.email', true, 'dkim'],

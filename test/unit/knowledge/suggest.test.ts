@@ -10,9 +10,9 @@ import type { Article } from '../../../src/knowledge/article.js';
 import { loadArticles, loadArticleSources } from '../../../src/knowledge/load.js';
 import { MIN_SCORE, suggestArticles, type SuggestQuery } from '../../../src/knowledge/suggest.js';
 import { loadRulesOrThrow } from '../../../src/rules/load.js';
+import { CORPORA, withoutCorpora } from '../../support/corpora.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const CORPORA = path.resolve(repoRoot, '..', 'shared', 'corpora');
 
 let shipped: readonly Article[] = [];
 beforeAll(async () => {
@@ -152,7 +152,7 @@ describe('the routing fixtures (rules/fixtures/*.eml) get the article their prob
   });
 });
 
-describe('real tickets (corpora/it-service-tickets, English, every 10th row)', () => {
+describe.skipIf(withoutCorpora(import.meta.url, ['it-service-tickets']))('real tickets (corpora/it-service-tickets, English, every 10th row)', () => {
   // Measured when the articles shipped, on these 4,784 rows: 51 of 2,518 non-IT tickets (2.0 %) were
   // offered an IT article in at least one of four IT categories; 127 of 728 Access tickets routed to
   // `access` (17.4 %) got one. (All 47,837 rows: 1.9 % and 19.2 %.) The bounds leave room for keyword
@@ -178,5 +178,5 @@ describe('real tickets (corpora/it-service-tickets, English, every 10th row)', (
     expect(other.n + access.n).toBeGreaterThan(2_500);
     expect(other.offered / other.n).toBeLessThan(0.05);
     expect(access.offered / access.n).toBeGreaterThan(0.12);
-  });
+  }, 60_000); // ~5 s on an idle machine; a loaded 2-core CI box needs room, the bounds above are the test
 });

@@ -1,11 +1,11 @@
-// Expected "new text" for reply fixtures in /work/shared/corpora, shared by the unit tests and bench/quotes.ts.
+// Expected "new text" for reply fixtures in the third-party corpora (bench/lib/corpus.ts#corporaRoot), shared by the unit tests and bench/quotes.ts.
 // Trusts only the upstream oracles: discourse's trimmed/ files, talon's *_reply_text (else "Hello", per
 // tests/text_quotations_test.py#test_standard_replies), and assertions in crisp's test/test.js and github's
 // test/email_reply_parser_test.rb. Must never invent an expectation the upstream test does not state.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
+import { corporaRoot as corporaRootOf } from '../../../bench/lib/corpus.js';
 
 export type FixtureSet = 'discourse' | 'talon' | 'crisp' | 'github';
 export const FIXTURE_SETS: readonly FixtureSet[] = ['discourse', 'talon', 'crisp', 'github'];
@@ -22,8 +22,10 @@ export interface OracleCase {
   readonly compare: 'text' | 'unquoted';
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const corporaRoot = path.resolve(repoRoot, '..', 'shared', 'corpora');
+const corporaRoot = corporaRootOf();
+
+/** The corpus sets the oracle cases come from. */
+export const ORACLE_CORPORA = ['reply-discourse-trimmer', 'reply-talon', 'reply-crisp-email-reply-parser', 'reply-github-email-reply-parser'] as const;
 
 /** The bench's only normalisation: CRLF → LF, trailing whitespace per line and at both ends of the text. */
 export function normalise(text: string): string {

@@ -12,7 +12,7 @@ import { trainingDocs } from '../../../src/rules/training.js';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const rulesDir = path.join(repoRoot, 'rules');
-export const corporaDir = path.resolve(repoRoot, '..', 'shared', 'corpora');
+export { CORPORA as corporaDir } from '../../support/corpora.js';
 
 const address = (spec: string): Address => {
   const m = /^(.*)<(.+)>$/.exec(spec);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../src/rules/corpus.js';
 import { loadRuleSources, trainingDocs } from '../../../src/rules/index.js';
 import { corporaDir, loadValid } from './helpers.js';
+import { withoutCorpora } from '../../support/corpora.js';
 
 describe('trainingDocs', () => {
   it('yields examples and each keyword per language, then corpus rows', async () => {
@@ -55,7 +56,7 @@ describe('CSV parsing', () => {
   });
 });
 
-describe('the real IT service tickets corpus', () => {
+describe.skipIf(withoutCorpora(import.meta.url, ['it-service-tickets']))('the real IT service tickets corpus', () => {
   const csv = path.join(corporaDir, 'it-service-tickets', 'all_tickets_processed_improved_v3.csv');
 
   it('loads through a corpus section with a label map, skipping unmapped labels', async () => {

@@ -1,4 +1,4 @@
-// One mailbox pass over a fake IMAP session fed with real corpus mail, the real pipeline, the real MIME
+// One mailbox pass over a fake IMAP session fed with our own sample mail, the real pipeline, the real MIME
 // parser and the real SQLite store: checkpoint resume, UIDVALIDITY change, oversize and unparseable mail
 // set aside, a failed flag that must not undo the commit, and a store failure that stops the pass.
 
@@ -13,14 +13,17 @@ import { PIPELINE } from '../../../src/pipeline/stages.js';
 import { SportelloError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import type { CaseStore } from '../../../src/ports.js';
-import { contextFor, corpusFile, echoRenderer, fakeMailbox, manualClock, sequentialIds, testConfig } from '../../support/fakes.js';
+import { contextFor, fixtureMail, echoRenderer, fakeMailbox, manualClock, sequentialIds, testConfig } from '../../support/fakes.js';
 
 const config = testConfig();
 const desk = config.desks.find((d) => d.id === 'IT')!;
 const ctx = contextFor(config, desk);
 
-const HUMAN = ['gmail.eml', 'hotmail.eml', 'outlook.eml', 'thunderbird.eml'].map((f) => `reply-talon/standard_replies/${f}`);
-const VACATION = 'bounces-sisimai/bsd/rfc3834-01.eml';
+/** People writing to the desk (one without Message-ID), from test/fixtures/mail. */
+const HUMAN = ['es-acentos.eml', 'it-accenti.eml', 'en-no-message-id.eml', 'en-access-request.eml'];
+const VACATION = 'es-vacaciones-auto-reply.eml';
+/** Abuse complaints: a Hotmail-style one with no header sign, and an ARF report wrapped by a gateway. */
+const COMPLAINTS = ['feedback-hotmail-style.eml', 'feedback-nested-report.eml'];
 /** Over 1000 MIME parts: the parser refuses it with MAIL_PARSE. */
 const UNPARSEABLE = Buffer.from(`Content-Type: multipart/mixed; boundary=b\r\n\r\n${'--b\r\nContent-Type: text/plain\r\n\r\nx\r\n'.repeat(1100)}--b--\r\n`);
 
@@ -56,7 +59,7 @@ const raw = (from: string, subject: string, id: string, extra = '') =>
 describe('ingestMailbox', () => {
   it('opens a case per new mail, answers the humans only, flags each mail and moves the checkpoint', async () => {
     const { store, box, pass } = await setup();
-    for (const f of [...HUMAN, VACATION]) box.add(corpusFile(f));
+    for (const f of [...HUMAN, VACATION]) box.add(fixtureMail(f));
     expect(await pass()).toEqual({ seen: 5, created: 5, appended: 0, duplicates: 0, quarantined: 0 });
     expect(box.marked).toEqual([1, 2, 3, 4, 5]);
     expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 1000, lastUid: 5 });
@@ -68,20 +71,33 @@ describe('ingestMailbox', () => {
     expect(vacation.events.map((e) => e.type)).toContain('auto-reply-withheld');
   });
 
+  it('records abuse complaints as machine mail: a case each, no auto-reply, nobody notified', async () => {
+    const { store, box, pass } = await setup();
+    for (const f of COMPLAINTS) box.add(fixtureMail(f));
+    expect(await pass()).toEqual({ seen: 2, created: 2, appended: 0, duplicates: 0, quarantined: 0 });
+    expect(box.marked).toEqual([1, 2]);
+    expect(await store.outboxSummary()).toEqual({});
+    for (const id of ['IT-1', 'IT-2']) {
+      const c = (await store.getCaseDetail(id))!;
+      expect(c.messages.map((m) => [m.direction, m.kind])).toEqual([['in', 'automatic']]);
+      expect(c.events.find((e) => e.type === 'auto-reply-withheld')?.data).toMatchObject({ reason: expect.stringMatching(/feedback/) });
+    }
+  });
+
   it('resumes from the checkpoint: a second pass fetches only new UIDs', async () => {
     const { box, pass } = await setup();
-    box.add(corpusFile(HUMAN[0]!));
-    box.add(corpusFile(HUMAN[1]!));
+    box.add(fixtureMail(HUMAN[0]!));
+    box.add(fixtureMail(HUMAN[1]!));
     await pass();
     expect(await pass()).toEqual({ seen: 0, created: 0, appended: 0, duplicates: 0, quarantined: 0 });
-    box.add(corpusFile(HUMAN[2]!));
+    box.add(fixtureMail(HUMAN[2]!));
     expect(await pass()).toMatchObject({ seen: 1, created: 1 });
     expect(box.fetched).toEqual([1, 2, 3]);
   });
 
   it('after a UIDVALIDITY change rescans the folder and finds every mail already recorded (even without Message-ID)', async () => {
     const { store, box, pass } = await setup();
-    for (const f of HUMAN) box.add(corpusFile(f));
+    for (const f of HUMAN) box.add(fixtureMail(f));
     await pass();
     box.uidValidity = 2000;
     expect(await pass()).toEqual({ seen: 4, created: 0, appended: 0, duplicates: 4, quarantined: 0 });
@@ -92,9 +108,9 @@ describe('ingestMailbox', () => {
 
   it('quarantines an oversized mail without downloading it, and goes on', async () => {
     const { store, box, pass, deps } = await setup();
-    box.add(corpusFile(HUMAN[0]!));
+    box.add(fixtureMail(HUMAN[0]!));
     box.add(Buffer.alloc(2_000, 'x'));
-    box.add(corpusFile(HUMAN[1]!));
+    box.add(fixtureMail(HUMAN[1]!));
     expect(await pass({ ...deps, maxMessageBytes: 1_900 })).toMatchObject({ seen: 3, created: 2, quarantined: 1 });
     const [q] = await store.listQuarantine(10);
     expect(q).toMatchObject({ code: 'MAIL_TOO_LARGE', raw: null, stage: 'parse', position: { uid: 2 } });
@@ -104,7 +120,7 @@ describe('ingestMailbox', () => {
   it('quarantines a mail the parser rejects, raw kept, and still processes the next one', async () => {
     const { store, box, pass } = await setup();
     box.add(UNPARSEABLE);
-    box.add(corpusFile(HUMAN[0]!));
+    box.add(fixtureMail(HUMAN[0]!));
     expect(await pass()).toEqual({ seen: 2, created: 1, appended: 0, duplicates: 0, quarantined: 1 });
     const [q] = await store.listQuarantine(10);
     expect(q).toMatchObject({ code: 'MAIL_PARSE', stage: 'parse', position: { uid: 1 } });
@@ -115,8 +131,8 @@ describe('ingestMailbox', () => {
 
   it('a failure to flag the mail on the server does not undo the commit', async () => {
     const { store, box, pass } = await setup();
-    box.add(corpusFile(HUMAN[0]!));
-    box.add(corpusFile(HUMAN[1]!));
+    box.add(fixtureMail(HUMAN[0]!));
+    box.add(fixtureMail(HUMAN[1]!));
     box.failMarkFor.add(1);
     expect(await pass()).toMatchObject({ seen: 2, created: 2 });
     expect(box.marked).toEqual([2]);
@@ -127,7 +143,7 @@ describe('ingestMailbox', () => {
 
   it('a store failure mid-pass stops the pass without advancing the checkpoint; the next pass picks up', async () => {
     const { store, box, pass, deps } = await setup();
-    for (const f of HUMAN.slice(0, 3)) box.add(corpusFile(f));
+    for (const f of HUMAN.slice(0, 3)) box.add(fixtureMail(f));
     let transactions = 0;
     const flaky: CaseStore = new Proxy(store, {
       get(target, prop, receiver) {

@@ -7,7 +7,8 @@ import { senderCheck } from '../../../../src/pipeline/stages/sender-check.js';
 import { INITIAL_ANNOTATIONS, type Annotations, type DeskView, type PipelineContext } from '../../../../src/pipeline/types.js';
 import type { Address, InboundMail } from '../../../../src/domain/mail.js';
 import { parseMail } from '../../../../src/adapters/mime-parser.js';
-import { context, corpusFile, mail } from '../../../support/fakes.js';
+import { context, mail } from '../../../support/fakes.js';
+import { corpusFile, withoutCorpora } from '../../../support/corpora.js';
 
 const BOB: Address = { address: 'bob@example.test', name: 'Bob Builder' };
 const MARIA: Address = { address: 'maria@example.test', name: 'María' };
@@ -77,7 +78,7 @@ describe('sender-check: verification on (trustAuthResults + authservId)', () => 
   });
 
   // Real mail: Ethereal's MX signed this message's DKIM for postalsys.com (mime-postal-mime/calendar-event.eml).
-  it.each([
+  it.skipIf(withoutCorpora(import.meta.url, ['mime-postal-mime'])).each([
     ['the authserv-id that wrote the header', 'mx.ethereal.email', true],
     ['our own authserv-id, which is not on the mail', 'mx.example.test', false],
   ])('corpus mail with %s → trusted: %s', async (_label, authservId, trusted) => {
