@@ -16,6 +16,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // A ceiling for a busy 2-core machine (classifier training, calendar warm-up), not a speed check.
+          testTimeout: 30_000,
         },
       },
       {
