@@ -60,7 +60,9 @@ export function describeError(err: unknown): string {
       .filter(([, v]) => v === null || typeof v !== 'object')
       .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
       .join(' ');
-    return `${err.code}: ${err.message}${ctx ? ` (${ctx})` : ''}${err.hint ? ` — ${err.hint}` : ''}`;
+    // A multi-line message (a list of problems) would bury a trailing hint: it gets its own line then.
+    const hint = err.hint ? (err.message.includes('\n') ? `\nhint: ${err.hint}` : ` — ${err.hint}`) : '';
+    return `${err.code}: ${err.message}${ctx ? ` (${ctx})` : ''}${hint}`;
   }
   if (err instanceof Error) return err.message;
   return String(err);

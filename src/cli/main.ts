@@ -32,9 +32,13 @@ function globals(cmd: Command): GlobalOpts {
   return cmd.optsWithGlobals<GlobalOpts>();
 }
 
-async function config(cmd: Command): Promise<Config> {
+/**
+ * Offline commands (rules, classify, preview, templates check, reading the store) never reach a mail
+ * server, so an unset ${VAR} (typically a password) does not stop them; run, once and cases update do.
+ */
+async function config(cmd: Command, offline = false): Promise<Config> {
   const o = globals(cmd);
-  return loadConfig(o.config, { db: o.db });
+  return loadConfig(o.config, { db: o.db, offline });
 }
 
 async function withApp<T>(cmd: Command, work: (app: App) => Promise<T>): Promise<T> {
@@ -49,7 +53,7 @@ async function withApp<T>(cmd: Command, work: (app: App) => Promise<T>): Promise
 
 /** Read-only commands need only the case store: no rules, no classifier, no mail servers. */
 async function withStore<T>(cmd: Command, work: (store: CaseStore, cfg: Config) => Promise<T>): Promise<T> {
-  const cfg = await config(cmd);
+  const cfg = await config(cmd, true);
   const store = await openSqliteStore(cfg.database);
   try {
     return await work(store, cfg);
@@ -222,7 +226,7 @@ export function program(): Command {
       });
     });
 
-  const tools = { config, logger: (cmd: Command) => createLogger({ level: globals(cmd).logLevel ?? 'warn' }), print };
+  const tools = { config: (cmd: Command) => config(cmd, true), logger: (cmd: Command) => createLogger({ level: globals(cmd).logLevel ?? 'warn' }), print };
   addRoutingCommands(prog, tools);
   addTemplateCommands(prog, tools);
   addStatsCommand(prog, tools);
