@@ -22,6 +22,7 @@ import { updateCase, type UpdateResult } from './shell/update-case.js';
 import type { CaseChanges } from './routing/reschedule.js';
 import { buildRouting, modelCacheDir, type Router, type RoutingEngine } from './routing/router.js';
 import { deskRulesOf, formatProblem, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
+import { rulesContext } from './routing/rules-context.js';
 import { runEscalations, type EscalationPass } from './shell/escalate.js';
 import { autoClose } from './shell/auto-close.js';
 
@@ -66,7 +67,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const random = overrides.random ?? Math.random;
   const newId = overrides.newId ?? (() => randomBytes(9).toString('base64url'));
   // Templates are swapped whole on a valid edit; a broken edit is logged and the last good set stays.
-  let templates: ReplyRenderer = overrides.renderer ?? (await loadTemplates(config.templatesDir, config.desks[0]?.language));
+  const loadedTemplates = overrides.renderer ? null : await loadTemplates(config.templatesDir, config.desks[0]?.language);
+  let templates: ReplyRenderer = overrides.renderer ?? loadedTemplates!;
+  // What rules are checked against (desks, agents, template names); without our own templates, no template check.
+  let rulesCheck = rulesContext(config, loadedTemplates?.names() ?? null);
   const renderer: ReplyRenderer = { render: (name, language, vars) => templates.render(name, language, vars) };
   const store = overrides.store ?? (await openSqliteStore(config.database));
   const sender = overrides.sender ?? createSmtpSender(config.smtp);
@@ -74,7 +78,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // previous to keep). Later changes are validated by the watcher in run() and swapped in whole.
   let engine: Pick<RoutingEngine, 'router' | 'sla' | 'articles'> & { ruleSet: RuleSet | null } = overrides.router
     ? { router: overrides.router, sla: () => null, articles: () => [], ruleSet: null }
-    : await buildRouting(await loadRulesOrThrow(config.rulesDir), modelCacheDir(config), log);
+    : await buildRouting(await loadRulesOrThrow(config.rulesDir, rulesCheck), modelCacheDir(config), log);
   const sourceFor =
     overrides.sourceFor ??
     ((desk: DeskConfig) =>
@@ -210,7 +214,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
             onInvalid: (problems) => {
               for (const p of problems) log.error({ problem: formatProblem(p) }, 'invalid rules change ignored; previous rules stay in force');
             },
-          });
+          }, { context: () => rulesCheck });
       const loops = config.desks.map((desk) =>
         runDeskLoop(
           {
@@ -253,7 +257,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         : watchDir(
             config.templatesDir,
             async () => {
-              templates = await loadTemplates(config.templatesDir, config.desks[0]?.language);
+              const next = await loadTemplates(config.templatesDir, config.desks[0]?.language);
+              // A template the rules in force name must not disappear: every such mail would be quarantined.
+              const nextCheck = rulesContext(config, next.names());
+              const missing = ruleTemplates(engine.ruleSet).filter((name) => !nextCheck.templates?.has(name));
+              if (missing.length) {
+                throw new SportelloError('TEMPLATE_INVALID', `the rules use template(s) ${missing.join(', ')}, missing from the changed ${config.templatesDir}`, {
+                  hint: 'restore the template, or change the rules first',
+                });
+              }
+              templates = next;
+              rulesCheck = nextCheck;
               log.info({ dir: config.templatesDir }, 'templates reloaded');
             },
             {
@@ -277,4 +291,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await store.close();
     },
   };
+}
+
+/** Template names the rules' `template` actions use. */
+function ruleTemplates(ruleSet: RuleSet | null): string[] {
+  const names = Object.values(ruleSet?.desks ?? {}).flatMap((d) => d.rules.flatMap((r) => (r.then.template ? [r.then.template] : [])));
+  return [...new Set(names)];
 }

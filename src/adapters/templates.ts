@@ -20,6 +20,18 @@ export interface TemplateProblem {
 
 type Parsed = Map<string, { text?: Template[]; html?: Template[] }>; // key "lang/name"
 
+/** "lang/name" of every template with both parts on disk, without parsing them (for checks that need only names). */
+export async function listTemplates(dir: string): Promise<string[]> {
+  const parts = new Map<string, Set<string>>();
+  for (const lang of LANGUAGES) {
+    for (const f of await readdir(path.join(dir, lang)).catch(() => [] as string[])) {
+      const m = FILE.exec(f);
+      if (m) parts.set(`${lang}/${m[1]}`, (parts.get(`${lang}/${m[1]}`) ?? new Set()).add(m[2]!));
+    }
+  }
+  return [...parts].filter(([, kinds]) => kinds.size === 2).map(([key]) => key).sort();
+}
+
 export async function loadTemplates(dir: string, fallback: Language = 'en'): Promise<ReplyRenderer & { names(): string[] }> {
   const text = new Liquid({ ...LIMITS, strictFilters: true, ownPropertyOnly: true });
   const html = new Liquid({ ...LIMITS, strictFilters: true, ownPropertyOnly: true, outputEscape: 'escape' });

@@ -9,7 +9,7 @@ import { SportelloError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseMail } from '../adapters/mime-parser.js';
 import { loadTemplates } from '../adapters/templates.js';
-import { loadRulesOrThrow } from '../rules/index.js';
+import { loadRulesStrict } from './routing-commands.js';
 import { buildRouting, modelCacheDir } from '../routing/router.js';
 import { composeReply } from '../shell/compose.js';
 import { baseAddress } from '../mail/address.js';
@@ -44,7 +44,7 @@ export function addTemplateCommands(prog: Command, deps: TemplateCommandDeps): v
       const config = await deps.config(cmd);
       const now = o.at ? new Date(o.at) : new Date();
       if (Number.isNaN(now.getTime())) throw new SportelloError('USAGE', `--at "${o.at}" is not an ISO 8601 instant`, { hint: 'e.g. --at 2026-11-20T16:30:00+01:00' });
-      const engine = await buildRouting(await loadRulesOrThrow(config.rulesDir), modelCacheDir(config), deps.logger(cmd));
+      const engine = await buildRouting(await loadRulesStrict(config), modelCacheDir(config), deps.logger(cmd));
       const renderer = await loadTemplates(config.templatesDir);
       const mail = await parseMail(await readFile(file));
       const recipients = [...mail.to, ...mail.cc].map((a) => baseAddress(a.address));

@@ -4,6 +4,7 @@
 // fixtures and watch for edits. Nothing outside src/rules should import its inner files.
 export { loadRules, loadRulesOrThrow, loadRuleSources, type LoadResult, type RulesSource } from './load.js';
 export { formatProblem, type RuleProblem } from './problems.js';
+export type { RulesContext } from './check-config.js';
 export { route, type RouteDeps } from './route.js';
 export { trainingDocs, type TrainingDoc } from './training.js';
 export { runRoutingFixtures, type FixtureExpectation, type FixtureResult, type ParseMail } from './fixtures.js';
