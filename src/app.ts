@@ -18,7 +18,8 @@ import { singleFlight, sleep } from './shell/sleep.js';
 import { watchDir } from './adapters/watch-dir.js';
 import { createLogger, type Logger } from './log.js';
 import { SportelloError, describeError } from './errors.js';
-import { updateCase, type UpdateResult } from './shell/update-case.js';
+import { assignCase, updateCase, type UpdateResult } from './shell/update-case.js';
+import { resolveAgent } from './agents/commands.js';
 import type { CaseChanges } from './routing/reschedule.js';
 import { buildRouting, modelCacheDir, type Router, type RoutingEngine } from './routing/router.js';
 import { deskRulesOf, formatProblem, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
@@ -55,7 +56,7 @@ export interface App {
   /** Processes everything pending in every mailbox, then sends every due reply. */
   once(): Promise<OnceSummary>;
   /** Changes a case's category, priority or status; reschedules its SLA and tells the requester if the due time moved. */
-  updateCase(id: string, changes: CaseChanges, actor: string): Promise<UpdateResult & { id: string }>;
+  updateCase(id: string, changes: CaseChanges, actor: string): Promise<UpdateResult & { id: string; assignee: string | null }>;
   /** Runs until the signal aborts: every mailbox watched, replies sent as they are queued and retried. */
   run(signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
@@ -189,7 +190,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         if (!kase) throw new SportelloError('CASE_NOT_FOUND', `no case ${id}`, { hint: 'list cases with "sportello cases list"' });
         const desk = config.desks.find((d) => d.id === kase.desk);
         if (!desk) throw new SportelloError('CONFIG_INVALID', `case ${kase.id} belongs to desk ${kase.desk}, which is not in the configuration`);
-        return { id: kase.id, ...(await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, changes, now, actor)) };
+        // Resolved before anything is written: a wrong name changes nothing.
+        const assignee = changes.assignee === undefined ? undefined : deskAgent(desk, changes.assignee);
+        const updated = await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, changes, now, actor);
+        const told = assignee === undefined ? 0 : await assignCase(tx, compose, desk, kase, assignee, now, actor);
+        return { id: kase.id, ...updated, queued: updated.queued + told, assignee: assignee === undefined ? kase.assignee : assignee };
       });
       await drain();
       return result;
@@ -297,4 +302,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 function ruleTemplates(ruleSet: RuleSet | null): string[] {
   const names = Object.values(ruleSet?.desks ?? {}).flatMap((d) => d.rules.flatMap((r) => (r.then.template ? [r.then.template] : [])));
   return [...new Set(names)];
+}
+
+/** The agent `cases update --assignee` names (address, local part or name, as #assign takes), or null for "none". */
+function deskAgent(desk: DeskConfig, value: string | null): string | null {
+  if (value === null || value.trim().toLowerCase() === 'none') return null;
+  const found = resolveAgent(value, desk.agents);
+  if ('agent' in found) return found.agent;
+  const agents = desk.agents.map((a) => a.address).join(', ') || 'none configured';
+  if ('ambiguous' in found) throw new SportelloError('USAGE', `"${value}" matches several agents of desk ${desk.id}: ${found.ambiguous.join(', ')}`, { hint: 'give the full address' });
+  const meant = found.suggestion === null ? '' : ` (did you mean "${found.suggestion}"?)`;
+  throw new SportelloError('USAGE', `"${value}" is not an agent of desk ${desk.id}${meant}`, { hint: `agents of ${desk.id}: ${agents}; or --assignee none` });
 }

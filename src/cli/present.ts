@@ -58,7 +58,7 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 }
 
 /** "2026-11-24 10:00" in the configured time zone (sv-SE gives ISO-like digits). */
-function shortTime(iso: string | null, timeZone = 'UTC'): string {
+export function shortTime(iso: string | null, timeZone = 'UTC'): string {
   if (!iso) return '-';
   if (timeZone === 'UTC') return iso.replace('T', ' ').slice(0, 16);
   return new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
@@ -68,9 +68,21 @@ function shortTime(iso: string | null, timeZone = 'UTC'): string {
 export function casesTable(cases: readonly CaseRecord[], timeZone = 'UTC'): string {
   if (cases.length === 0) return 'No cases.';
   return table(
-    ['ID', 'STATUS', 'CATEGORY', 'PRIORITY', 'REQUESTER', `CREATED (${timeZone})`, `DUE (${timeZone})`, 'SUBJECT'],
-    cases.map((c) => [c.id, c.status, c.category ?? '-', c.priority, c.requester.address, shortTime(c.createdAt, timeZone), shortTime(c.dueAt, timeZone), c.subject]),
+    ['ID', 'STATUS', 'CATEGORY', 'PRIORITY', 'ASSIGNEE', 'REQUESTER', `CREATED (${timeZone})`, `DUE (${timeZone})`, 'SUBJECT'],
+    cases.map((c) => [c.id, c.status, c.category ?? '-', c.priority, c.assignee ?? '-', c.requester.address, shortTime(c.createdAt, timeZone), shortTime(c.dueAt, timeZone), c.subject]),
   );
+}
+
+const CSV_COLUMNS = ['id', 'desk', 'status', 'category', 'priority', 'assignee', 'requester', 'requesterName', 'subject', 'createdAt', 'dueAt'] as const;
+
+/** RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, its quotes doubled. Times in ISO 8601 UTC. */
+export function casesCsv(cases: readonly CaseRecord[]): string {
+  const field = (v: string | null) => (v === null ? '' : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const rows = cases.map((c) => {
+    const j = caseJson(c);
+    return CSV_COLUMNS.map((k) => field(j[k]));
+  });
+  return [[...CSV_COLUMNS], ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n';
 }
 
 export function caseText(c: CaseDetail, timeZone = 'UTC'): string {

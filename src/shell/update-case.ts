@@ -4,7 +4,9 @@
 
 import type { CaseStatus } from '../domain/case.js';
 import type { Language } from '../domain/routing.js';
-import type { CaseRecord, StoreTx } from '../ports.js';
+import type { CaseRecord, RenderedReply, StoreTx } from '../ports.js';
+import type { Address } from '../domain/mail.js';
+import { buildAgentNotification } from '../agents/notification.js';
 import type { DeskConfig } from '../config/schema.js';
 import type { DeskRules } from '../rules/index.js';
 import { reschedule, type CaseChanges } from '../routing/reschedule.js';
@@ -45,23 +47,58 @@ export async function updateCase(
     case: { id: kase.id, subject: kase.subject, category: r.patch.category, priority: r.patch.priority },
     due: { before: when(r.dueMoved.from), after: when(r.dueMoved.to), later: !r.dueMoved.from || r.dueMoved.to! > r.dueMoved.from },
     requester: { name: kase.requester.name || null, address: kase.requester.address },
-    desk: { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address },
+    desk: deskVars(desk),
   });
+  await queueNotice(tx, compose, desk, kase.id, 'due-update', [kase.requester], rendered, now);
+  return { status: r.patch.status, dueAt: r.patch.dueAt, dueMoved: true, queued: 1 };
+}
+
+/**
+ * Assigns a case (an admin's `cases update --assignee`): records the change and, as `#assign` does by
+ * mail, tells the new assignee with the agent notification. `assignee` is an agent address already
+ * resolved against the desk, or null to unassign. Returns how many mails were queued.
+ */
+export async function assignCase(tx: StoreTx, compose: ComposeDeps, desk: DeskConfig, kase: CaseRecord, assignee: string | null, now: Date, actor: string): Promise<number> {
+  if (assignee === kase.assignee) return 0;
+  await tx.setCaseFields(kase.id, { assignee }, now);
+  await tx.addEvents(kase.id, [{ type: 'assigned', actor, data: { from: kase.assignee, to: assignee } }], now);
+  if (assignee === null) return 0;
+  const agent = desk.agents.find((a) => a.address === assignee);
+  const vars = buildAgentNotification({
+    language: desk.language,
+    kind: 'assigned',
+    case: { id: kase.id, subject: kase.subject, status: kase.status, category: kase.category, priority: kase.priority, assignee },
+    requester: kase.requester,
+    explanation: null,
+    dueText: kase.dueAt ? formatDue(new Date(kase.dueAt), { language: desk.language, timezone: compose.rulesFor?.(desk.id)?.calendar?.timezone ?? 'UTC', now }) : null,
+    text: '',
+    author: null,
+    desk: deskVars(desk),
+    help: { categories: compose.rulesFor?.(desk.id)?.categories.map((c) => c.id) ?? [], agents: desk.agents.map((a) => a.address.split('@')[0]!) },
+  });
+  const rendered = compose.renderer.render('agent-notification', desk.language, { ...vars, desk: deskVars(desk) });
+  await queueNotice(tx, compose, desk, kase.id, 'notification', [{ address: assignee, name: agent?.name ?? '' }], rendered, now);
+  return 1;
+}
+
+const deskVars = (desk: DeskConfig) => ({ id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address });
+
+/** Records and queues a mail the desk starts itself (not a reply): auto-generated, our loop stamps, no threading. */
+async function queueNotice(tx: StoreTx, compose: ComposeDeps, desk: DeskConfig, caseId: string, kind: 'due-update' | 'notification', to: Address[], rendered: RenderedReply, now: Date): Promise<void> {
   const mail = {
     from: { address: desk.address, name: desk.name ?? '' },
-    to: [kase.requester],
+    to,
     subject: rendered.subject,
-    messageId: ownMessageId(kase.id, desk.address, compose.newId()),
+    messageId: ownMessageId(caseId, desk.address, compose.newId()),
     inReplyTo: null,
     references: [],
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', [LOOP_HEADER]: compose.instance, 'X-Sportello-Case': kase.id },
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', [LOOP_HEADER]: compose.instance, 'X-Sportello-Case': caseId },
     text: rendered.text,
     html: rendered.html,
   };
   const row = await tx.addMessage(
-    { caseId: kase.id, desk: desk.id, direction: 'out', kind: 'due-update', messageId: mail.messageId, mail: { from: mail.from, to: mail.to, cc: [], subject: mail.subject, date: now.toISOString(), text: mail.text, inReplyTo: [], references: [] }, raw: null },
+    { caseId, desk: desk.id, direction: 'out', kind, messageId: mail.messageId, mail: { from: mail.from, to: mail.to, cc: [], subject: mail.subject, date: now.toISOString(), text: mail.text, inReplyTo: [], references: [] }, raw: null },
     now,
   );
-  await tx.enqueue({ caseId: kase.id, kind: 'due-update', envelopeFrom: '', mail }, row, now);
-  return { status: r.patch.status, dueAt: r.patch.dueAt, dueMoved: true, queued: 1 };
+  await tx.enqueue({ caseId, kind, envelopeFrom: '', mail }, row, now);
 }
