@@ -39,16 +39,8 @@ export async function updateCase(
   if (!r.dueMoved?.to) return { status: r.patch.status, dueAt: r.patch.dueAt, dueMoved: false, queued: 0 };
 
   const language: Language = kase.language ?? desk.language;
-  const timezone = rules?.calendar?.timezone ?? 'UTC';
-  const when = (iso: string | null) => (iso ? formatDue(new Date(iso), { language, timezone, now }) : null);
-  const subject = tagSubject(kase.id, kase.subject);
-  const rendered = compose.renderer.render('due-update', language, {
-    subject,
-    case: { id: kase.id, subject: kase.subject, category: r.patch.category, priority: r.patch.priority },
-    due: { before: when(r.dueMoved.from), after: when(r.dueMoved.to), later: !r.dueMoved.from || r.dueMoved.to! > r.dueMoved.from },
-    requester: { name: kase.requester.name || null, address: kase.requester.address },
-    desk: deskVars(desk),
-  });
+  const vars = dueUpdateVars(kase, { ...kase, category: r.patch.category, priority: r.patch.priority }, desk, rules, r.dueMoved.from, r.dueMoved.to, now);
+  const rendered = compose.renderer.render('due-update', language, vars);
   await queueNotice(tx, compose, desk, kase.id, 'due-update', [kase.requester], rendered, now);
   return { status: r.patch.status, dueAt: r.patch.dueAt, dueMoved: true, queued: 1 };
 }
@@ -81,7 +73,29 @@ export async function assignCase(tx: StoreTx, compose: ComposeDeps, desk: DeskCo
   return 1;
 }
 
-const deskVars = (desk: DeskConfig) => ({ id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address });
+/** The due-update template's variables: the promised time before and after, in the requester's language and the desk's zone. */
+export function dueUpdateVars(
+  kase: CaseRecord,
+  changed: Pick<CaseRecord, 'category' | 'priority'>,
+  desk: DeskConfig,
+  rules: DeskRules | undefined,
+  from: string | null,
+  to: string,
+  now: Date,
+): Record<string, unknown> {
+  const language: Language = kase.language ?? desk.language;
+  const timezone = rules?.calendar?.timezone ?? 'UTC';
+  const when = (iso: string | null) => (iso ? formatDue(new Date(iso), { language, timezone, now }) : null);
+  return {
+    subject: tagSubject(kase.id, kase.subject),
+    case: { id: kase.id, subject: kase.subject, category: changed.category, priority: changed.priority },
+    due: { before: when(from), after: when(to), later: !from || to > from },
+    requester: { name: kase.requester.name || null, address: kase.requester.address },
+    desk: deskVars(desk),
+  };
+}
+
+export const deskVars = (desk: DeskConfig) => ({ id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address });
 
 /** Records and queues a mail the desk starts itself (not a reply): auto-generated, our loop stamps, no threading. */
 async function queueNotice(tx: StoreTx, compose: ComposeDeps, desk: DeskConfig, caseId: string, kind: 'due-update' | 'notification', to: Address[], rendered: RenderedReply, now: Date): Promise<void> {

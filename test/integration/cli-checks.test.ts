@@ -43,6 +43,18 @@ describe('offline commands without the production secrets', () => {
     expect(r.stdout).toMatch(out);
   });
 
+  it.each([
+    ['agent-notification', /^To: bob@example\.test$/m, /^New case: HR-NEW/m],
+    ['escalation', /^To: hr-lead@example\.test$/m, /^Subject: \[HR-NEW\] SLA breached: /m],
+  ])('preview --template %s shows that mail for the fixture, times in the configured zone', async (template, to, body) => {
+    const fixture = path.join(REPO, 'rules/fixtures', readFileSync(path.join(REPO, 'rules/fixtures/expected.yml'), 'utf8').match(/^(hr-\S+\.eml):/m)![1]!);
+    const r = await sportello(['preview', fixture, '--template', template, '--text-only', '--at', '2026-11-20T16:30:00+01:00', '--config', cfg], unset);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/resolution by \d{4}-\d\d-\d\d \d\d:\d\d \(Europe\/Madrid\)/);
+    expect(r.stdout).toMatch(to);
+    expect(r.stdout).toMatch(body);
+  }, 120_000);
+
   it('once still refuses, with one message per unset variable and the hint on its own line', async () => {
     const r = await sportello(['once', '--config', cfg], unset);
     expect(r.code).toBe(2);
