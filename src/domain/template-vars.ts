@@ -16,7 +16,7 @@ export const TEMPLATE_VARIABLES = {
     subject: true,
     language: true,
     case: { id: true, subject: true, category: true, priority: true, dueAt: true, dueText: true, firstResponseText: true },
-    schedule: { open: true, opensText: true, onCall: { address: true, phone: true, hours: true } },
+    schedule: { open: true, opensText: true, onCall: { address: true, phone: true } },
     articles: true,
     requester: person,
     desk,
