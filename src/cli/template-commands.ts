@@ -1,6 +1,7 @@
 // `sportello templates check` and `sportello preview FILE.eml`: let admins see what people will
 // receive before it is sent. Preview routes the mail exactly as the daemon would (rules, classifier,
-// SLA, articles) at a given instant, renders the auto-reply, and touches no store and no mail server.
+// SLA, articles) at a given instant, renders the auto-reply (or, with --template, another mail the case
+// leads to, filled by the same builders the daemon uses), and touches no store and no mail server.
 
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';

@@ -1,6 +1,7 @@
 // Applies a change to a case inside an open transaction: recomputes its SLA (pausing or resuming the
 // clock, picking the policy for a new category or priority), records the events, and, when the
-// promised resolution time moved, queues a localized notice to the requester. Never sends by itself.
+// promised resolution time moved, queues a localized notice to the requester; an admin's assignment
+// tells the new assignee as #assign does. Never sends by itself.
 
 import type { CaseStatus } from '../domain/case.js';
 import type { Language } from '../domain/routing.js';
