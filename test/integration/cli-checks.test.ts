@@ -3,27 +3,15 @@
 // `cases list` filters and CSV, and `cases update --assignee` telling the new assignee by real mail.
 // Real child processes, a real SQLite file and the local mail stack.
 
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readInbox, resetMailboxes, sendMail, waitForMessages } from '../support/mailstack.js';
 import { REPO, stackConfigYaml, tempDb } from '../support/app.js';
+import { runCli } from '../support/cli.js';
 
-const run = promisify(execFile);
-const CLI = path.join(REPO, 'src/cli/main.ts');
-
-async function sportello(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO, env: { ...process.env, SPORTELLO_LOG_LEVEL: 'warn', ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const sportello = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, env);
 
 describe('offline commands without the production secrets', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'sportello-offline-'));

@@ -1,26 +1,14 @@
 // The command line as people and scripts use it: cases list/show in table and JSON form, global
 // flags before or after the subcommand, and exit status 2 with every problem listed for a bad config.
 
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resetMailboxes, sendMail, waitForMessages } from '../support/mailstack.js';
-import { REPO, stackConfigYaml, tempDb } from '../support/app.js';
+import { stackConfigYaml, tempDb } from '../support/app.js';
+import { runCli } from '../support/cli.js';
 
-const run = promisify(execFile);
-const CLI = path.join(REPO, 'src/cli/main.ts');
-
-async function sportello(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO, env: { ...process.env, SPORTELLO_LOG_LEVEL: 'warn' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const sportello = (...args: string[]) => runCli(args);
 
 describe('sportello CLI', () => {
   let cfg = '';
