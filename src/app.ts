@@ -55,7 +55,7 @@ export interface App {
   readonly log: Logger;
   /** Processes everything pending in every mailbox, then sends every due reply. */
   once(): Promise<OnceSummary>;
-  /** Changes a case's category, priority or status; reschedules its SLA and tells the requester if the due time moved. */
+  /** Changes a case's category, priority, status or assignee; reschedules its SLA, tells the requester if the due time moved and a new assignee that they are. */
   updateCase(id: string, changes: CaseChanges, actor: string): Promise<UpdateResult & { id: string; assignee: string | null }>;
   /** Runs until the signal aborts: every mailbox watched, replies sent as they are queued and retried. */
   run(signal: AbortSignal): Promise<void>;
