@@ -19,10 +19,12 @@ import { singleFlight, sleep } from './shell/sleep.js';
 import { watchDir } from './adapters/watch-dir.js';
 import { createLogger, type Logger } from './log.js';
 import { SportelloError, describeError, isSportelloError } from './errors.js';
-import { updateCase, type UpdateResult } from './shell/update-case.js';
+import { assignCase, updateCase, type UpdateResult } from './shell/update-case.js';
+import { resolveAgent } from './agents/commands.js';
 import type { CaseChanges } from './routing/reschedule.js';
 import { buildRouting, modelCacheDir, type Router, type RoutingEngine } from './routing/router.js';
 import { deskRulesOf, formatProblem, loadRules, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
+import { rulesContext } from './routing/rules-context.js';
 import { runEscalations, type EscalationPass } from './shell/escalate.js';
 import { autoClose } from './shell/auto-close.js';
 import { reconcileProcessed } from './shell/reconcile.js';
@@ -77,8 +79,8 @@ export interface App {
   readonly log: Logger;
   /** Processes everything pending in every mailbox, then sends every due reply. Holds the writer lease meanwhile (STORE_LOCKED if another process does). */
   once(): Promise<OnceSummary>;
-  /** Changes a case's category, priority or status; reschedules its SLA and tells the requester if the due time moved. */
-  updateCase(id: string, changes: CaseChanges, actor: string): Promise<UpdateResult & { id: string }>;
+  /** Changes a case's category, priority, status or assignee; reschedules its SLA, tells the requester if the due time moved and a new assignee that they are. */
+  updateCase(id: string, changes: CaseChanges, actor: string): Promise<UpdateResult & { id: string; assignee: string | null }>;
   /** The once-a-day jobs (retention, uncertain-replies notice), each skipped when already done today. */
   housekeeping(): Promise<HousekeepingPass>;
   /**
@@ -107,7 +109,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const random = overrides.random ?? Math.random;
   const newId = overrides.newId ?? (() => randomBytes(9).toString('base64url'));
   // Templates are swapped whole on a valid edit; a broken edit is logged and the last good set stays.
-  let templates: ReplyRenderer = overrides.renderer ?? (await loadTemplates(config.templatesDir, config.desks[0]?.language));
+  const loadedTemplates = overrides.renderer ? null : await loadTemplates(config.templatesDir, config.desks[0]?.language);
+  let templates: ReplyRenderer = overrides.renderer ?? loadedTemplates!;
+  // What rules are checked against (desks, agents, template names); without our own templates, no template check.
+  let rulesCheck = rulesContext(config, loadedTemplates?.names() ?? null);
   const renderer: ReplyRenderer = { render: (name, language, vars) => templates.render(name, language, vars) };
   const store = overrides.store ?? (await openSqliteStore(config.database));
   const sender = overrides.sender ?? createSmtpSender(config.smtp);
@@ -115,7 +120,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // previous to keep). Later changes are validated by the watcher in run() and swapped in whole.
   let engine: Pick<RoutingEngine, 'router' | 'sla' | 'articles'> & { ruleSet: RuleSet | null } = overrides.router
     ? { router: overrides.router, sla: () => null, articles: () => [], ruleSet: null }
-    : await buildRouting(await loadRulesOrThrow(config.rulesDir), modelCacheDir(config), log);
+    : await buildRouting(await loadRulesOrThrow(config.rulesDir, rulesCheck), modelCacheDir(config), log);
   const sourceFor = overrides.sourceFor ?? imapSources(config, log);
 
   const health = createHealth(clock, config.desks.map((d) => d.id), config.limits.pollSeconds, { host: hostname(), pid: process.pid, startedAt: clock.now().toISOString() });
@@ -342,7 +347,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         if (!kase) throw new SportelloError('CASE_NOT_FOUND', `no case ${id}`, { hint: 'list cases with "sportello cases list"' });
         const desk = config.desks.find((d) => d.id === kase.desk);
         if (!desk) throw new SportelloError('CONFIG_INVALID', `case ${kase.id} belongs to desk ${kase.desk}, which is not in the configuration`);
-        return { id: kase.id, ...(await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, changes, now, actor)) };
+        // Resolved before anything is written: a wrong name changes nothing.
+        const assignee = changes.assignee === undefined ? undefined : deskAgent(desk, changes.assignee);
+        const updated = await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, changes, now, actor);
+        const told = assignee === undefined ? 0 : await assignCase(tx, compose, desk, kase, assignee, now, actor);
+        return { id: kase.id, ...updated, queued: updated.queued + told, assignee: assignee === undefined ? kase.assignee : assignee };
       });
       await sendIfNoDaemon('cases update');
       return result;
@@ -435,7 +444,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
               health.failed('rules', 'RULES_INVALID', `${problems.length} problem(s) in the rules; the previous rules stay in force: ${problems.slice(0, 3).map(formatProblem).join('; ')}`);
             for (const p of problems) log.error({ problem: formatProblem(p) }, 'invalid rules change ignored; previous rules stay in force');
           },
-        });
+        }, { context: () => rulesCheck });
       const firstOutcome = new Map<string, FailureKind | 'ok'>();
       const noteFirst = (desk: DeskConfig, outcome: FailureKind | 'ok', err?: unknown) => {
         if (firstOutcome.has(desk.id)) return;
@@ -529,8 +538,18 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       : watchDir(
           config.templatesDir,
           async () => {
-            templates = await loadTemplates(config.templatesDir, config.desks[0]?.language);
-              health.recovered('templates');
+              const next = await loadTemplates(config.templatesDir, config.desks[0]?.language);
+              // A template the rules in force name must not disappear: every such mail would be quarantined.
+              const nextCheck = rulesContext(config, next.names());
+              const missing = ruleTemplates(engine.ruleSet).filter((name) => !nextCheck.templates?.has(name));
+              if (missing.length) {
+                throw new SportelloError('TEMPLATE_INVALID', `the rules use template(s) ${missing.join(', ')}, missing from the changed ${config.templatesDir}`, {
+                  hint: 'restore the template, or change the rules first',
+                });
+              }
+              templates = next;
+              rulesCheck = nextCheck;
+            health.recovered('templates');
             log.info({ dir: config.templatesDir }, 'templates reloaded');
           },
           {
@@ -634,4 +653,21 @@ export async function statusReport(config: Config, overrides: Pick<AppOverrides,
   } finally {
     if (!overrides.store) await store.close();
   }
+}
+
+/** Template names the rules' `template` actions use. */
+function ruleTemplates(ruleSet: RuleSet | null): string[] {
+  const names = Object.values(ruleSet?.desks ?? {}).flatMap((d) => d.rules.flatMap((r) => (r.then.template ? [r.then.template] : [])));
+  return [...new Set(names)];
+}
+
+/** The agent `cases update --assignee` names (address, local part or name, as #assign takes), or null for "none". */
+function deskAgent(desk: DeskConfig, value: string | null): string | null {
+  if (value === null || value.trim().toLowerCase() === 'none') return null;
+  const found = resolveAgent(value, desk.agents);
+  if ('agent' in found) return found.agent;
+  const agents = desk.agents.map((a) => a.address).join(', ') || 'none configured';
+  if ('ambiguous' in found) throw new SportelloError('USAGE', `"${value}" matches several agents of desk ${desk.id}: ${found.ambiguous.join(', ')}`, { hint: 'give the full address' });
+  const meant = found.suggestion === null ? '' : ` (did you mean "${found.suggestion}"?)`;
+  throw new SportelloError('USAGE', `"${value}" is not an agent of desk ${desk.id}${meant}`, { hint: `agents of ${desk.id}: ${agents}; or --assignee none` });
 }

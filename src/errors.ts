@@ -68,7 +68,12 @@ export function describeError(err: unknown): string {
       .filter(([, v]) => v === null || typeof v !== 'object')
       .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
       .join(' ');
-    return `${err.code}: ${err.message}${ctx ? ` (${ctx})` : ''}${err.hint ? ` — ${err.hint}` : ''}`;
+    // A multi-line message (a list of problems) would bury a trailing context and hint: the context goes
+    // on its first line, the hint on a line of its own after the list.
+    const [first = '', ...rest] = err.message.split('\n');
+    const head = `${err.code}: ${first}${ctx ? ` (${ctx})` : ''}`;
+    if (rest.length === 0) return `${head}${err.hint ? ` — ${err.hint}` : ''}`;
+    return [head, ...rest, ...(err.hint ? [`hint: ${err.hint}`] : [])].join('\n');
   }
   if (err instanceof Error) return err.message;
   return String(err);

@@ -274,6 +274,17 @@ export interface CaseFilter {
   readonly desk?: string;
   readonly status?: readonly CaseStatus[];
   readonly limit?: number;
+  /** Cases to skip first (paging with limit). */
+  readonly offset?: number;
+  /** An agent's address; null means unassigned cases only. */
+  readonly assignee?: string | null;
+  readonly category?: string;
+  /** The requester's address (any case). */
+  readonly requester?: string;
+  /** Cases opened at or after this instant. */
+  readonly since?: Date;
+  /** Newest first (the command line); oldest first otherwise. */
+  readonly newestFirst?: boolean;
 }
 
 export interface CaseStore {

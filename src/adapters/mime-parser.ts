@@ -63,7 +63,7 @@ export async function parseMail(raw: Buffer, opts: ParseMailOptions = {}): Promi
   if (raw.length > maxBytes) {
     throw new SportelloError('MAIL_TOO_LARGE', `message is ${raw.length} bytes, the limit is ${maxBytes}`, {
       context: { size: raw.length, maxBytes },
-      hint: 'raise mail.maxBytes in the configuration if such messages are expected',
+      hint: 'raise limits.maxMessageBytes in the configuration if such messages are expected',
     });
   }
   let parsed: ParsedMail;

@@ -365,9 +365,27 @@ class SqliteStore implements CaseStore {
         where.push(`status IN (${filter.status.map(() => '?').join(',')})`);
         args.push(...filter.status);
       }
+      if (filter.assignee === null) where.push('assignee IS NULL');
+      else if (filter.assignee !== undefined) {
+        where.push('assignee = ? COLLATE NOCASE');
+        args.push(filter.assignee);
+      }
+      if (filter.category !== undefined) {
+        where.push('category = ?');
+        args.push(filter.category);
+      }
+      if (filter.requester !== undefined) {
+        where.push('requester_address = ? COLLATE NOCASE');
+        args.push(filter.requester);
+      }
+      if (filter.since !== undefined) {
+        where.push('created_at >= ?');
+        args.push(iso(filter.since));
+      }
+      const order = filter.newestFirst ? 'created_at DESC, desk, number DESC' : 'created_at, desk, number';
       const rows = await this.db.all<Row[]>(
-        `SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, desk, number LIMIT ?`,
-        ...args, filter.limit ?? 1000,
+        `SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        ...args, filter.limit ?? 1000, filter.offset ?? 0,
       );
       return rows.map(toCase);
     });

@@ -221,12 +221,30 @@ function parseValue(name: CommandName, typed: string, values: readonly string[],
 
 function assignee(typed: string, value: string, lineNo: number, vocab: CommandVocabulary): ValueResult {
   const valid = validValues('assign', vocab);
-  const v = fold(value);
-  if (vocab.self !== undefined && SELF_WORDS.has(v)) {
-    const self = vocab.agents.find((a) => a.address.toLowerCase() === vocab.self!.toLowerCase());
-    if (self) return { name: 'assign', agent: self.address.toLowerCase() };
+  const found = resolveAgent(value, vocab.agents, vocab.self);
+  if ('agent' in found) return { name: 'assign', agent: found.agent };
+  if ('ambiguous' in found) {
+    return error('ambiguous-agent', typed, 'assign', value, found.ambiguous, null, lineNo, `${typed}: "${value}" matches ${found.ambiguous.join(', ')}`);
   }
-  // Most specific first: full address, local part, display name, first word of the display name.
+  return error('bad-value', typed, 'assign', value, valid, found.suggestion, lineNo, `${typed}: no agent "${value}" on this desk`);
+}
+
+export type AgentLookup =
+  | { readonly agent: string }
+  | { readonly ambiguous: readonly string[] }
+  | { readonly suggestion: string | null };
+
+/**
+ * Which agent a typed name means (#assign, `cases update --assignee`, a rule's `assignee:`): full
+ * address, local part, display name, first word of the display name, most specific first; "me" is
+ * `self`. The agent comes back as its configured address, lower-case; a near miss as a suggestion.
+ */
+export function resolveAgent(value: string, agents: readonly AgentRef[], self?: string): AgentLookup {
+  const v = fold(value);
+  if (self !== undefined && SELF_WORDS.has(v)) {
+    const me = agents.find((a) => a.address.toLowerCase() === self.toLowerCase());
+    if (me) return { agent: me.address.toLowerCase() };
+  }
   const levels: ((a: AgentRef) => boolean)[] = [
     (a) => fold(a.address) === v,
     (a) => fold(localPart(a.address)) === v,
@@ -234,15 +252,11 @@ function assignee(typed: string, value: string, lineNo: number, vocab: CommandVo
     (a) => a.name !== undefined && fold(a.name.trim().split(/\s+/u)[0] ?? '') === v,
   ];
   for (const matches of levels) {
-    const found = vocab.agents.filter(matches);
-    if (found.length === 1) return { name: 'assign', agent: found[0]!.address.toLowerCase() };
-    if (found.length > 1) {
-      const addresses = found.map((a) => a.address.toLowerCase());
-      return error('ambiguous-agent', typed, 'assign', value, addresses, null, lineNo, `${typed}: "${value}" matches ${addresses.join(', ')}`);
-    }
+    const found = agents.filter(matches);
+    if (found.length === 1) return { agent: found[0]!.address.toLowerCase() };
+    if (found.length > 1) return { ambiguous: found.map((a) => a.address.toLowerCase()) };
   }
-  const guess = didYouMean(value, vocab.agents.map((a) => localPart(a.address)));
-  return error('bad-value', typed, 'assign', value, valid, guess, lineNo, `${typed}: no agent "${value}" on this desk`);
+  return { suggestion: didYouMean(value, agents.map((a) => localPart(a.address))) };
 }
 
 function localPart(address: string): string {

@@ -2,6 +2,8 @@
 // own servers prepended: only the address and reverse-DNS name in parentheses, which the receiving server
 // looked up itself. Must never trust the HELO name (the client chooses it) or a header below the first real hop.
 
+import { BlockList, isIP } from 'node:net';
+
 export interface ReceivedHop {
   /** Connecting IPs the receiving server recorded, lower-case, without "IPv6:". */
   readonly ips: readonly string[];
@@ -56,37 +58,66 @@ export function firstExternalHop(received: readonly string[]): ReceivedHop | nul
   return null;
 }
 
+/** One configured relay, as parseRelay understands it. */
+export type RelaySpec =
+  | { readonly kind: 'ip' | 'cidr'; readonly raw: string; readonly list: BlockList }
+  | { readonly kind: 'host' | 'suffix'; readonly raw: string; readonly name: string };
+
+const HOST = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
 /**
- * Whether a hop is one of the configured relays: an IP ("192.0.2.7", "2001:db8::7"), an IPv4 CIDR
- * ("10.0.0.0/8"), a host name ("relay.example.test") or a domain suffix (".example.test").
+ * Reads one `trust.relays` entry: an IP ("192.0.2.7", "2001:db8::7"), a CIDR ("10.0.0.0/8",
+ * "2001:db8::/32"), a host name ("relay.example.test") or a domain suffix (".example.test").
+ * Returns why it is none of these (a string) instead: the config refuses such entries at load.
+ */
+export function parseRelay(raw: string): RelaySpec | string {
+  const relay = raw.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const list = new BlockList();
+  if (relay.includes('/')) {
+    const [net = '', bits = '', ...rest] = relay.split('/');
+    const family = isIP(net);
+    const max = family === 4 ? 32 : 128;
+    const prefix = /^\d{1,3}$/.test(bits) ? Number(bits) : NaN;
+    if (family === 0 || rest.length > 0 || !(prefix >= 0 && prefix <= max)) {
+      return `"${raw}" is not a CIDR (expected an address and a prefix length, e.g. 10.0.0.0/8 or 2001:db8::/32)`;
+    }
+    list.addSubnet(net, prefix, family === 4 ? 'ipv4' : 'ipv6');
+    return { kind: 'cidr', raw, list };
+  }
+  const family = isIP(relay);
+  if (family !== 0) {
+    list.addAddress(relay, family === 4 ? 'ipv4' : 'ipv6');
+    return { kind: 'ip', raw, list };
+  }
+  if (/^[\d.]+$/.test(relay) || relay.includes(':')) return `"${raw}" is not a valid IP address`;
+  const suffix = relay.startsWith('.');
+  if (HOST.test(suffix ? relay.slice(1) : relay)) return { kind: suffix ? 'suffix' : 'host', raw, name: relay };
+  return `"${raw}" is not an IP address, a CIDR or a host name`;
+}
+
+/** Whether an address the receiving server recorded is covered; IPv4-mapped IPv6 counts as its IPv4. */
+function ipIn(list: BlockList, ip: string): boolean {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(ip)?.[1];
+  const family = isIP(mapped ?? ip);
+  if (family === 0) return false;
+  return list.check(mapped ?? ip, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/**
+ * Whether a hop is one of the configured relays (see parseRelay). IP and CIDR entries are compared
+ * with node:net's BlockList, so "2001:db8::7" matches "2001:db8::/32" whatever the spelling;
+ * entries that do not parse match nothing (the config schema has already refused them).
  */
 export function hopMatches(hop: ReceivedHop, relays: readonly string[]): string | null {
   for (const raw of relays) {
-    const relay = raw.trim().toLowerCase();
-    if (relay === '') continue;
-    if (relay.includes('/')) {
-      if (hop.ips.some((ip) => inCidr(ip, relay))) return raw;
-    } else if (IPV4.test(relay) || relay.includes(':')) {
-      if (hop.ips.includes(relay)) return raw;
-    } else if (hop.rdns !== null && (hop.rdns === relay || (relay.startsWith('.') && hop.rdns.endsWith(relay)))) {
+    const relay = parseRelay(raw);
+    if (typeof relay === 'string') continue;
+    if ('list' in relay) {
+      const { list } = relay;
+      if (hop.ips.some((ip) => ipIn(list, ip))) return raw;
+    } else if (hop.rdns !== null && (hop.rdns === relay.name || (relay.kind === 'suffix' && hop.rdns.endsWith(relay.name)))) {
       return raw;
     }
   }
   return null;
-}
-
-function ipv4ToInt(ip: string): number | null {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return null;
-  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
-}
-
-function inCidr(ip: string, cidr: string): boolean {
-  const [net = '', bitsText = ''] = cidr.split('/');
-  const bits = Number(bitsText);
-  const a = ipv4ToInt(ip);
-  const b = ipv4ToInt(net);
-  if (a === null || b === null || !Number.isInteger(bits) || bits < 0 || bits > 32) return false;
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return (a & mask) === (b & mask);
 }

@@ -12,7 +12,7 @@ export interface TrustOptions {
   readonly agents: readonly (string | AgentRef)[];
   /** Accept an aligned pass in our server's Authentication-Results as proof. */
   readonly trustAuthResults: boolean;
-  /** Relays whose hand-off is proof by itself (internal submission servers): IPs, IPv4 CIDRs, host names. */
+  /** Relays whose hand-off is proof by itself (internal submission servers): IPs, CIDRs (IPv4 or IPv6), host names. */
   readonly trustedRelays: readonly string[];
   /**
    * The authserv-id our receiving server writes (e.g. "mx.example.test"). Strongly advised: without it only

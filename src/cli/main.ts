@@ -10,9 +10,7 @@ import { buildApp, surveyMailboxes, type App } from '../app.js';
 import { dryRunText } from './once-dry-run.js';
 import { createLogger } from '../log.js';
 import { SportelloError, describeError, isSportelloError } from '../errors.js';
-import { CASE_STATUSES, type CaseStatus } from '../domain/case.js';
-import { PRIORITIES, type Priority } from '../domain/routing.js';
-import { caseDetailJson, caseJson, caseText, casesTable, table } from './present.js';
+import { table } from './present.js';
 import { addRoutingCommands } from './routing-commands.js';
 import { openSqliteStore, type StoreMode } from '../adapters/sqlite-store.js';
 import type { CaseStore } from '../ports.js';
@@ -24,6 +22,7 @@ import { addBackupCommand } from './backup-command.js';
 import { addRetentionCommands } from './retention-commands.js';
 import { addStatusCommand } from './status-command.js';
 import { exitWhenFlushed, tolerateClosedReader } from './exit.js';
+import { addCaseCommands } from './case-commands.js';
 
 interface GlobalOpts {
   config: string;
@@ -38,9 +37,13 @@ function globals(cmd: Command): GlobalOpts {
   return cmd.optsWithGlobals<GlobalOpts>();
 }
 
-async function config(cmd: Command): Promise<Config> {
+/**
+ * Offline commands (rules, classify, preview, templates check, reading the store) never reach a mail
+ * server, so an unset ${VAR} (typically a password) does not stop them; run, once and cases update do.
+ */
+async function config(cmd: Command, offline = false): Promise<Config> {
   const o = globals(cmd);
-  return loadConfig(o.config, { db: o.db });
+  return loadConfig(o.config, { db: o.db, offline });
 }
 
 async function withApp<T>(cmd: Command, work: (app: App) => Promise<T>): Promise<T> {
@@ -59,7 +62,7 @@ async function withApp<T>(cmd: Command, work: (app: App) => Promise<T>): Promise
  * edits, allowed beside a running daemon (they never send; see src/shell/writer-lease.ts).
  */
 async function withStore<T>(cmd: Command, work: (store: CaseStore, cfg: Config) => Promise<T>, mode: StoreMode = 'read'): Promise<T> {
-  const cfg = await config(cmd);
+  const cfg = await config(cmd, true);
   const store = await openSqliteStore(cfg.database, { mode });
   try {
     return await work(store, cfg);
@@ -147,51 +150,7 @@ export function program(): Command {
       if (failed) process.exitCode = EXIT_RUNTIME;
     });
 
-  const cases = prog.command('cases').description('inspect cases');
-  cases
-    .command('list')
-    .description('list cases, oldest first')
-    .option('--json', 'print JSON')
-    .option('--desk <id>', 'only this desk')
-    .option('--status <list>', `comma-separated statuses (${CASE_STATUSES.join(', ')})`)
-    .option('--limit <n>', 'at most this many', positiveInt, 1000)
-    .action(async (o: { json?: boolean; desk?: string; status?: string; limit: number }, cmd: Command) => {
-      const status = o.status?.split(',').map((s) => s.trim()) as CaseStatus[] | undefined;
-      const bad = status?.filter((s) => !CASE_STATUSES.includes(s));
-      if (bad?.length) throw new SportelloError('USAGE', `unknown status ${bad.join(', ')}`, { hint: `use ${CASE_STATUSES.join(', ')}` });
-      await withStore(cmd, async (store, cfg) => {
-        const list = await store.listCases({ desk: o.desk?.toUpperCase(), status, limit: o.limit });
-        print(o.json ? JSON.stringify(list.map(caseJson), null, 2) : casesTable(list, cfg.timezone));
-      });
-    });
-  cases
-    .command('show')
-    .description('show one case with its messages and events')
-    .argument('<id>', 'case id, e.g. IT-12')
-    .option('--json', 'print JSON')
-    .action(async (id: string, o: { json?: boolean }, cmd: Command) => {
-      await withStore(cmd, async (store, cfg) => {
-        const c = await store.getCaseDetail(id);
-        if (!c) throw new SportelloError('CASE_NOT_FOUND', `no case ${id}`, { hint: 'list cases with "sportello cases list"' });
-        print(o.json ? JSON.stringify(caseDetailJson(c), null, 2) : caseText(c, cfg.timezone));
-      });
-    });
-
-  cases
-    .command('update')
-    .description('change category, priority or status; the SLA is recomputed and the requester told if the due time moves')
-    .argument('<id>', 'case id, e.g. IT-12')
-    .option('--category <id>', 'new category')
-    .addOption(new Option('--priority <p>', 'new priority').choices([...PRIORITIES]))
-    .addOption(new Option('--status <s>', 'new status (waiting pauses the SLA clock)').choices([...CASE_STATUSES]))
-    .option('--json', 'print JSON')
-    .action(async (id: string, o: { category?: string; priority?: Priority; status?: CaseStatus; json?: boolean }, cmd: Command) => {
-      if (!o.category && !o.priority && !o.status) throw new SportelloError('USAGE', 'nothing to change', { hint: 'pass --category, --priority or --status' });
-      await withApp(cmd, async (app) => {
-        const r = await app.updateCase(id, { category: o.category, priority: o.priority, status: o.status }, `cli:${process.env.USER ?? 'admin'}`);
-        print(o.json ? JSON.stringify(r, null, 2) : `${r.id}: status ${r.status}, due ${r.dueAt ?? '-'}${r.dueMoved ? ' (moved; requester notified)' : ''}`);
-      });
-    });
+  addCaseCommands(prog, { withStore, withApp, print });
 
   const outbox = prog.command('outbox').description('replies that did not go out normally');
   outbox
@@ -226,7 +185,7 @@ export function program(): Command {
       }, 'write');
     });
 
-  const tools = { config, logger: (cmd: Command) => createLogger({ level: globals(cmd).logLevel ?? 'warn' }), print };
+  const tools = { config: (cmd: Command) => config(cmd, true), logger: (cmd: Command) => createLogger({ level: globals(cmd).logLevel ?? 'warn' }), print };
   addRoutingCommands(prog, tools);
   addTemplateCommands(prog, tools);
   addStatsCommand(prog, tools);

@@ -69,9 +69,21 @@ export function shortTime(iso: string | null, timeZone = 'UTC'): string {
 export function casesTable(cases: readonly CaseRecord[], timeZone = 'UTC'): string {
   if (cases.length === 0) return 'No cases.';
   return table(
-    ['ID', 'STATUS', 'CATEGORY', 'PRIORITY', 'REQUESTER', `CREATED (${timeZone})`, `DUE (${timeZone})`, 'SUBJECT'],
-    cases.map((c) => [c.id, c.status, c.category ?? '-', c.priority, c.requester.address, shortTime(c.createdAt, timeZone), shortTime(c.dueAt, timeZone), c.subject]),
+    ['ID', 'STATUS', 'CATEGORY', 'PRIORITY', 'ASSIGNEE', 'REQUESTER', `CREATED (${timeZone})`, `DUE (${timeZone})`, 'SUBJECT'],
+    cases.map((c) => [c.id, c.status, c.category ?? '-', c.priority, c.assignee ?? '-', c.requester.address, shortTime(c.createdAt, timeZone), shortTime(c.dueAt, timeZone), c.subject]),
   );
+}
+
+const CSV_COLUMNS = ['id', 'desk', 'status', 'category', 'priority', 'assignee', 'requester', 'requesterName', 'subject', 'createdAt', 'dueAt'] as const;
+
+/** RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, its quotes doubled. Times in ISO 8601 UTC. */
+export function casesCsv(cases: readonly CaseRecord[]): string {
+  const field = (v: string | null) => (v === null ? '' : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const rows = cases.map((c) => {
+    const j = caseJson(c);
+    return CSV_COLUMNS.map((k) => field(j[k]));
+  });
+  return [[...CSV_COLUMNS], ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n';
 }
 
 export function caseText(c: CaseDetail, timeZone = 'UTC'): string {

@@ -8,7 +8,9 @@ import type { Config } from '../config/schema.js';
 import { SportelloError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseMail } from '../adapters/mime-parser.js';
-import { formatProblem, loadRules, route, runRoutingFixtures } from '../rules/index.js';
+import { formatProblem, loadRules, route, runRoutingFixtures, type RulesContext } from '../rules/index.js';
+import { listTemplates } from '../adapters/templates.js';
+import { rulesContext } from '../routing/rules-context.js';
 import { buildRouting, modelCacheDir } from '../routing/router.js';
 import { baseAddress } from '../mail/address.js';
 
@@ -26,9 +28,9 @@ export function addRoutingCommands(prog: Command, deps: RoutingCommandDeps): voi
     .description('validate every rules file; print every problem with file:line:col; exit 2 on any')
     .action(async (_o, cmd: Command) => {
       const config = await deps.config(cmd);
-      const loaded = await loadRules(config.rulesDir);
+      const loaded = await loadRules(config.rulesDir, await checkedAgainst(config));
       if (loaded.problems) {
-        for (const p of loaded.problems) deps.print(formatProblem(p));
+        for (const p of loaded.problems) deps.print(`${formatProblem(p)}${p.hint ? `\n    ${p.hint}` : ''}`);
         throw new SportelloError('RULES_INVALID', `${loaded.problems.length} problem(s) in ${path.relative(process.cwd(), config.rulesDir) || '.'}`, {
           hint: 'fix the positions listed above; the daemon keeps the previous rules until they are valid',
         });
@@ -91,8 +93,13 @@ export function addRoutingCommands(prog: Command, deps: RoutingCommandDeps): voi
     });
 }
 
-async function loadRulesStrict(config: Config) {
-  const loaded = await loadRules(config.rulesDir);
+/** Rules are checked against the configuration and the templates, as the daemon does at load. */
+export async function checkedAgainst(config: Config): Promise<RulesContext> {
+  return rulesContext(config, await listTemplates(config.templatesDir));
+}
+
+export async function loadRulesStrict(config: Config) {
+  const loaded = await loadRules(config.rulesDir, await checkedAgainst(config));
   if (loaded.problems) {
     throw new SportelloError('RULES_INVALID', `rules are invalid:\n${loaded.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`, { hint: 'run "sportello rules check"' });
   }

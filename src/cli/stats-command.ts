@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { SportelloError } from '../errors.js';
 import { openSqliteStore } from '../adapters/sqlite-store.js';
-import { deskRulesOf, loadRules } from '../rules/index.js';
+import { deskRulesOf, loadRules, suggestion } from '../rules/index.js';
 import { deskStats, type DeskStats, type Durations } from '../stats/report.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -23,6 +23,7 @@ export function addStatsCommand(prog: Command, deps: { config: (cmd: Command) =>
       const days = Number(o.since);
       if (!Number.isFinite(days) || days <= 0) throw new SportelloError('USAGE', `--since "${o.since}" is not a number of days`, { hint: 'e.g. --since 30' });
       const config = await deps.config(cmd);
+      if (o.desk) knownDesk(config, o.desk);
       const loaded = await loadRules(config.rulesDir);
       const store = await openSqliteStore(config.database, { mode: 'read' });
       try {
@@ -39,6 +40,14 @@ export function addStatsCommand(prog: Command, deps: { config: (cmd: Command) =>
         await store.close();
       }
     });
+}
+
+/** The configured desk `--desk` names (any case); an unknown one is a usage error, not an empty report. */
+export function knownDesk(config: Config, id: string): Config['desks'][number] {
+  const desk = config.desks.find((d) => d.id.toUpperCase() === id.toUpperCase());
+  if (desk) return desk;
+  const ids = config.desks.map((d) => d.id);
+  throw new SportelloError('USAGE', `unknown desk "${id}"${suggestion(id, ids)}`, { hint: `desks: ${ids.join(', ')}` });
 }
 
 const mins = (m: number | null) => (m === null ? '-' : m < 60 ? `${Math.round(m)} min` : m < 2880 ? `${(m / 60).toFixed(1)} h` : `${(m / 1440).toFixed(1)} d`);

@@ -8,17 +8,28 @@ import { LineCounter, parseDocument, isScalar, type Document } from 'yaml';
 import type { z } from 'zod';
 import { SportelloError } from '../errors.js';
 import { configSchema, type Config, type DeskConfig } from './schema.js';
+import { objectKeys, schemaAt } from '../schema-paths.js';
+import { Locator } from '../rules/positions.js';
+import { suggestion } from '../rules/problems.js';
 
 export interface ConfigProblem {
   readonly path: string;
   readonly line: number | null;
   readonly message: string;
+  /** What to do about it, printed on its own line under the problem. */
+  readonly hint?: string;
 }
 
 export interface LoadConfigOptions {
   /** Overrides `database` (the --db flag). */
   readonly db?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * For commands that never connect to a mail server (rules check|test, classify, preview, templates
+   * check, reading the store): an unset `${VAR}` keeps its literal text instead of failing, and is
+   * listed in `config.unsetVariables`. `run` and `once` never pass it, so they still refuse.
+   */
+  readonly offline?: boolean;
 }
 
 export async function loadConfig(file: string, opts: LoadConfigOptions = {}): Promise<Config> {
@@ -46,17 +57,37 @@ export function parseConfig(text: string, opts: LoadConfigOptions & { file?: str
     message: e.message.split('\n')[0] ?? e.message,
   }));
   if (problems.length === 0) {
-    const raw = interpolate(doc.toJS() ?? {}, [], opts.env ?? process.env, problems, doc, lineCounter);
+    const unset: UnsetVariable[] = [];
+    const raw = interpolate(doc.toJS() ?? {}, [], opts.env ?? process.env, unset);
+    if (!opts.offline) {
+      // One problem per variable, at its first use, however many keys share it (YAML anchors, merges).
+      for (const name of new Set(unset.map((u) => u.name))) {
+        const uses = unset.filter((u) => u.name === name);
+        const first = uses[0]!;
+        const also = uses.slice(1).map((u) => u.path);
+        problems.push({
+          path: first.path,
+          line: lineOf(doc, lineCounter, first.at),
+          message: `environment variable ${name} is not set${also.length ? ` (also used by ${also.join(', ')})` : ''}`,
+          hint: `export ${name}=…, or write \${${name}:-default} in the file`,
+        });
+      }
+    }
     // reportInput lets a wrong type be told apart from a missing key.
     const result = configSchema.safeParse(raw, { reportInput: true });
     // Cross-desk checks run on the raw input so they are reported even when other keys are wrong.
     problems.push(...duplicateDesks(raw).map(({ at, ...d }) => ({ ...d, line: lineOf(doc, lineCounter, at) })));
     if (result.success && problems.length === 0) {
-      return finalize(result.data, file === '<config>' ? null : file, opts.db);
+      return finalize(result.data, file === '<config>' ? null : file, opts.db, unset.map((u) => u.name));
     }
-    if (!result.success) problems.push(...result.error.issues.map((i) => toProblem(i, doc, lineCounter)));
+    // A value emptied by an unset variable would fail its own check too: that second message adds nothing.
+    const emptied = new Set(unset.map((u) => u.path));
+    if (!result.success) {
+      const issues = result.error.issues.filter((i) => !(opts.offline !== true && emptied.has(i.path.join('.'))));
+      problems.push(...issues.flatMap((i) => toProblems(i, doc, lineCounter)));
+    }
   }
-  throw new SportelloError('CONFIG_INVALID', `${file} has ${problems.length} problem(s):\n${problems.map((p) => `  ${formatProblem(file, p)}`).join('\n')}`, {
+  throw new SportelloError('CONFIG_INVALID', `${file} has ${problems.length} problem(s):\n${problems.map((p) => `  ${formatProblem(file, p)}${p.hint ? `\n      ${p.hint}` : ''}`).join('\n')}`, {
     context: { file, problems },
     hint: 'fix the keys listed above; see "Configuration" in README.md for every key',
   });
@@ -68,45 +99,50 @@ export function formatProblem(file: string, p: ConfigProblem): string {
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
-function interpolate(
-  value: unknown,
-  at: (string | number)[],
-  env: Readonly<Record<string, string | undefined>>,
-  problems: ConfigProblem[],
-  doc: Document,
-  lc: LineCounter,
-): unknown {
+interface UnsetVariable {
+  readonly name: string;
+  readonly path: string;
+  readonly at: (string | number)[];
+}
+
+/** Replaces ${VAR} references; an unset one keeps its literal text (offline commands use the rest) and is recorded. */
+function interpolate(value: unknown, at: (string | number)[], env: Readonly<Record<string, string | undefined>>, unset: UnsetVariable[]): unknown {
   if (typeof value === 'string') {
     const whole = new RegExp(`^${ENV_REF.source}$`).test(value);
-    const text = value.replace(ENV_REF, (_m, name: string, fallback: string | undefined) => {
+    const text = value.replace(ENV_REF, (ref: string, name: string, fallback: string | undefined) => {
       const v = env[name];
       if (v !== undefined && v !== '') return v;
       if (fallback !== undefined) return fallback;
-      problems.push({
-        path: at.join('.'),
-        line: lineOf(doc, lc, at),
-        message: `environment variable ${name} is not set (export it, or write \${${name}:-default})`,
-      });
-      return '';
+      unset.push({ name, path: at.join('.'), at });
+      return ref;
     });
     // "port: ${SMTP_PORT:-587}" should give a number, as if the value had been written in place.
     return whole && /^(-?\d+(\.\d+)?|true|false)$/.test(text) ? (JSON.parse(text) as unknown) : text;
   }
-  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...at, i], env, problems, doc, lc));
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...at, i], env, unset));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, interpolate(v, [...at, k], env, problems, doc, lc)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, [...at, k], env, unset)]));
   }
   return value;
 }
 
-function toProblem(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter): ConfigProblem {
+function toProblems(issue: z.core.$ZodIssue, doc: Document, lc: LineCounter): ConfigProblem[] {
   const at = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    // Each unknown key at its own line, with the key it probably meant (the rules loader's did-you-mean).
+    const schema = schemaAt(configSchema, at);
+    const allowed = schema ? objectKeys(schema) : [];
+    const locate = new Locator(doc, lc);
+    return issue.keys.map((key) => ({
+      path: [...at, key].join('.'),
+      line: locate.key([...at, key]).line,
+      message: `unknown key "${key}"${suggestion(key, allowed)}`,
+      ...(allowed.length ? { hint: `allowed here: ${allowed.join(', ')}` } : {}),
+    }));
+  }
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) message = `missing (expected ${issue.expected})`;
-  return { path: at.join('.'), line: lineOf(doc, lc, at), message };
+  return [{ path: at.join('.'), line: lineOf(doc, lc, at), message }];
 }
 
 /** Line of the deepest node that exists along the path (a missing key points at its parent). */
@@ -121,7 +157,7 @@ function lineOf(doc: Document, lc: LineCounter, at: (string | number)[]): number
   return null;
 }
 
-function finalize(parsed: z.output<typeof configSchema>, file: string | null, dbOverride?: string): Config {
+function finalize(parsed: z.output<typeof configSchema>, file: string | null, dbOverride: string | undefined, unsetVariables: readonly string[]): Config {
   const base = file ? path.dirname(path.resolve(file)) : process.cwd();
   const desks: DeskConfig[] = parsed.desks.map((d) => ({ ...d, prefix: (d.prefix ?? d.id).toUpperCase() }));
   const cfg: Config = {
@@ -131,6 +167,7 @@ function finalize(parsed: z.output<typeof configSchema>, file: string | null, db
     templatesDir: path.resolve(base, parsed.templatesDir),
     desks,
     configPath: file ? path.resolve(file) : null,
+    unsetVariables: [...new Set(unsetVariables)],
   };
   return deepFreeze(cfg);
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from '../domain/routing.js';
 import { startFromProblem } from './start-from.js';
+import { parseRelay } from '../agents/received.js';
 
 const email = z
   .string()
@@ -13,6 +14,12 @@ const email = z
   .regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address like it@example.com');
 
 const port = z.number().int().min(1).max(65535);
+
+// A relay the trust check could never match would silently leave agents unverified: refuse it here.
+const relay = z.string().superRefine((value, ctx) => {
+  const parsed = parseRelay(value);
+  if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: `${parsed}; use an IP, a CIDR such as 10.0.0.0/8 or 2001:db8::/32, a host name or .domain`, input: value });
+});
 
 const agentSchema = z.union([
   email.transform((address) => ({ address, name: address.split('@')[0] ?? address })),
@@ -62,8 +69,8 @@ const deskSchema = z.strictObject({
       authResults: z.boolean().default(false),
       /** The authserv-id our receiving server writes; A-R headers with another id are ignored (forgeable). */
       authservId: z.string().min(1).nullable().default(null),
-      /** Internal relays whose hand-off is proof enough: IPs, IPv4 CIDRs or host names. */
-      relays: z.array(z.string().min(1)).default([]),
+      /** Internal relays whose hand-off is proof enough: IPs, CIDRs (IPv4 or IPv6), host names or ".domain" suffixes. */
+      relays: z.array(relay).default([]),
     })
     .refine((t) => !t.authResults || t.authservId !== null, {
       message: 'authResults needs authservId: without it a sender can add their own Authentication-Results header and be believed',
@@ -178,4 +185,11 @@ export type ConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
 export type DeskConfig = Readonly<Omit<Parsed['desks'][number], 'prefix'> & { prefix: string }>;
 export type Agent = DeskConfig['agents'][number];
-export type Config = Readonly<Omit<Parsed, 'desks'> & { desks: readonly DeskConfig[]; configPath: string | null }>;
+export type Config = Readonly<
+  Omit<Parsed, 'desks'> & {
+    desks: readonly DeskConfig[];
+    configPath: string | null;
+    /** ${VAR}s left unset by an offline load (their fields keep the literal text); [] otherwise. */
+    unsetVariables: readonly string[];
+  }
+>;

@@ -14,6 +14,8 @@ export interface CaseChanges {
   readonly category?: string;
   readonly priority?: Priority;
   readonly status?: CaseStatus;
+  /** An agent (address, local part or name) or "none"/null; applied by the shell (assignCase), not rescheduled. */
+  readonly assignee?: string | null;
 }
 
 export type CasePatch = CaseUpdate;

@@ -3,7 +3,8 @@
 // route a mail with them, pick its SLA policy, derive classifier training data, run the routing
 // fixtures and watch for edits. Nothing outside src/rules should import its inner files.
 export { loadRules, loadRulesOrThrow, loadRuleSources, type LoadResult, type RulesSource } from './load.js';
-export { formatProblem, type RuleProblem } from './problems.js';
+export { formatProblem, suggestion, type RuleProblem } from './problems.js';
+export type { RulesContext } from './check-config.js';
 export { route, type RouteDeps } from './route.js';
 export { trainingDocs, type TrainingDoc } from './training.js';
 export { runRoutingFixtures, type FixtureExpectation, type FixtureResult, type ParseMail } from './fixtures.js';

@@ -8,6 +8,7 @@ import path from 'node:path';
 
 import { SportelloError } from '../errors.js';
 import { loadArticles } from '../knowledge/index.js';
+import { checkAgainstConfig, type RulesContext } from './check-config.js';
 import { checkDesks } from './check-desks.js';
 import { checkSla } from './check-sla.js';
 import { readCorpus, type CorpusRow } from './corpus.js';
@@ -33,8 +34,11 @@ const RULES_FILE = /\.ya?ml$/i;
 
 const display = (base: string, file: string) => path.relative(base, file).split(path.sep).join('/');
 
-/** Loads `dir`; problems (never a throw) for bad content, unreadable files or an empty directory. */
-export async function loadRules(dir: string): Promise<LoadResult> {
+/**
+ * Loads `dir`; problems (never a throw) for bad content, unreadable files or an empty directory. With a
+ * context (the configured desks and agents, the templates) the rules are also checked against it.
+ */
+export async function loadRules(dir: string, context?: RulesContext): Promise<LoadResult> {
   const root = path.resolve(dir);
   const base = path.dirname(root);
   const where = display(base, root) || '.';
@@ -65,13 +69,13 @@ export async function loadRules(dir: string): Promise<LoadResult> {
     );
     return exists ? loadArticles(knowledgeDir, { desks, base }) : null;
   };
-  const result = await loadRuleSources(sources, { base, readText: (p) => readFile(p, 'utf8'), loadKnowledge });
+  const result = await loadRuleSources(sources, { base, readText: (p) => readFile(p, 'utf8'), loadKnowledge, ...(context ? { context } : {}) });
   return problems.length === 0 ? result : { problems: sortProblems([...problems, ...(result.problems ?? [])]) };
 }
 
 /** Same as loadRules, but throws SportelloError RULES_INVALID with `context.problems`. */
-export async function loadRulesOrThrow(dir: string): Promise<RuleSet> {
-  const result = await loadRules(dir);
+export async function loadRulesOrThrow(dir: string, context?: RulesContext): Promise<RuleSet> {
+  const result = await loadRules(dir, context);
   if (result.ruleSet) return result.ruleSet;
   const first = result.problems[0];
   throw new SportelloError('RULES_INVALID', `${result.problems.length} problem(s) in ${dir}${first ? `; first: ${formatProblem(first)}` : ''}`, {
@@ -86,12 +90,19 @@ export interface SourceOptions {
   readText(path: string): Promise<string>;
   /** Reads a knowledge folder (see LoadKnowledge); without it no desk gets articles and none are checked. */
   readonly loadKnowledge?: LoadKnowledge;
+  /** The configuration and templates the rules must agree with (see check-config.ts); unchecked without. */
+  readonly context?: RulesContext;
 }
 
 /** The pure-ish core of loadRules, for callers (and tests) that already hold the file texts. */
 export async function loadRuleSources(sources: readonly RulesSource[], options: SourceOptions): Promise<LoadResult> {
   const parsed = sources.map((s) => parseRulesFile(s.file, s.text));
-  const problems: RuleProblem[] = [...parsed.flatMap((p) => p.problems), ...checkDesks(parsed), ...checkSla(parsed)];
+  const problems: RuleProblem[] = [
+    ...parsed.flatMap((p) => p.problems),
+    ...checkDesks(parsed),
+    ...checkSla(parsed),
+    ...(options.context ? checkAgainstConfig(parsed, options.context) : []),
+  ];
   const desks: Omit<DeskSource, 'articles'>[] = [];
   const knowledgeSites: KnowledgeSite[] = [];
   for (const [index, file] of parsed.entries()) {

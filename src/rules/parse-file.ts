@@ -3,12 +3,12 @@
 // Never throws on bad input and never stops at the first problem; a file with syntax errors other
 // than duplicate keys is not schema-checked, because its structure cannot be trusted.
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import type * as z from 'zod';
 import type { $ZodIssue } from 'zod/v4/core';
 
 import { KEY_NOUNS, RulesFile, type RulesFileSpec } from './schema.js';
 import { Locator, type PathKey } from './positions.js';
 import { didYouMean, suggestion, type RuleProblem } from './problems.js';
+import { objectKeys, schemaAt } from '../schema-paths.js';
 
 export interface ParsedFile {
   readonly file: string;
@@ -182,38 +182,4 @@ export function valueAt(data: unknown, path: readonly PathKey[]): unknown {
     value = (value as Record<string | number, unknown>)[key];
   }
   return value;
-}
-
-/** Follows a value path through the schema to the strict object whose keys were rejected. */
-function schemaAt(root: z.ZodType, path: readonly PathKey[]): z.ZodType | undefined {
-  let schema: z.ZodType | undefined = unwrap(root, path[0]);
-  for (const [i, key] of path.entries()) {
-    if (!schema) return undefined;
-    const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
-    let next: unknown;
-    if (def.type === 'object') next = (def['shape'] as Record<string, unknown>)[String(key)];
-    else if (def.type === 'array') next = def['element'];
-    else if (def.type === 'record') next = def['valueType'];
-    schema = unwrap(next as z.ZodType | undefined, path[i + 1]);
-  }
-  return schema;
-}
-
-function unwrap(schema: z.ZodType | undefined, nextKey: PathKey | undefined): z.ZodType | undefined {
-  let current = schema;
-  for (;;) {
-    if (!current) return undefined;
-    const def = current._zod.def as unknown as Record<string, unknown> & { type: string };
-    if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') current = def['innerType'] as z.ZodType;
-    else if (def.type === 'pipe') current = def['in'] as z.ZodType;
-    else if (def.type === 'union') {
-      const options = def['options'] as z.ZodType[];
-      current = options.find((o) => unwrap(o, nextKey)?._zod.def.type === (typeof nextKey === 'number' ? 'array' : 'object')) ?? options[0];
-    } else return current;
-  }
-}
-
-function objectKeys(schema: z.ZodType): string[] {
-  const def = schema._zod.def as unknown as { type: string; shape?: Record<string, unknown> };
-  return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
 }

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { watchDir } from '../adapters/watch-dir.js';
 
+import type { RulesContext } from './check-config.js';
 import { loadRules } from './load.js';
 import type { RuleProblem } from './problems.js';
 import type { RuleSet } from './rule-set.js';
@@ -21,6 +22,8 @@ export interface WatchOptions {
   readonly debounceMs?: number;
   /** How long a file's size must stay unchanged before it counts as written, in ms. */
   readonly stabilityMs?: number;
+  /** Read at each reload: the configuration and templates the new rules must agree with. */
+  readonly context?: () => RulesContext | undefined;
 }
 
 export interface RulesWatcher {
@@ -43,7 +46,7 @@ export function watchRules(dir: string, handlers: WatchHandlers, options: WatchO
   const watcher = watchDir(
     root,
     async () => {
-      const result = await loadRules(root);
+      const result = await loadRules(root, options.context?.());
       if (closed) return;
       if (result.ruleSet) handlers.onValid(result.ruleSet);
       else handlers.onInvalid(result.problems);

@@ -60,7 +60,7 @@ describe('sportello CLI', () => {
     expect(r.stderr).toContain('CONFIG_INVALID');
     expect(r.stderr).toMatch(/bad\.yml:3: smtp\.port: .*number/);
     expect(r.stderr).toMatch(/bad\.yml:6: desks\.0\.address: expected an e-mail address/);
-    expect(r.stderr).toMatch(/bad\.yml:5: desks\.0: unknown key\(s\) "agentz"/);
+    expect(r.stderr).toMatch(/bad\.yml:8: desks\.0\.agentz: unknown key "agentz" \(did you mean "agents"\?\)/);
     const none = await sportello('once', '--config', path.join(path.dirname(db), 'nope.yml'));
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('CONFIG_NOT_FOUND');

@@ -445,3 +445,40 @@ describe('parking interrupted sends (atomic)', () => {
     expect((await store.getCaseDetail('IT-1'))!.events.filter((e) => e.type === 'send-uncertain')).toEqual([]);
   });
 });
+
+describe('listCases for the command line', () => {
+  /** Five cases an hour apart: IT-1…IT-3 and HR-1, HR-2, with assignees, categories and requesters. */
+  async function seeded(): Promise<CaseStore> {
+    const store = await openStore();
+    const specs = [
+      ['IT', 'alice@example.test', 'bob@example.test', 'network'],
+      ['HR', 'carlo@example.test', null, 'payroll'],
+      ['IT', 'Carlo@Example.test', 'maria@example.test', 'network'],
+      ['IT', 'alice@example.test', null, 'hardware'],
+      ['HR', 'alice@example.test', 'maria@example.test', 'leave'],
+    ] as const;
+    for (const [i, [desk, requester, assignee, category]] of specs.entries()) {
+      const at = new Date(T0.getTime() + i * 3_600_000);
+      await store.transaction(async (tx) => {
+        const c = await tx.createCase({ ...newCase(desk, desk, requester), routing: routing({ category }) }, at);
+        if (assignee) await tx.setCaseFields(c.id, { assignee }, at);
+      });
+    }
+    return store;
+  }
+
+  it.each([
+    ['newest first, paged', { newestFirst: true, limit: 2 }, ['HR-2', 'IT-3']],
+    ['the next page', { newestFirst: true, limit: 2, offset: 2 }, ['IT-2', 'HR-1']],
+    ['oldest first by default (the shell relies on it)', {}, ['IT-1', 'HR-1', 'IT-2', 'IT-3', 'HR-2']],
+    ['by assignee, any case', { assignee: 'MARIA@example.test' }, ['IT-2', 'HR-2']],
+    ['unassigned only', { assignee: null }, ['HR-1', 'IT-3']],
+    ['by category', { category: 'network' }, ['IT-1', 'IT-2']],
+    ['by requester, any case', { requester: 'carlo@example.test' }, ['HR-1', 'IT-2']],
+    ['since an instant', { since: new Date(T0.getTime() + 3 * 3_600_000) }, ['IT-3', 'HR-2']],
+    ['filters combine', { desk: 'IT', requester: 'alice@example.test', newestFirst: true }, ['IT-3', 'IT-1']],
+  ] as const)('%s', async (_label, filter, ids) => {
+    const store = await seeded();
+    expect((await store.listCases(filter)).map((c) => c.id)).toEqual(ids);
+  });
+});

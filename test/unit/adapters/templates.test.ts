@@ -1,10 +1,10 @@
 // Reply templates: the shipped set loads and renders in every language, a broken one is reported with
 // file:line before any mail goes out, HTML escapes what the requester wrote, and languages fall back.
 
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { templateDir } from '../../support/template-dir.js';
 import { loadTemplates } from '../../../src/adapters/templates.js';
 import { LANGUAGES } from '../../../src/domain/routing.js';
 import type { SportelloError } from '../../../src/errors.js';
@@ -18,15 +18,6 @@ const vars = (subject = 'Printer jammed', name = 'Alice') => ({
   requester: { name, address: 'alice@example.test' },
   desk: { id: 'IT', name: 'IT Service Desk', address: 'it@example.test' },
 });
-
-function templateDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sportello-tpl-'));
-  for (const [rel, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), content);
-  }
-  return dir;
-}
 
 describe('the shipped templates', () => {
   it('load, with an auto-reply in every language', async () => {

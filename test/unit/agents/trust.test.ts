@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseMail } from '../../../src/adapters/mime-parser.js';
 import { parseAuthResults } from '../../../src/agents/auth-results.js';
-import { firstExternalHop, hopMatches, receivedHop } from '../../../src/agents/received.js';
+import { firstExternalHop, hopMatches, parseRelay, receivedHop } from '../../../src/agents/received.js';
 import { agentTrust, aligned, type TrustOptions } from '../../../src/agents/trust.js';
 import { corpus, inbound } from './helpers.js';
 import { withoutCorpora } from '../../support/corpora.js';
@@ -170,6 +170,41 @@ describe('Received hops', () => {
     [['10.0.0.6', 'other.test', '11.0.0.0/8', 'example.test'], null],
   ])('hopMatches %j', (relays, match) => {
     expect(hopMatches({ ips: ['10.0.0.5'], rdns: 'relay.example.test' }, relays)).toBe(match);
+  });
+
+  it.each([
+    // relay entry, hop IPs, matches
+    ['2001:db8::/32', ['2001:db8::7'], true],
+    ['2001:db8::/32', ['2001:0db8:0000::0007'], true],
+    ['2001:db8::7', ['2001:0DB8::7'.toLowerCase()], true],
+    ['2001:db8::/32', ['2001:db9::7'], false],
+    ['[2001:db8::7]', ['2001:db8::7'], true],
+    ['10.0.0.0/8', ['::ffff:10.1.2.3'], true],
+    ['192.0.2.0/24', ['192.0.3.1'], false],
+    ['0.0.0.0/0', ['203.0.113.9'], true],
+  ])('relay %s against hop %j → %s (node:net BlockList, IPv6 included)', (relay, ips, match) => {
+    expect(hopMatches({ ips, rdns: null }, [relay])).toBe(match ? relay : null);
+  });
+
+  it.each([
+    ['10.0.0.5', 'ip'],
+    ['2001:db8::/32', 'cidr'],
+    ['relay.example.test', 'host'],
+    ['.example.test', 'suffix'],
+  ])('parseRelay accepts %s as %s', (relay, kind) => {
+    expect(parseRelay(relay)).toMatchObject({ kind });
+  });
+
+  it.each([
+    ['10.0.0.0/33', /not a CIDR/],
+    ['10.0.0/8', /not a CIDR/],
+    ['2001:db8::/129', /not a CIDR/],
+    ['300.1.1.1', /not a valid IP/],
+    ['2001:db8:::7', /not a valid IP/],
+    ['relay example', /not an IP address, a CIDR or a host name/],
+    ['relay_1.example.test', /not an IP address, a CIDR or a host name/],
+  ])('parseRelay refuses %s', (relay, why) => {
+    expect(parseRelay(relay)).toMatch(why);
   });
 
   it.each([

@@ -2,7 +2,8 @@
 // fixed-width table, small golden examples.
 
 import { describe, expect, it } from 'vitest';
-import { caseDetailJson, caseJson, casesTable, table } from '../../../src/cli/present.js';
+import { caseDetailJson, caseJson, casesCsv, casesTable, table } from '../../../src/cli/present.js';
+import { parseSince } from '../../../src/cli/case-commands.js';
 import type { CaseDetail, CaseRecord } from '../../../src/ports.js';
 import { caseRecord } from '../../support/fakes.js';
 
@@ -32,11 +33,11 @@ const detail: CaseDetail = {
 
 describe('casesTable', () => {
   it('lays out one row per case with fixed columns, "-" for empty values, whitespace folded', () => {
-    expect(casesTable([it1, hr1]).split('\n')).toEqual([
-      'ID    STATUS  CATEGORY  PRIORITY  REQUESTER           CREATED (UTC)     DUE (UTC)         SUBJECT',
-      '----  ------  --------  --------  ------------------  ----------------  ----------------  ----------------------',
-      'IT-1  open    hardware  high      alice@example.test  2026-03-02 09:00  2026-03-03 17:00  El portátil no arranca',
-      'HR-1  new     -         normal    bob@example.test    2026-03-02 09:00  -                 Payslip question',
+    expect(casesTable([{ ...it1, assignee: 'maria@example.test' }, hr1]).split('\n')).toEqual([
+      'ID    STATUS  CATEGORY  PRIORITY  ASSIGNEE            REQUESTER           CREATED (UTC)     DUE (UTC)         SUBJECT',
+      '----  ------  --------  --------  ------------------  ------------------  ----------------  ----------------  ----------------------',
+      'IT-1  open    hardware  high      maria@example.test  alice@example.test  2026-03-02 09:00  2026-03-03 17:00  El portátil no arranca',
+      'HR-1  new     -         normal    -                   bob@example.test    2026-03-02 09:00  -                 Payslip question',
     ]);
   });
 
@@ -79,5 +80,38 @@ describe('caseJson / caseDetailJson', () => {
     ]);
     expect(j.events).toEqual([{ at: '2026-03-02T09:00:00.000Z', type: 'created', actor: 'alice@example.test', data: { via: 'mail' } }]);
     expect(JSON.parse(JSON.stringify(j))).toEqual(j);
+  });
+});
+
+describe('casesCsv', () => {
+  it('is RFC 4180: header row, CRLF line ends, fields with commas, quotes or line breaks quoted and quotes doubled', () => {
+    const tricky = { ...hr1, subject: 'Payslip, "March"\nagain', requester: { address: 'bob@example.test', name: 'Bob, Jr.' } };
+    expect(casesCsv([{ ...it1, assignee: 'maria@example.test' }, tricky])).toBe(
+      'id,desk,status,category,priority,assignee,requester,requesterName,subject,createdAt,dueAt\r\n' +
+        'IT-1,IT,open,hardware,high,maria@example.test,alice@example.test,Alice,El portátil no arranca,2026-03-02T09:00:00.000Z,2026-03-03T17:00:00.000Z\r\n' +
+        'HR-1,HR,new,,normal,,bob@example.test,"Bob, Jr.","Payslip, ""March""\nagain",2026-03-02T09:00:00.000Z,\r\n',
+    );
+  });
+
+  it('is only the header for no cases', () => {
+    expect(casesCsv([])).toBe('id,desk,status,category,priority,assignee,requester,requesterName,subject,createdAt,dueAt\r\n');
+  });
+});
+
+describe('parseSince (cases list --since)', () => {
+  const now = new Date('2026-03-10T12:00:00Z');
+  it.each([
+    ['7d', '2026-03-03T12:00:00.000Z'],
+    ['12h', '2026-03-10T00:00:00.000Z'],
+    ['2w', '2026-02-24T12:00:00.000Z'],
+    ['2026-03-01', '2026-02-28T23:00:00.000Z'],
+    ['2026-03-01T09:30', '2026-03-01T08:30:00.000Z'],
+    ['2026-03-01T09:30:00Z', '2026-03-01T09:30:00.000Z'],
+  ])('%s → %s (dates in Europe/Rome)', (text, iso) => {
+    expect(parseSince(text, now, 'Europe/Rome').toISOString()).toBe(iso);
+  });
+
+  it.each(['last week', '7x', ''])('refuses %j as a usage error', (text) => {
+    expect(() => parseSince(text, now, 'UTC')).toThrow(expect.objectContaining({ code: 'USAGE' }));
   });
 });

@@ -88,7 +88,55 @@ describe('${VAR} interpolation', () => {
     ['empty', { PW: '' }],
   ] as const)('an %s variable without a default is a problem at its key and line', (_label, env) => {
     const problems = problemsOf(yaml().replace('password: pw', 'password: ${PW}'), env);
-    expect(problems).toContainEqual({ path: 'desks.0.imap.password', line: 11, message: expect.stringMatching(/environment variable PW is not set/) });
+    // One problem for the variable, not a second "too short" for the value it left behind.
+    expect(problems).toEqual([
+      { path: 'desks.0.imap.password', line: 11, message: 'environment variable PW is not set', hint: 'export PW=…, or write ${PW:-default} in the file' },
+    ]);
+  });
+
+  it('one problem per unset variable, however many keys use it', () => {
+    const text = yaml().replace(/password: pw/g, 'password: ${PW}').replace('port: 993', 'port: 993');
+    expect(problemsOf(text)).toEqual([
+      { path: 'desks.0.imap.password', line: 11, message: 'environment variable PW is not set (also used by desks.1.imap.password)', hint: expect.any(String) },
+    ]);
+  });
+
+  it('an unset variable in a number field is one problem too (not also "expected number")', () => {
+    const problems = problemsOf(yaml({ imap: '      port: ${IMAP_PORT}' }));
+    expect(problems).toEqual([{ path: 'desks.0.imap.port', line: 12, message: 'environment variable IMAP_PORT is not set', hint: expect.any(String) }]);
+  });
+
+  it('the hint is printed on its own line under its problem', () => {
+    expect(() => parseConfig(yaml().replace('password: pw', 'password: ${PW}'), { file: FILE, env: {} })).toThrow(
+      `${FILE}:11: desks.0.imap.password: environment variable PW is not set\n      export PW=…, or write \${PW:-default} in the file`,
+    );
+  });
+});
+
+describe('offline loading (commands that never connect to a mail server)', () => {
+  it('accepts unset secrets, keeps their literal text and lists them', () => {
+    const text = yaml().replace(/password: pw/g, 'password: ${SPORTELLO_IT_PASSWORD}').replace('host: smtp.example.test', 'host: smtp.example.test\n  password: ${SMTP_PASSWORD}');
+    const cfg = parseConfig(text, { file: FILE, env: {}, offline: true });
+    expect(cfg.desks[0]!.imap.password).toBe('${SPORTELLO_IT_PASSWORD}');
+    expect(cfg.unsetVariables).toEqual(['SMTP_PASSWORD', 'SPORTELLO_IT_PASSWORD']);
+  });
+
+  it('the same file still fails without offline (run, once), one problem per variable', () => {
+    const text = yaml().replace(/password: pw/g, 'password: ${SPORTELLO_IT_PASSWORD}').replace('host: smtp.example.test', 'host: smtp.example.test\n  password: ${SMTP_PASSWORD}');
+    expect(problemsOf(text).map((p) => p.message)).toEqual([
+      'environment variable SMTP_PASSWORD is not set',
+      'environment variable SPORTELLO_IT_PASSWORD is not set (also used by desks.1.imap.password)',
+    ]);
+  });
+
+  it('a set variable is used as usual and nothing is listed', () => {
+    const cfg = parseConfig(yaml().replace('password: pw', 'password: ${PW}'), { file: FILE, env: { PW: 'x' }, offline: true });
+    expect(cfg.desks[0]!.imap.password).toBe('x');
+    expect(cfg.unsetVariables).toEqual([]);
+  });
+
+  it('other problems are still problems offline', () => {
+    expect(() => parseConfig(yaml().replace('Europe/Rome', 'Mars/Olympus'), { file: FILE, env: {}, offline: true })).toThrow(/unknown time zone/);
   });
 
   it('never interpolates keys, only values', () => {
@@ -99,9 +147,12 @@ describe('${VAR} interpolation', () => {
 
 describe('problems, each with key path and line', () => {
   it.each([
-    // An unknown key points at the line where its parent map starts (the root map: line 1), not at the key.
-    ['an unknown top-level key', { top: 'colour: blue' }, '', 1, /unknown key\(s\) "colour"/],
-    ['an unknown nested key', { imap: '      prot: 993' }, 'desks.0.imap', 9, /unknown key\(s\) "prot"/],
+    // An unknown key points at its own line, with the key it probably meant.
+    ['an unknown top-level key', { top: 'colour: blue' }, 'colour', 18, /^unknown key "colour"$/],
+    ['an unknown nested key', { imap: '      prot: 993' }, 'desks.0.imap.prot', 12, /^unknown key "prot" \(did you mean "port"\?\)$/],
+    ['a misspelt top-level key', { top: 'timzone: UTC' }, 'timzone', 18, /^unknown key "timzone" \(did you mean "timezone"\?\)$/],
+    ['a misspelt key inside a defaulted section', { top: 'limits:\n  fetchBach: 5' }, 'limits.fetchBach', 19, /did you mean "fetchBatch"/],
+    ['a misspelt desk key', { desk: '    agentz: []' }, 'desks.0.agentz', 12, /did you mean "agents"/],
     ['a bad e-mail address', { desk: '    agents: [not an email]' }, 'desks.0.agents.0', 12, /./],
     ['a bad desk address', {}, 'desks.1.address', 13, /expected an e-mail address/],
     ['a bad prefix', { desk: '    prefix: it' }, 'desks.0.prefix', 12, /upper-case/],
@@ -112,7 +163,24 @@ describe('problems, each with key path and line', () => {
     if (at === 'desks.1.address') text = text.replace('address: hr@example.test', 'address: hr at example.test');
     if (at === 'smtp.host') text = text.replace('  host: smtp.example.test\n', '  port: 25\n');
     const problems = problemsOf(text);
-    expect(problems).toContainEqual({ path: at, line, message: expect.stringMatching(message) });
+    expect(problems).toContainEqual(expect.objectContaining({ path: at, line, message: expect.stringMatching(message) }));
+  });
+
+  it('lists the allowed keys as the hint of an unknown key', () => {
+    expect(problemsOf(yaml({ imap: '      prot: 993' }))).toContainEqual(expect.objectContaining({ hint: 'allowed here: host, port, tls, tlsVerify, user, password, folder' }));
+  });
+
+  it.each([
+    ['300.1.1.1', /not a valid IP address/],
+    ['10.0.0.0/33', /not a CIDR/],
+    ['relay example', /not an IP address, a CIDR or a host name/],
+  ])('trust.relays refuses %s', (relay, message) => {
+    expect(problemsOf(yaml({ desk: `    trust: { relays: ['${relay}'] }` }))).toContainEqual({ path: 'desks.0.trust.relays.0', line: 12, message: expect.stringMatching(message) });
+  });
+
+  it('trust.relays accepts IPs, IPv4 and IPv6 CIDRs, host names and domain suffixes', () => {
+    const cfg = parseConfig(yaml({ desk: "    trust: { relays: ['192.0.2.7', '10.0.0.0/8', '2001:db8::/32', 'relay.example.test', '.example.test'] }" }), { file: FILE, env: {} });
+    expect(cfg.desks[0]!.trust.relays).toHaveLength(5);
   });
 
   it.each([
@@ -130,7 +198,7 @@ describe('problems, each with key path and line', () => {
 
   it('unknown keys do not hide a bad time zone or a duplicate desk', () => {
     const text = yaml({ top: 'colour: blue' }).replace('Europe/Rome', 'Mars/Olympus').replace('address: hr@example.test', 'address: it@example.test');
-    expect(problemsOf(text).map((p) => p.path)).toEqual(expect.arrayContaining(['', 'timezone', 'desks.1.address']));
+    expect(problemsOf(text).map((p) => p.path)).toEqual(expect.arrayContaining(['colour', 'timezone', 'desks.1.address']));
   });
 
   it('a bad time zone', () => {
@@ -159,7 +227,7 @@ describe('problems, each with key path and line', () => {
   it('several problems are reported at once, in one error', () => {
     const text = yaml({ top: 'colour: blue', imap: '      tls: maybe', desk: '    agents: [not an email]' }).replace('password: pw', 'password: ${PW}');
     const paths = problemsOf(text).map((p) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['', 'desks.0.imap.password', 'desks.0.imap.tls', 'desks.0.agents.0']));
+    expect(paths).toEqual(expect.arrayContaining(['colour', 'desks.0.imap.password', 'desks.0.imap.tls', 'desks.0.agents.0']));
     expect(() => parseConfig(text, { file: FILE, env: {} })).toThrow(/^\/srv\/sportello\/etc\/sportello\.yml has \d+ problem\(s\):\n/);
     expect(() => parseConfig(text, { file: FILE, env: {} })).toThrow(`${FILE}:12: desks.0.imap.tls: `);
   });

@@ -65,3 +65,35 @@ it('reloads when a knowledge article is added to the desk folder', async () => {
   const event = await events.next();
   expect(event.kind === 'valid' && event.ruleSet.desks['IT']!.articles.map((a) => a.id)).toEqual(['vpn']);
 });
+
+it('with a context, an edit that disagrees with the config is invalid (the daemon keeps its rules), then valid once fixed', async () => {
+  const seen: { kind: 'valid' | 'invalid'; problems: string[] }[] = [];
+  const waiting: (() => void)[] = [];
+  const checked = watchRules(
+    dir,
+    {
+      onValid: () => (seen.push({ kind: 'valid', problems: [] }), waiting.shift()?.()),
+      onInvalid: (problems) => (seen.push({ kind: 'invalid', problems: problems.map(formatProblem) }), waiting.shift()?.()),
+    },
+    {
+      debounceMs: 20,
+      stabilityMs: 50,
+      context: () => ({ desks: [{ id: 'IT', agents: [{ address: 'maria@example.test', name: 'Maria' }] }], templates: new Set(['auto-reply']), configFile: 'sportello.yml', rulesDir: 'rules' }),
+    },
+  );
+  await checked.ready;
+  const next = () => new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    const rule = (assignee: string) => `${valid(0.5)}    rules:\n      - name: r\n        when: {}\n        then: { assignee: ${assignee} }\n`;
+    let arrived = next();
+    await writeFile(path.join(dir, 'it.yml'), rule('mraia@example.test'));
+    await arrived;
+    expect(seen.at(-1)).toEqual({ kind: 'invalid', problems: ['rules/it.yml:9:27: rule "r" assigns to "mraia@example.test", who is not an agent of desk IT (did you mean "maria@example.test"?)'] });
+    arrived = next();
+    await writeFile(path.join(dir, 'it.yml'), rule('maria@example.test'));
+    await arrived;
+    expect(seen.at(-1)).toEqual({ kind: 'valid', problems: [] });
+  } finally {
+    await checked.close();
+  }
+});
