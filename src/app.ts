@@ -14,8 +14,9 @@ import { loadTemplates } from './adapters/templates.js';
 import { extractAttachments, parseMail } from './adapters/mime-parser.js';
 import { ingestMailbox, type DeskContext, type IngestDeps, type PassResult } from './shell/ingest.js';
 import { drainOutbox, smtpAuthPause, type DrainResult } from './shell/outbox.js';
-import { runDeskLoop, type FailureKind } from './shell/daemon.js';
+import { DESK_BACKOFF, runDeskLoop, type FailureKind } from './shell/daemon.js';
 import { singleFlight, sleep } from './shell/sleep.js';
+import { backoffMs } from './shell/backoff.js';
 import { watchDir } from './adapters/watch-dir.js';
 import { createLogger, type Logger } from './log.js';
 import { SportelloError, describeError, isSportelloError } from './errors.js';
@@ -182,8 +183,29 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     } finally {
       const lease = held;
       held = null;
-      await lease.release();
+      // A store that fails now cannot drop the row: the lease then expires by itself (a dead pid at once).
+      await lease.release().catch(backgroundFailed('writer lease release'));
     }
+  }
+
+  /**
+   * The daemon's lease: refused at once (STORE_LOCKED) while another process holds it, but a store that
+   * cannot be written yet (full disk, read-only mount) is an outage like any other: logged once, retried
+   * with backoff until it works or the daemon is stopped (then null).
+   */
+  async function leaseForDaemon(signal: AbortSignal, extra: Partial<WriterLeaseOptions>): Promise<WriterLease | null> {
+    for (let failures = 1; !signal.aborted; failures++) {
+      try {
+        const lease = await acquireWriterLease(store, leaseOptions('run', extra));
+        storeWorked();
+        return lease;
+      } catch (err) {
+        if (!isSportelloError(err, 'STORE')) throw err;
+        storeFailed(err);
+        await sleep(backoffMs(failures, DESK_BACKOFF.store, random), signal);
+      }
+    }
+    return null;
   }
 
   /**
@@ -369,7 +391,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         log.error({}, 'stopping all daemon work: another process holds the writer lease now');
         leaseGone.abort();
       };
-      await underLease('run', () => daemon(signal, () => lost !== null), { onLost });
+      const lease = await leaseForDaemon(signal, { onLost, onRenewError: backgroundFailed('writer lease renewal') });
+      if (!lease) return;
+      held = lease;
+      metrics.parkedUncertain(lease.parked);
+      try {
+        await daemon(signal, () => lost !== null);
+      } finally {
+        held = null;
+        await lease.release().catch(backgroundFailed('writer lease release'));
+      }
       if (lost) throw lost;
     },
 

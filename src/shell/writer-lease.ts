@@ -41,6 +41,8 @@ export interface WriterLeaseOptions {
   readonly log?: Logger;
   /** Called once if a renewal finds another process holding the lease: stop all daemon work at once. */
   readonly onLost?: (err: SportelloError) => void;
+  /** A renewal that failed (the store, not another holder): logged as a warning unless the caller reports it. */
+  readonly onRenewError?: (err: unknown) => void;
 }
 
 export interface WriterLease {
@@ -117,7 +119,7 @@ export async function tryAcquireWriterLease(store: CaseStore, opts: WriterLeaseO
   const heartbeatMs = opts.heartbeatMs ?? Math.floor(ttlMs / 4);
   const timer = heartbeatMs
     ? setInterval(() => {
-        renew().catch((err: unknown) => opts.log?.warn({ err: describeError(err) }, 'writer lease renewal failed; retrying at the next heartbeat'));
+        renew().catch(opts.onRenewError ?? ((err: unknown) => opts.log?.warn({ err: describeError(err) }, 'writer lease renewal failed; retrying at the next heartbeat')));
       }, heartbeatMs)
     : undefined;
   // The heartbeat alone never keeps a finished process alive.

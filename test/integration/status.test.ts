@@ -51,14 +51,15 @@ describe('wrong credentials are loud', () => {
 describe('sportello status', () => {
   it("shows a running daemon's report, then looks for itself once it stopped", async () => {
     const { cfg, db } = configFile('http: { listen: "127.0.0.1:0" }');
-    await sendMail({ from: 'alice', to: 'it', subject: 'Pantalla', text: 'La pantalla parpadea.' });
-    await waitForMessages('it', 1);
     const child = (daemon = spawn(process.execPath, ['--import', 'tsx', CLI, 'run', '--config', cfg], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SPORTELLO_LOG_LEVEL: 'info' } }));
     let log = '';
     child.stderr.on('data', (d: Buffer) => (log += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let url = '';
     try {
+      // Sent after the daemon's first contact with it@ (on the real clock, mail waiting before it is imported without a reply).
+      await logShows(() => log, '"desk":"IT"', 'first contact', 120_000);
+      await sendMail({ from: 'alice', to: 'it', subject: 'Pantalla', text: 'La pantalla parpadea.' });
       await waitForMessages('alice', 1, { timeoutMs: 120_000 });
       url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(log)?.[1] ?? '';
       expect(url).not.toBe('');
@@ -98,3 +99,12 @@ describe('sportello status', () => {
     expect(again.desks.find((d) => d.id === 'HR')!.backlog).toBe(1);
   }, SLOW);
 });
+
+/** Resolves once one line of the daemon's log names the desk and the event (bounded; the log is the daemon's own word). */
+async function logShows(log: () => string, desk: string, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!log().split('\n').some((l) => l.includes(desk) && l.includes(what))) {
+    if (Date.now() > deadline) throw new Error(`the daemon did not log "${what}" for ${desk} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
