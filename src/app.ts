@@ -188,12 +188,33 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     }
   }
 
+  /** /healthz, /readyz and /metrics when http.listen is set (null otherwise); resolves listening() either way. */
+  async function startHealthListener(): Promise<HttpListener | null> {
+    let http: HttpListener | null = null;
+    if (config.http.listen) {
+      http = await startHttpServer(
+        config.http.listen,
+        {
+          ready: async () => {
+            const r = readyNow();
+            return { ready: r.ready, body: { ...r, desks: health.snapshot().desks } };
+          },
+          metrics: () => prometheus.scrape(),
+        },
+        log.child({ component: 'http' }),
+      );
+      log.info({ url: http.url, endpoints: ['/healthz', '/readyz', '/metrics'] }, 'health and metrics listening');
+    }
+    listening(http?.url ?? null);
+    return http;
+  }
+
   /**
    * The daemon's lease: refused at once (STORE_LOCKED) while another process holds it, but a store that
    * cannot be written yet (full disk, read-only mount) is an outage like any other: logged once, retried
    * with backoff until it works or the daemon is stopped (then null).
    */
-  async function leaseForDaemon(signal: AbortSignal, extra: Partial<WriterLeaseOptions>): Promise<WriterLease | null> {
+  async function leaseForDaemon(signal: AbortSignal, extra: Partial<WriterLeaseOptions>, whileWaiting: () => Promise<void>): Promise<WriterLease | null> {
     for (let failures = 1; !signal.aborted; failures++) {
       try {
         const lease = await acquireWriterLease(store, leaseOptions('run', extra));
@@ -202,6 +223,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       } catch (err) {
         if (!isSportelloError(err, 'STORE')) throw err;
         storeFailed(err);
+        await whileWaiting();
         await sleep(backoffMs(failures, DESK_BACKOFF.store, random), signal);
       }
     }
@@ -391,15 +413,27 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         log.error({}, 'stopping all daemon work: another process holds the writer lease now');
         leaseGone.abort();
       };
-      const lease = await leaseForDaemon(signal, { onLost, onRenewError: backgroundFailed('writer lease renewal') });
-      if (!lease) return;
-      held = lease;
-      metrics.parkedUncertain(lease.parked);
+      // A second daemon is refused (STORE_LOCKED) before it binds the health port; while the store cannot
+      // be written yet, the listener is up so /readyz says why the daemon waits.
+      let http: HttpListener | null = null;
+      const listen = async () => {
+        http ??= await startHealthListener();
+      };
       try {
-        await daemon(signal, () => lost !== null);
+        const lease = await leaseForDaemon(signal, { onLost, onRenewError: backgroundFailed('writer lease renewal') }, listen);
+        if (!lease) return;
+        held = lease;
+        metrics.parkedUncertain(lease.parked);
+        try {
+          await listen();
+          await daemon(signal, () => lost !== null);
+        } finally {
+          held = null;
+          await lease.release().catch(backgroundFailed('writer lease release'));
+        }
       } finally {
-        held = null;
-        await lease.release().catch(backgroundFailed('writer lease release'));
+        listening(null); // no-op once the listener resolved it
+        await (http as HttpListener | null)?.close();
       }
       if (lost) throw lost;
     },
@@ -437,22 +471,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     const signal = AbortSignal.any([leaseSignal, fatal.signal]);
     let fatalError: SportelloError | null = null;
     stopSending = () => signal.aborted;
-      let http: HttpListener | null = null;
-      if (config.http.listen) {
-        http = await startHttpServer(
-          config.http.listen,
-          {
-            ready: async () => {
-              const r = readyNow();
-              return { ready: r.ready, body: { ...r, desks: health.snapshot().desks } };
-            },
-            metrics: () => prometheus.scrape(),
-          },
-          log.child({ component: 'http' }),
-        );
-        log.info({ url: http.url, endpoints: ['/healthz', '/readyz', '/metrics'] }, 'health and metrics listening');
-      }
-      listening(http?.url ?? null);
     const watcher = overrides.router
       ? null
       : watchRules(config.rulesDir, {
@@ -596,22 +614,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     await Promise.all([...loops, retries, escalations, daily, reports]);
     await watcher?.close();
     await templateWatcher?.close();
-    if (fatalError) {
-      await http?.close();
-      throw fatalError;
-    }
+    if (fatalError) throw fatalError;
     // Flush what can still be sent, bounded so a dead SMTP server cannot hold shutdown hostage;
     // never after losing the lease: the outbox belongs to the new holder then.
-    if (leaseLost()) {
-      await http?.close();
-      return;
-    }
+    if (leaseLost()) return;
     stopSending = () => false;
-      // A broken store must not turn a clean stop into a crash: the outage was already reported.
-      const flushed = await Promise.race([drain().catch((err: unknown) => (backgroundFailed('outbox flush')(err), null)), sleep(10_000).then(() => null)]);
+    // A broken store must not turn a clean stop into a crash: the outage was already reported.
+    const flushed = await Promise.race([drain().catch((err: unknown) => (backgroundFailed('outbox flush')(err), null)), sleep(10_000).then(() => null)]);
     if (flushed) log.info({ ...flushed }, 'outbox flushed on shutdown');
     await saveStatus(clock.now().toISOString()).catch(() => undefined);
-    await http?.close();
   }
 }
 

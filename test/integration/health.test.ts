@@ -119,11 +119,13 @@ describe('health endpoints of sportello run', () => {
     const db = tempDb();
     const { store, fail } = await breakable(db);
     app = await testApp(config(stackConfigYaml(db, LISTEN, undefined, 'none')), { log: cap.log, random: () => 0, store });
-    fail(true);
     const stop = new AbortController();
     const running = app.run(stop.signal);
     try {
       const url = (await app.listening())!;
+      // The store fails once the daemon works (a full disk mid-day); a store broken at start is the next test.
+      await until(`${url}/readyz`, (r) => r.status === 200);
+      fail(true);
       await sendMail({ from: 'alice', to: 'it', subject: 'VPN', text: 'La VPN no conecta.' });
       await cap.waitFor('database unusable: mail stays on the server and is taken when it works again; retrying with backoff');
       const ready = await until(`${url}/readyz`, (r) => r.status === 503 && r.text.includes('"component":"store"'));
@@ -146,15 +148,18 @@ describe('health endpoints of sportello run', () => {
     expect((await app.store.listCases({})).map((c) => c.subject)).toEqual(['VPN']);
   });
 
-  it('stops cleanly (no throw) while the store is still unusable', async () => {
+  it('a store unusable at start: the daemon waits for it (one log line, /readyz names it) and stops cleanly (no throw)', async () => {
     const cap = captureLogger();
     const db = tempDb();
     const { store, fail } = await breakable(db);
-    app = await testApp(config(stackConfigYaml(db, '', undefined, 'none')), { log: cap.log, random: () => 0, store });
+    app = await testApp(config(stackConfigYaml(db, LISTEN, undefined, 'none')), { log: cap.log, random: () => 0, store });
     fail(true);
     const stop = new AbortController();
     const running = app.run(stop.signal);
     await cap.waitFor('database unusable: mail stays on the server and is taken when it works again; retrying with backoff');
+    const url = (await app.listening())!;
+    const ready = await until(`${url}/readyz`, (r) => r.status === 503 && r.text.includes('"component":"store"'));
+    expect(JSON.parse(ready.text).problems).toContainEqual({ component: 'store', code: 'STORE', message: 'database operation failed: SQLITE_FULL: database or disk is full' });
     stop.abort();
     await running;
     expect(cap.lines.filter((l) => l.msg === 'database unusable: mail stays on the server and is taken when it works again; retrying with backoff')).toHaveLength(1);

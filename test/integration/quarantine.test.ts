@@ -1,7 +1,9 @@
 // Quarantine as an admin works it, through the real CLI in child processes against the real stack:
-// a rule naming a missing template sets mail aside as COMMIT_FAILED; show and export (byte-identical)
-// let the admin look; after the template is added, release makes one case and one auto-reply — also
-// when two releases race — and drop is the only way raw mail leaves, recorded.
+// a rule's template that fails when it renders (it includes a partial nobody wrote — the checks refuse a
+// missing template at load, so a render-time failure is what still reaches the mail) sets mail aside as
+// COMMIT_FAILED; show and export (byte-identical) let the admin look; after the template is fixed, release
+// makes one case and one auto-reply — also when two releases race — and drop is the only way raw mail
+// leaves, recorded.
 
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -66,6 +68,11 @@ describe('sportello quarantine', { timeout: 300_000 }, () => {
       '    rules:\n      - name: VIP printer requests get their own reply\n        when:\n          subject: { contains: [vip-printer] }\n        then: { template: vip-ack }\n',
     );
     writeFileSync(path.join(rulesDir, 'it.yml'), it);
+    // The template exists (so `rules check` and the load-time checks pass) but includes a footer partial
+    // that was never written: it fails only when a mail is rendered with it.
+    for (const kind of ['text', 'html']) {
+      writeFileSync(path.join(templatesDir, 'en', `vip-ack.${kind}.liquid`), `Case {{ case.id }} for VIP printing.\n{% render 'vip-footer' %}\n`);
+    }
     writeFileSync(cfg, stackConfigYaml(db, '', rulesDir, 'none').replace(`templatesDir: ${path.join(REPO, 'templates')}`, `templatesDir: ${templatesDir}`));
     // The first start comes first: on the real clock, mail already waiting then would be imported without a reply.
     expect((await c('once')).code).toBe(0);
@@ -88,7 +95,7 @@ describe('sportello quarantine', { timeout: 300_000 }, () => {
       [2, 'COMMIT_FAILED', 'held'],
       [1, 'COMMIT_FAILED', 'held'],
     ]);
-    expect(text(await c('quarantine', 'list'))).toMatch(/^1\s+\S+ \S+\s+IT\/INBOX\/\d+\s+COMMIT_FAILED\s+could not record the mail: TEMPLATE_INVALID: no template "vip-ack"/m);
+    expect(text(await c('quarantine', 'list'))).toMatch(/^1\s+\S+ \S+\s+IT\/INBOX\/\d+\s+COMMIT_FAILED\s+could not record the mail: .*Failed to lookup "vip-footer"/m);
 
     const shown = await c('quarantine', 'show', '1');
     expect(shown.code).toBe(0);
@@ -111,7 +118,7 @@ describe('sportello quarantine', { timeout: 300_000 }, () => {
     expect(exported.stdout.equals(onServer!)).toBe(true);
   });
 
-  it('a release before the fix leaves the one row held with the new attempt; after the template is added it becomes one case with one auto-reply', async () => {
+  it('a release before the fix leaves the one row held with the new attempt; after the template is fixed it becomes one case with one auto-reply', async () => {
     const early = await c('quarantine', 'release', '1');
     expect(early.code).toBe(1);
     expect(text(early)).toContain('#1: still quarantined — COMMIT_FAILED');
@@ -119,6 +126,7 @@ describe('sportello quarantine', { timeout: 300_000 }, () => {
     expect(row).toMatchObject({ state: 'held', attempts: 1, code: 'COMMIT_FAILED' });
     expect(JSON.parse(text(await c('quarantine', 'list', '--all', '--json')))).toHaveLength(3);
 
+    // The fix: the admin replaces the broken template with a working one.
     for (const kind of ['text', 'html']) {
       cpSync(path.join(templatesDir, 'en', `auto-reply.${kind}.liquid`), path.join(templatesDir, 'en', `vip-ack.${kind}.liquid`));
     }
