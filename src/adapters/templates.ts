@@ -37,8 +37,11 @@ export async function listTemplates(dir: string): Promise<string[]> {
 }
 
 export async function loadTemplates(dir: string, fallback: Language = 'en'): Promise<ReplyRenderer & { names(): string[] }> {
-  const text = new Liquid({ ...LIMITS, strictFilters: true, ownPropertyOnly: true });
-  const html = new Liquid({ ...LIMITS, strictFilters: true, ownPropertyOnly: true, outputEscape: 'escape' });
+  // Partials ({% render 'footer.text.liquid' %}) resolve inside the templates directory only: a template
+  // must never read another file of the host (the config, its secrets) into a mail.
+  const confined = { root: [path.resolve(dir)], partials: [path.resolve(dir)], layouts: [path.resolve(dir)], extname: '' };
+  const text = new Liquid({ ...LIMITS, ...confined, strictFilters: true, ownPropertyOnly: true });
+  const html = new Liquid({ ...LIMITS, ...confined, strictFilters: true, ownPropertyOnly: true, outputEscape: 'escape' });
   const parsed: Parsed = new Map();
   const problems: TemplateProblem[] = [];
 

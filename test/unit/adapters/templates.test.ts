@@ -1,6 +1,7 @@
 // Reply templates: the shipped set loads and renders in every language, a broken one is reported with
 // file:line before any mail goes out, HTML escapes what the requester wrote, and languages fall back.
 
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -110,5 +111,30 @@ describe('language fallback', () => {
   it('an empty or missing directory loads with no templates', async () => {
     const t = await loadTemplates(path.join(tmpdir(), 'sportello-no-such-dir-for-templates'));
     expect(t.names()).toEqual([]);
+  });
+});
+
+describe('partials stay inside the templates directory', () => {
+  /** A templates directory whose auto-reply renders the partial `target(dir)` names. */
+  const partialUser = (target: (dir: string) => string) => {
+    const dir = templateDir({ 'en/auto-reply.html.liquid': '<p>Case {{ case.id }}</p>\n', 'en/footer.txt': 'The IT team' });
+    writeFileSync(path.join(dir, 'en/auto-reply.text.liquid'), `Case {{ case.id }}\n{% render '${target(dir)}' %}\n`);
+    return dir;
+  };
+  // A file outside the directory that a template tries to pull into a mail (think: the config's secrets).
+  const secret = path.join(templateDir({ 'secret.liquid': 'PASSWORD=hunter2' }), 'secret.liquid');
+
+  it('a partial beside the templates is rendered', async () => {
+    const r = (await loadTemplates(partialUser(() => 'en/footer.txt'))).render('auto-reply', 'en', vars());
+    expect(r.text).toBe('Case IT-1\nThe IT team\n');
+  });
+
+  it.each([
+    ['a file of the working directory', () => 'package.json'],
+    ['an absolute path', () => secret],
+    ['a relative path', (dir: string) => path.relative(dir, secret)],
+  ])('%s outside the directory is refused when rendered, never read', async (_label, target) => {
+    const t = await loadTemplates(partialUser(target));
+    expect(() => t.render('auto-reply', 'en', vars())).toThrow(/Failed to lookup/);
   });
 });
