@@ -48,7 +48,8 @@ describe('CLI output reaches its reader in full', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const got = JSON.parse(r.stdout) as { bytes: number; count: number; first: string; last: string };
-    expect(got).toMatchObject({ count: CASES, first: 'IT-1', last: `IT-${CASES}` });
+    // Newest first: all of them, from the last opened to the first.
+    expect(got).toMatchObject({ count: CASES, first: `IT-${CASES}`, last: 'IT-1' });
     expect(got.bytes).toBeGreaterThan(1_000_000);
   });
 

@@ -303,7 +303,7 @@ describe('retention', () => {
     ['retention: { rawMailDays: 0 }', 'retention.rawMailDays'],
     ['retention: { closedCaseDays: 1.5 }', 'retention.closedCaseDays'],
     ['retention: { closedCaseDays: "a year" }', 'retention.closedCaseDays'],
-    ['retention: { rawDays: 30 }', 'retention'],
+    ['retention: { rawDays: 30 }', 'retention.rawDays'],
   ])('reports %s at %s', (top, at) => {
     expect(problemsOf(yaml({ top }))).toContainEqual(expect.objectContaining({ path: at }));
   });
