@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.js';
 import { CASE_STATUSES, type CaseStatus } from '../domain/case.js';
 import { PRIORITIES, type Priority } from '../domain/routing.js';
 import { SportelloError } from '../errors.js';
+import { cliActor } from './args.js';
 import type { CaseStore } from '../ports.js';
 import { caseDetailJson, caseJson, caseText, casesCsv, casesTable, shortTime } from './present.js';
 import { knownDesk } from './stats-command.js';
@@ -117,7 +118,7 @@ export function addCaseCommands(prog: Command, deps: CaseCommandDeps): void {
       }
       await deps.withApp(cmd, async (app) => {
         const changes = { category: o.category, priority: o.priority, status: o.status, ...(o.assignee !== undefined ? { assignee: o.assignee } : {}) };
-        const r = await app.updateCase(id, changes, `cli:${process.env.USER ?? 'admin'}`);
+        const r = await app.updateCase(id, changes, cliActor());
         const zone = app.config.timezone;
         deps.print(o.json ? JSON.stringify(r, null, 2) : `${r.id}: status ${r.status}, assignee ${r.assignee ?? '-'}, due ${shortTime(r.dueAt, zone)} ${zone}${r.dueMoved ? ' (moved; requester notified)' : ''}`);
       });

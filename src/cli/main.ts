@@ -23,6 +23,7 @@ import { addRetentionCommands } from './retention-commands.js';
 import { addStatusCommand } from './status-command.js';
 import { exitWhenFlushed, tolerateClosedReader } from './exit.js';
 import { addCaseCommands } from './case-commands.js';
+import { cliActor, positiveInt } from './args.js';
 
 interface GlobalOpts {
   config: string;
@@ -71,11 +72,6 @@ async function withStore<T>(cmd: Command, work: (store: CaseStore, cfg: Config) 
   }
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new SportelloError('USAGE', `"${value}" is not a positive whole number`, { hint: 'e.g. --limit 50' });
-  return n;
-}
 
 const print = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -178,7 +174,7 @@ export function program(): Command {
     .argument('<id>', 'outbox row number from "sportello outbox"', positiveInt)
     .action(async (id: number, _o, cmd: Command) => {
       await withStore(cmd, async (store) => {
-        if (!(await store.requeue(id, new Date(), `cli:${process.env.USER ?? 'admin'}`))) {
+        if (!(await store.requeue(id, new Date(), cliActor()))) {
           throw new SportelloError('USAGE', `outbox row ${id} is not failed or uncertain`, { hint: 'see "sportello outbox"' });
         }
         print(`Reply #${id} queued again.`);

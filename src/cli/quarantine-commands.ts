@@ -7,6 +7,7 @@ import type { App } from '../app.js';
 import type { Config } from '../config/schema.js';
 import type { CaseStore, QuarantineRecord } from '../ports.js';
 import { SportelloError, describeError } from '../errors.js';
+import { cliActor, positiveInt } from './args.js';
 import { parseMail } from '../adapters/mime-parser.js';
 import { heldRow } from '../shell/release.js';
 import { RAW_HEAD_BYTES, quarantineDetailJson, quarantineDetailText, quarantineJson, quarantineTable, releaseLine, type ParsedView } from './quarantine-present.js';
@@ -18,17 +19,10 @@ export interface QuarantineCommandDeps {
 }
 
 const EXIT_RUNTIME = 1;
-const actor = () => `cli:${process.env.USER ?? 'admin'}`;
 
 function rowNumber(value: string): number {
   const n = Number(value.replace(/^#/, ''));
   if (!Number.isInteger(n) || n < 1) throw new SportelloError('USAGE', `"${value}" is not a quarantine number`, { hint: 'use the # column of "sportello quarantine list"' });
-  return n;
-}
-
-function limit(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new SportelloError('USAGE', `"${value}" is not a positive whole number`, { hint: 'e.g. --limit 50' });
   return n;
 }
 
@@ -62,7 +56,7 @@ export function addQuarantineCommands(prog: Command, deps: QuarantineCommandDeps
     .description('held mail with its reason (unparseable, own mail, rule quarantine, commit failure)')
     .option('--json', 'print JSON')
     .option('--all', 'also released and dropped rows')
-    .option('--limit <n>', 'at most this many', limit, 100)
+    .option('--limit <n>', 'at most this many', positiveInt, 100)
     .action(async (o: { json?: boolean; all?: boolean; limit: number }, cmd: Command) => {
       await withStore(cmd, async (store) => {
         const rows = await store.listQuarantine(o.limit, { all: o.all });
@@ -113,7 +107,7 @@ export function addQuarantineCommands(prog: Command, deps: QuarantineCommandDeps
       const ids = rawIds.map(rowNumber);
       const reports = await withApp(cmd, async (app) => {
         const targets = ids.length ? ids : await app.store.heldQuarantineIds(o.code?.toUpperCase());
-        return app.releaseQuarantine(targets, actor());
+        return app.releaseQuarantine(targets, cliActor());
       });
       if (o.json) print(JSON.stringify(reports, null, 2));
       else if (!reports.length) print('Nothing to release.');
@@ -130,7 +124,7 @@ export function addQuarantineCommands(prog: Command, deps: QuarantineCommandDeps
       if (!o.reason.trim()) throw new SportelloError('USAGE', '--reason is empty', { hint: 'say why the mail is dropped, e.g. --reason "spam"' });
       await withStore(cmd, async (store) => {
         const row = heldRow(await store.getQuarantine(id), id);
-        if (!(await store.dropQuarantine(id, o.reason.trim(), actor(), new Date()))) heldRow(await store.getQuarantine(id), id);
+        if (!(await store.dropQuarantine(id, o.reason.trim(), cliActor(), new Date()))) heldRow(await store.getQuarantine(id), id);
         const server = row.position && !row.raw ? ` It is still on the server at ${row.position.desk}/${row.position.folder}/${row.position.uid}.` : '';
         print(`#${id} dropped: ${o.reason.trim()}. The stored mail is deleted; the record stays (sportello quarantine show ${id}).${server}`);
       }, 'write');

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { SportelloError } from '../errors.js';
+import { cliActor } from './args.js';
 import { openSqliteStore } from '../adapters/sqlite-store.js';
 import type { AuditEntry, CaseStore, ForgetCounts, PurgeCounts } from '../ports.js';
 import { erasedPlaceholder, erasureTarget, isAddress, retentionConfigured, retentionCutoffs } from '../housekeeping/retention.js';
@@ -16,7 +17,6 @@ interface Tools {
   print: (s: string) => void;
 }
 
-const actor = () => `cli:${process.env.USER ?? 'admin'}`;
 
 const PURGE_ROWS: readonly [keyof PurgeCounts, string][] = [
   ['rawSources', 'raw sources dropped from stored mail'],
@@ -76,7 +76,7 @@ export function addRetentionCommands(prog: Command, tools: Tools): void {
       const now = new Date();
       const cutoffs = retentionCutoffs(config.retention, now);
       await withStore(config, async (store) => {
-        const counts = retentionConfigured(cutoffs) ? await store.purge(cutoffs, now, { dryRun: !!o.dryRun, actor: actor() }) : null;
+        const counts = retentionConfigured(cutoffs) ? await store.purge(cutoffs, now, { dryRun: !!o.dryRun, actor: cliActor() }) : null;
         const log = await store.auditLog(limit);
         if (o.json) return tools.print(JSON.stringify({ dryRun: !!o.dryRun, cutoffs, counts, audit: log }, null, 2));
         if (!counts) {
@@ -105,7 +105,7 @@ export function addRetentionCommands(prog: Command, tools: Tools): void {
       await withStore(config, async (store) => {
         const hash = await store.erasureHash(address);
         const placeholder = erasedPlaceholder(hash);
-        const counts = await store.forget(erasureTarget(address, placeholder), hash, new Date(), { dryRun: !!o.dryRun, actor: actor() });
+        const counts = await store.forget(erasureTarget(address, placeholder), hash, new Date(), { dryRun: !!o.dryRun, actor: cliActor() });
         if (o.json) return tools.print(JSON.stringify({ dryRun: !!o.dryRun, placeholder, subjectHash: hash, counts }, null, 2));
         const total = FORGET_ROWS.reduce((n, [k]) => n + counts[k], 0);
         tools.print(`${o.dryRun ? 'Dry run, nothing changed. Would replace' : 'Replaced'} ${address} with ${placeholder}:`);

@@ -2,20 +2,14 @@
 // auto-reply out, follow-ups threaded, nothing duplicated across runs and restarts, no loop with a
 // vacation responder, and a subject tag alone never lets a stranger into someone else's case.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { appendRaw, readInbox, resetMailboxes, sendMail, vacation, waitForMessages, withImap } from '../support/mailstack.js';
-import { stackConfig, testApp, waitForEmptyQueue } from '../support/app.js';
+import { appendRaw, readInbox, sendMail, vacation, waitForMessages, withImap } from '../support/mailstack.js';
+import { freshStackEachTest, stackConfig, testApp, waitForEmptyQueue } from '../support/app.js';
 
 let app: App | null = null;
 
-beforeEach(async () => {
-  await resetMailboxes();
-});
-afterEach(async () => {
-  await app?.close();
-  app = null;
-});
+freshStackEachTest();
 
 async function aliceAsks(): Promise<string> {
   const id = await sendMail({

@@ -5,19 +5,13 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { readInbox, resetMailboxes, runMailstack, sendMail, waitForMessages } from '../support/mailstack.js';
-import { REPO, stackConfig, stackConfigYaml, tempDb, testApp } from '../support/app.js';
+import { readInbox, runMailstack, sendMail, waitForMessages } from '../support/mailstack.js';
+import { freshStackEachTest, REPO, stackConfig, stackConfigYaml, tempDb, testApp } from '../support/app.js';
 
 let app: App | null = null;
-beforeEach(async () => {
-  await resetMailboxes();
-});
-afterEach(async () => {
-  await app?.close();
-  app = null;
-});
+freshStackEachTest();
 
 describe('sportello run', () => {
   it('reconnects with a fresh IMAP session after the server goes away', async () => {

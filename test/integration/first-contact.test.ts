@@ -7,24 +7,18 @@ import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { createImapSource } from '../../src/adapters/imap-source.js';
 import { silentLogger } from '../../src/log.js';
 import type { Config, DeskConfig } from '../../src/config/schema.js';
-import { readInbox, resetMailboxes, sendMail, waitForMessages, withImap } from '../support/mailstack.js';
-import { REPO, manualClock, stackConfig, stackConfigYaml, tempDb, testApp } from '../support/app.js';
+import { readInbox, sendMail, waitForMessages, withImap } from '../support/mailstack.js';
+import { freshStackEachTest, manualClock, REPO, stackConfig, stackConfigYaml, tempDb, testApp } from '../support/app.js';
 
 const run = promisify(execFile);
 let app: App | null = null;
 
-beforeEach(async () => {
-  await resetMailboxes();
-});
-afterEach(async () => {
-  await app?.close();
-  app = null;
-});
+freshStackEachTest();
 
 const HOUR = 3_600_000;
 const request = (n: number, at: Date) =>

@@ -3,23 +3,17 @@
 // an unusable store backs off, is logged once, makes /readyz name it, and recovers by itself.
 
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import { openSqliteStore } from '../../src/adapters/sqlite-store.js';
 import { SportelloError } from '../../src/errors.js';
 import type { CaseStore } from '../../src/ports.js';
-import { resetMailboxes, sendMail, STACK, waitForMessages } from '../support/mailstack.js';
-import { REPO, captureLogger, stackConfigYaml, tempDb, testApp, wrongPassword } from '../support/app.js';
+import { sendMail, STACK, waitForMessages } from '../support/mailstack.js';
+import { captureLogger, freshStackEachTest, REPO, stackConfigYaml, tempDb, testApp, wrongPassword } from '../support/app.js';
 
 let app: App | null = null;
-beforeEach(async () => {
-  await resetMailboxes();
-});
-afterEach(async () => {
-  await app?.close();
-  app = null;
-});
+freshStackEachTest();
 
 const LISTEN = 'http: { listen: "127.0.0.1:0" }';
 const config = (yaml: string) => parseConfig(yaml, { file: path.join(REPO, 'sportello.yml') });

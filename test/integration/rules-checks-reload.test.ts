@@ -5,19 +5,13 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { readInbox, resetMailboxes, sendMail, waitForMessages } from '../support/mailstack.js';
-import { REPO, captureLogger, stackConfig, testApp } from '../support/app.js';
+import { readInbox, sendMail, waitForMessages } from '../support/mailstack.js';
+import { captureLogger, freshStackEachTest, REPO, stackConfig, testApp } from '../support/app.js';
 
 let app: App | null = null;
-beforeEach(async () => {
-  await resetMailboxes();
-});
-afterEach(async () => {
-  await app?.close();
-  app = null;
-});
+freshStackEachTest();
 
 it('refuses a rules edit that names a missing template or drops a desk, and keeps routing with the last good rules', async () => {
   const rulesDir = path.join(mkdtempSync(path.join(tmpdir(), 'sportello-rules-')), 'rules');

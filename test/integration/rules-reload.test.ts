@@ -4,19 +4,13 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { readInbox, resetMailboxes, sendMail, waitForMessages } from '../support/mailstack.js';
-import { REPO, captureLogger, stackConfig, testApp } from '../support/app.js';
+import { readInbox, sendMail, waitForMessages } from '../support/mailstack.js';
+import { captureLogger, freshStackEachTest, REPO, stackConfig, testApp } from '../support/app.js';
 
 let app: App | null = null;
-beforeEach(async () => {
-  await resetMailboxes();
-});
-afterEach(async () => {
-  await app?.close();
-  app = null;
-});
+freshStackEachTest();
 
 describe('templates hot reload', () => {
   it('uses an edited template at once and keeps the last good one when an edit is broken', async () => {

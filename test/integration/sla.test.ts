@@ -6,19 +6,13 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { readInbox, resetMailboxes, sendMail, waitForMessages } from '../support/mailstack.js';
-import { REPO, manualClock, stackConfig, testApp, waitForEmptyQueue } from '../support/app.js';
+import { readInbox, sendMail, waitForMessages } from '../support/mailstack.js';
+import { freshStackEachTest, manualClock, REPO, stackConfig, testApp, waitForEmptyQueue } from '../support/app.js';
 
 let app: App | null = null;
-beforeEach(async () => {
-  await resetMailboxes();
-});
-afterEach(async () => {
-  await app?.close();
-  app = null;
-});
+freshStackEachTest();
 
 function rulesEscalatingTo(address: string): string {
   const dir = path.join(mkdtempSync(path.join(tmpdir(), 'sportello-rules-')), 'rules');

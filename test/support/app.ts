@@ -12,7 +12,8 @@ import { parseConfig } from '../../src/config/load.js';
 import type { Config } from '../../src/config/schema.js';
 import { buildApp, type App, type AppOverrides } from '../../src/app.js';
 import { silentLogger, type Logger } from '../../src/log.js';
-import { STACK, runMailstack } from './mailstack.js';
+import { afterEach, beforeEach } from 'vitest';
+import { STACK, resetMailboxes, runMailstack } from './mailstack.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -87,13 +88,35 @@ export function sequentialIds(prefix = 't'): () => string {
   return () => `${prefix}${++n}`;
 }
 
+/** Apps a test built and has not closed yet; freshStackEachTest closes them after the test. */
+const openApps = new Set<App>();
+
 export async function testApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  return buildApp(config, {
+  const app = await buildApp(config, {
     log: silentLogger(),
     clock: manualClock(),
     newId: sequentialIds(),
     random: () => 0.5,
     ...overrides,
+  });
+  // Closing twice (a test that restarts its app, then the clean-up) closes once.
+  const close = app.close.bind(app);
+  let closing: Promise<void> | null = null;
+  app.close = () => {
+    openApps.delete(app);
+    return (closing ??= close());
+  };
+  openApps.add(app);
+  return app;
+}
+
+/** Every test of the file starts with empty mailboxes, and every app it built is closed after it. */
+export function freshStackEachTest(): void {
+  beforeEach(async () => {
+    await resetMailboxes();
+  });
+  afterEach(async () => {
+    for (const app of [...openApps]) await app.close();
   });
 }
 

@@ -16,7 +16,7 @@ import type { CaseFields, CaseStore, StoreTx } from '../../../src/ports.js';
 import type { SlaPlan } from '../../../src/pipeline/types.js';
 import type { RuleSet } from '../../../src/rules/index.js';
 import { echoRenderer, manualClock, routing, sequentialIds, testConfig } from '../../support/fakes.js';
-import { loadValid } from '../rules/helpers.js';
+import { UTC_SLA_RULES, loadValid } from '../rules/helpers.js';
 
 const NOW = '2026-03-20T09:00:00.000Z';
 const DAY = 86_400_000;
@@ -151,7 +151,7 @@ describe('autoClose: waits that ran out', () => {
   });
 
   it("resumes the SLA clock with the desk's rules: the due time moves by the time spent waiting", async () => {
-    const ruleSet: RuleSet = await loadValid({ 'it.yml': SLA_RULES });
+    const ruleSet: RuleSet = await loadValid({ 'it.yml': UTC_SLA_RULES });
     const rules = ruleSet.desks['IT']!;
     const desk = config.desks.find((d) => d.id === 'IT')!;
     const store = await openSqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'sportello-autoclose-')), 's.db'));
@@ -234,28 +234,3 @@ describe('autoClose: a case that changed meanwhile is left alone', () => {
     expect(kase.events).toEqual([]);
   });
 });
-
-/** One IT desk on a plain UTC calendar (Mon–Fri 09:00–17:00, no holidays) with a 16-hour standard policy. */
-const SLA_RULES = `
-desks:
-  IT:
-    threshold: 0.5
-    categories:
-      - { id: hardware, names: { es: h, it: h, en: h } }
-    rules:
-      - name: anything
-        when: {}
-        then: { category: hardware }
-    calendar:
-      timezone: UTC
-      hours:
-        mon: ['09:00-17:00']
-        tue: ['09:00-17:00']
-        wed: ['09:00-17:00']
-        thu: ['09:00-17:00']
-        fri: ['09:00-17:00']
-    sla:
-      policies:
-        standard: { firstResponse: 4h, resolution: 16h }
-      default: standard
-`;
