@@ -24,7 +24,8 @@ import { assignCase, updateCase, type UpdateResult } from './shell/update-case.j
 import { resolveAgent } from './agents/commands.js';
 import type { CaseChanges } from './routing/reschedule.js';
 import { buildRouting, modelCacheDir, type Router, type RoutingEngine } from './routing/router.js';
-import { deskRulesOf, formatProblem, loadRules, loadRulesOrThrow, watchRules, type RuleSet } from './rules/index.js';
+import { deskRulesOf, formatProblem, loadRules, loadRulesOrThrow, type RuleSet } from './rules/index.js';
+import { watchRules } from './shell/rules-watch.js';
 import { rulesContext } from './routing/rules-context.js';
 import { runEscalations, type EscalationPass } from './shell/escalate.js';
 import { autoClose } from './shell/auto-close.js';

@@ -2,12 +2,12 @@
 // SQLite, templates); tests pass fakes or the real adapters. No library type appears here.
 
 import type { Address, InboundMail } from './domain/mail.js';
-import type { CaseEvent, CaseStatus, Direction, MessageKind } from './domain/case.js';
+import type { CaseEvent, CaseRecord, CaseStatus, Direction, MessageKind, SlaClockRecord } from './domain/case.js';
+import type { Facts, ThreadKeys } from './domain/facts.js';
 import type { MailboxPosition, NewCase } from './domain/plan.js';
 import type { Language } from './domain/routing.js';
-import type { Facts, ThreadKeys } from './pipeline/types.js';
 import type { WriterLeaseRecord } from './domain/writer-lease.js';
-import type { ErasureTarget, PurgeCutoffs } from './housekeeping/retention.js';
+import type { ErasureTarget, PurgeCutoffs } from './domain/retention.js';
 
 export interface Clock {
   now(): Date;
@@ -87,32 +87,8 @@ export interface ReplyRenderer {
 
 // ---------------------------------------------------------------- store
 
-export interface CaseRecord {
-  readonly id: string;
-  readonly desk: string;
-  readonly number: number;
-  readonly status: CaseStatus;
-  readonly category: string | null;
-  readonly priority: string;
-  readonly language: Language | null;
-  readonly requester: Address;
-  readonly subject: string;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly dueAt: string | null;
-  readonly firstResponseDueAt: string | null;
-  readonly slaPolicy: string | null;
-  readonly slaClock: SlaClockRecord | null;
-  readonly routing: unknown;
-  readonly assignee: string | null;
-  readonly firstResponseAt: string | null;
-  readonly resolvedAt: string | null;
-  readonly closedAt: string | null;
-  readonly rating: { readonly score: number; readonly comment: string | null; readonly at: string } | null;
-  readonly waitUntil: string | null;
-  /** Opened from mail received before the desk's first start: that first start (ISO); nothing was mailed about it. */
-  readonly imported?: string | null;
-}
+// What a case is lives in src/domain/case.ts; the store speaks in those records (re-exported for its callers).
+export type { CaseRecord, SlaClockRecord } from './domain/case.js';
 
 /** Lifecycle and satisfaction fields set directly (no SLA recomputation needed). */
 export interface CaseFields {
@@ -133,14 +109,6 @@ export interface CaseUpdate {
   readonly firstResponseDueAt: string | null;
   readonly slaClock: SlaClockRecord | null;
   readonly routing: unknown;
-}
-
-/** The stored SLA clock of a case: when it started, its targets, and the pauses while waiting. */
-export interface SlaClockRecord {
-  readonly start: string;
-  readonly firstResponseMinutes: number;
-  readonly resolutionMinutes: number;
-  readonly pauses: readonly { readonly from: string; readonly to: string | null }[];
 }
 
 export interface MessageRecord {

@@ -9,8 +9,8 @@ import type { z } from 'zod';
 import { SportelloError } from '../errors.js';
 import { configSchema, type Config, type DeskConfig } from './schema.js';
 import { objectKeys, schemaAt } from '../schema-paths.js';
-import { Locator } from '../rules/positions.js';
-import { suggestion } from '../rules/problems.js';
+import { Locator } from '../admin-files/positions.js';
+import { suggestion } from '../admin-files/problems.js';
 
 export interface ConfigProblem {
   readonly path: string;

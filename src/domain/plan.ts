@@ -5,7 +5,6 @@
 import type { Address } from './mail.js';
 import type { CaseEvent, CaseStatus, MessageKind } from './case.js';
 import type { Priority, RoutingDecision } from './routing.js';
-import type { ArticleRef, SlaPlan } from '../pipeline/types.js';
 
 /** Where the mail sits on the IMAP server; the idempotency key together with the Message-ID. */
 export interface MailboxPosition {
@@ -13,6 +12,30 @@ export interface MailboxPosition {
   readonly folder: string;
   readonly uidValidity: number;
   readonly uid: number;
+}
+
+/** When a new case is due and what the requester should be told about the schedule (all ISO 8601). */
+export interface SlaPlan {
+  readonly policy: string;
+  readonly firstResponseMinutes: number;
+  readonly resolutionMinutes: number;
+  readonly firstResponseDueAt: string | null;
+  readonly dueAt: string | null;
+  readonly timezone: string;
+  /** The desk is working right now. */
+  readonly open: boolean;
+  /** When work starts again, when the desk is closed now. */
+  readonly opensAt: string | null;
+  /** How to reach on-call for urgent matters (shown out of hours). */
+  readonly onCall: { readonly address: string | null; readonly phone: string | null } | null;
+}
+
+/** A self-service article suggested in the auto-reply. */
+export interface ArticleRef {
+  readonly id: string;
+  readonly title: string;
+  readonly url: string | null;
+  readonly body: string | null;
 }
 
 /**

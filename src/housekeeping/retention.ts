@@ -3,6 +3,7 @@
 // ".invalid", so a placeholder can never reach anyone). Pure; must never read the clock itself.
 
 import type { Address } from '../domain/mail.js';
+import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
 import { baseAddress } from '../mail/address.js';
 
 const DAY_MS = 86_400_000;
@@ -10,12 +11,6 @@ const DAY_MS = 86_400_000;
 export interface RetentionSettings {
   readonly rawMailDays?: number | undefined;
   readonly closedCaseDays?: number | undefined;
-}
-
-/** ISO instants before which data goes; null = that kind of data is kept forever. */
-export interface PurgeCutoffs {
-  readonly rawBefore: string | null;
-  readonly closedBefore: string | null;
 }
 
 export function retentionCutoffs(retention: RetentionSettings, now: Date): PurgeCutoffs {
@@ -36,17 +31,6 @@ export function erasedPlaceholder(subjectHash: string): string {
 }
 
 export const ERASED_TEXT = '[erased]';
-
-/** An erase target: matches the address with any +tag, in any case ("Alice+HR@X" is alice@x). */
-export interface ErasureTarget {
-  readonly base: string;
-  readonly placeholder: string;
-  readonly matches: (address: string | null | undefined) => boolean;
-  /** Replaces every occurrence of the address (with or without +tag) inside free text or JSON. */
-  readonly scrub: (text: string) => string;
-  /** Cheap pre-filter for SQL: the "@domain" part, lower-cased. */
-  readonly domainNeedle: string;
-}
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { formatPosition, sortProblems } from '../rules/problems.js';
+import { formatPosition, sortProblems } from '../admin-files/problems.js';
 import { indexArticle, type Article } from './article.js';
 import { parseArticle, type KnowledgeDesk, type KnowledgeProblem } from './parse-article.js';
 

@@ -5,8 +5,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod';
 
 import { LANGUAGES, type Language } from '../domain/routing.js';
-import { Locator, type PathKey } from '../rules/positions.js';
-import { suggestion, type RuleProblem } from '../rules/problems.js';
+import { Locator, type PathKey } from '../admin-files/positions.js';
+import { suggestion, type RuleProblem } from '../admin-files/problems.js';
 import { tokenize } from '../classify/tokenize.js';
 import type { ArticleContent } from './article.js';
 

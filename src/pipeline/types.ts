@@ -2,16 +2,18 @@
 // (Zammad's x-zammad hash, typed and returned instead of mutated), the facts the shell looked up,
 // and the context a desk provides. Stages read these and return a result; they never do I/O.
 
-import type { InboundMail } from '../domain/mail.js';
-import type { CaseStatus } from '../domain/case.js';
-import type { Plan } from '../domain/plan.js';
-import type { CaseRecord } from '../ports.js';
-import type { Address } from '../domain/mail.js';
+import type { Address, InboundMail } from '../domain/mail.js';
+import type { ArticleRef, Plan, SlaPlan } from '../domain/plan.js';
+import type { CaseFact, Facts, ThreadKeys } from '../domain/facts.js';
 import type { LifecycleSettings } from '../agents/lifecycle.js';
 import type { NotifyPolicy } from '../agents/notification.js';
 import type { TrustOptions } from '../agents/trust.js';
 import type { Language, RoutingDecision } from '../domain/routing.js';
 import type { ImportedMail } from './imported.js';
+
+// Records the stages pass around live in src/domain; re-exported here as part of the stage contract.
+export type { ArticleRef, SlaPlan } from '../domain/plan.js';
+export type { CaseFact, Facts, ThreadKeys } from '../domain/facts.js';
 
 export interface DeskView {
   readonly id: string;
@@ -29,30 +31,6 @@ export interface DeskView {
   readonly categories?: readonly string[];
   /** Time zone of the desk's business calendar, for dates shown to agents. */
   readonly timezone?: string;
-}
-
-/** When a new case is due and what the requester should be told about the schedule (all ISO 8601). */
-export interface SlaPlan {
-  readonly policy: string;
-  readonly firstResponseMinutes: number;
-  readonly resolutionMinutes: number;
-  readonly firstResponseDueAt: string | null;
-  readonly dueAt: string | null;
-  readonly timezone: string;
-  /** The desk is working right now. */
-  readonly open: boolean;
-  /** When work starts again, when the desk is closed now. */
-  readonly opensAt: string | null;
-  /** How to reach on-call for urgent matters (shown out of hours). */
-  readonly onCall: { readonly address: string | null; readonly phone: string | null } | null;
-}
-
-/** A self-service article suggested in the auto-reply. */
-export interface ArticleRef {
-  readonly id: string;
-  readonly title: string;
-  readonly url: string | null;
-  readonly body: string | null;
 }
 
 export interface PipelineContext {
@@ -76,43 +54,10 @@ export interface PipelineContext {
   readonly imported?: ImportedMail | null;
 }
 
-/** What the shell found in the store for the thread keys; the only input stages get from outside. */
-export interface Facts {
-  /** Set when this desk already recorded this Message-ID or this mailbox position. */
-  readonly duplicate: string | null;
-  /** The case of the first referenced Message-ID we know (In-Reply-To, then References newest first). */
-  readonly referencedCase: CaseFact | null;
-  /** The case named by the subject tag, with everyone who took part in it. */
-  readonly taggedCase: (CaseFact & { readonly participants: readonly string[] }) | null;
-  /** Set when a different sender's mail already used this Message-ID on this desk. */
-  readonly reusedMessageId?: string;
-  /** Cases other desks opened for this same Message-ID (one mail sent to it@ and hr@). */
-  readonly sameMailElsewhere?: readonly { readonly caseId: string; readonly desk: string }[];
-  /** Auto-replies we sent to the sender's address in the last hour (loop brake). */
-  readonly autoRepliesToSenderLastHour: number;
-}
-
 export interface SenderInfo {
   readonly agent: Address;
   readonly trusted: boolean;
   readonly reason: string;
-}
-
-/** What the pipeline may know about an existing case. */
-export interface CaseFact {
-  readonly caseId: string;
-  readonly status: CaseStatus;
-  /** The whole record, when the store has it (always, from the SQLite store). */
-  readonly record?: CaseRecord;
-  /** The newest Message-ID the requester sent in this case, to thread our mails to them. */
-  readonly lastRequesterMessageId?: string | null;
-}
-
-export interface ThreadKeys {
-  /** In-Reply-To first, then References from newest to oldest, de-duplicated. */
-  readonly messageIds: readonly string[];
-  /** Case tags of this desk's prefix found in the subject. */
-  readonly tags: readonly string[];
 }
 
 export interface Annotations {

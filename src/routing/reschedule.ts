@@ -2,9 +2,9 @@
 // another policy), or a status change that pauses the clock (waiting on the requester) or resumes it.
 // Pure: returns the new fields, the events and whether the promised time moved; the shell commits them.
 
-import type { CaseEvent, CaseStatus } from '../domain/case.js';
+import type { CaseEvent, CaseRecord, CaseStatus } from '../domain/case.js';
 import type { Priority, RoutingDecision } from '../domain/routing.js';
-import type { CaseRecord, CaseUpdate } from '../ports.js';
+import type { CaseUpdate } from '../ports.js';
 import { SportelloError } from '../errors.js';
 import { dueAt } from '../sla/index.js';
 import type { DeskRules } from '../rules/index.js';

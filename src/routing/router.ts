@@ -7,7 +7,7 @@ import type { Config, DeskConfig } from '../config/schema.js';
 import type { InboundMail } from '../domain/mail.js';
 import type { RoutingDecision } from '../domain/routing.js';
 import type { Logger } from '../log.js';
-import type { ArticleRef, SlaPlan } from '../pipeline/types.js';
+import type { ArticleRef, SlaPlan } from '../domain/plan.js';
 import { route, trainingDocs, type RouteDeps, type RuleSet } from '../rules/index.js';
 import { detectLanguage, loadOrTrain, type TextClassifier } from '../classify/index.js';
 import { findArticles, planSla } from './schedule.js';

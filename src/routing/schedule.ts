@@ -4,7 +4,7 @@
 
 import type { InboundMail } from '../domain/mail.js';
 import type { RoutingDecision } from '../domain/routing.js';
-import type { ArticleRef, SlaPlan } from '../pipeline/types.js';
+import type { ArticleRef, SlaPlan } from '../domain/plan.js';
 import { addBusinessMinutes, isOpen, nextOpening } from '../sla/index.js';
 import { suggestArticles } from '../knowledge/index.js';
 import type { DeskRules } from '../rules/index.js';

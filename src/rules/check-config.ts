@@ -4,7 +4,7 @@
 import { resolveAgent, type AgentRef } from '../agents/commands.js';
 import { desksOf, isRecord } from './check-desks.js';
 import type { ParsedFile } from './parse-file.js';
-import { editDistance, suggestion, type RuleProblem } from './problems.js';
+import { editDistance, suggestion, type RuleProblem } from '../admin-files/problems.js';
 
 export interface RulesContext {
   /** The configured desks (sportello.yml) with their agents. */

@@ -2,7 +2,7 @@
 // and every category a rule or corpus label names exists in that desk. Works on the raw YAML data
 // (best effort) so these problems surface together with schema problems; never throws on odd shapes.
 import type { ParsedFile } from './parse-file.js';
-import { formatPosition, suggestion, type RuleProblem } from './problems.js';
+import { formatPosition, suggestion, type RuleProblem } from '../admin-files/problems.js';
 import { TRIAGE } from './schema.js';
 
 export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -4,7 +4,7 @@
 // Works on the raw YAML data like check-desks (best effort, never throws on odd shapes).
 import { categoryIds, desksOf, isRecord, type DeskSite } from './check-desks.js';
 import type { ParsedFile } from './parse-file.js';
-import { suggestion, type RuleProblem } from './problems.js';
+import { suggestion, type RuleProblem } from '../admin-files/problems.js';
 import { TRIAGE } from './schema.js';
 
 export function checkSla(files: readonly ParsedFile[]): RuleProblem[] {

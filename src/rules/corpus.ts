@@ -2,7 +2,7 @@
 // category-labelled rows, via the rules file's label → category map. Rows whose label is not in
 // the map are skipped on purpose (e.g. "Miscellaneous"); malformed rows are problems at csv:line.
 import type { Language } from '../domain/routing.js';
-import type { RuleProblem } from './problems.js';
+import type { RuleProblem } from '../admin-files/problems.js';
 
 export interface CorpusRow {
   readonly text: string;

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { isSportelloError } from '../errors.js';
 import { createCalendar, type BusinessCalendar } from '../sla/index.js';
 import { issueProblems, type ParsedFile } from './parse-file.js';
-import type { RuleProblem } from './problems.js';
+import type { RuleProblem } from '../admin-files/problems.js';
 import type { DeskSpecT } from './schema.js';
 
 export function deskCalendar(file: ParsedFile, deskId: string, spec: NonNullable<DeskSpecT['calendar']>): { calendar: BusinessCalendar | null; problems: RuleProblem[] } {

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import type { Article, KnowledgeDesk, LoadedArticles } from '../knowledge/index.js';
 import type { ParsedFile } from './parse-file.js';
-import type { RuleProblem } from './problems.js';
+import type { RuleProblem } from '../admin-files/problems.js';
 import { TRIAGE } from './schema.js';
 import type { DeskSpecT } from './schema.js';
 

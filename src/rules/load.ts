@@ -15,7 +15,7 @@ import { readCorpus, type CorpusRow } from './corpus.js';
 import { deskCalendar } from './desk-calendar.js';
 import { loadDeskKnowledge, type KnowledgeSite, type LoadKnowledge } from './desk-knowledge.js';
 import { parseRulesFile, valueAt, type ParsedFile } from './parse-file.js';
-import { formatProblem, sortProblems, type RuleProblem } from './problems.js';
+import { formatProblem, sortProblems, type RuleProblem } from '../admin-files/problems.js';
 import { buildRuleSet, type DeskSource, type RuleSet } from './rule-set.js';
 
 export type LoadResult =

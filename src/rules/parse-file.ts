@@ -6,8 +6,8 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { $ZodIssue } from 'zod/v4/core';
 
 import { KEY_NOUNS, RulesFile, type RulesFileSpec } from './schema.js';
-import { Locator, type PathKey } from './positions.js';
-import { didYouMean, suggestion, type RuleProblem } from './problems.js';
+import { Locator, type PathKey } from '../admin-files/positions.js';
+import { didYouMean, suggestion, type RuleProblem } from '../admin-files/problems.js';
 import { objectKeys, schemaAt } from '../schema-paths.js';
 
 export interface ParsedFile {

@@ -6,7 +6,8 @@
 import type { Database } from 'sqlite';
 import type { Address } from '../../domain/mail.js';
 import type { ForgetCounts, OutgoingMail } from '../../ports.js';
-import { ERASED_TEXT, scrubAddresses, type ErasureTarget } from '../../housekeeping/retention.js';
+import { ERASED_TEXT, scrubAddresses } from '../../housekeeping/retention.js';
+import type { ErasureTarget } from '../../domain/retention.js';
 import { json, type Row } from './rows.js';
 
 // Event data keys that carry what a person wrote; on their own cases they are blanked, not scrubbed.

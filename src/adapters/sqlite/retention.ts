@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Database } from 'sqlite';
 import type { PurgeCounts } from '../../ports.js';
-import type { PurgeCutoffs } from '../../housekeeping/retention.js';
+import type { PurgeCutoffs } from '../../domain/retention.js';
 import type { Row } from './rows.js';
 
 /** Hash of a Message-ID as stored in purged_message_keys. */

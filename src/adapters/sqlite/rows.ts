@@ -2,8 +2,8 @@
 // (ISO 8601 text times, JSON columns parsed). Part of the store module; nothing outside adapters/ imports it.
 
 import type { Address } from '../../domain/mail.js';
-import type { CaseStatus } from '../../domain/case.js';
-import type { CaseRecord, EventRecord, MessageRecord, OutboxEntry, OutgoingMail, QuarantineRecord, QuarantineState, SlaClockRecord } from '../../ports.js';
+import type { CaseRecord, CaseStatus, SlaClockRecord } from '../../domain/case.js';
+import type { EventRecord, MessageRecord, OutboxEntry, OutgoingMail, QuarantineRecord, QuarantineState } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
 
 export type Row = Record<string, unknown>;

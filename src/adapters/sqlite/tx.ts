@@ -3,11 +3,11 @@
 // Must never be used outside the transaction that created it.
 
 import type { Database } from 'sqlite';
-import type { CaseEvent, CaseStatus } from '../../domain/case.js';
+import type { CaseEvent, CaseRecord, CaseStatus } from '../../domain/case.js';
 import { formatCaseId } from '../../domain/case.js';
 import { baseAddress } from '../../mail/address.js';
 import type { MailboxPosition } from '../../domain/plan.js';
-import type { CaseFields, CaseRecord, CaseUpdate, NewMessage, OutboxEntry, QuarantineEntry, QuarantineState, StoreTx } from '../../ports.js';
+import type { CaseFields, CaseUpdate, NewMessage, OutboxEntry, QuarantineEntry, QuarantineState, StoreTx } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
 import { iso, json, toCase, toWriterLease, type Row } from './rows.js';
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { loadArticles, loadArticleSources } from '../../../src/knowledge/load.js';
 import { loadRulesOrThrow } from '../../../src/rules/load.js';
-import { formatProblem } from '../../../src/rules/problems.js';
+import { formatProblem } from '../../../src/admin-files/problems.js';
 import { LANGUAGES } from '../../../src/domain/routing.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));

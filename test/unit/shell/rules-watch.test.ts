@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 
-import { formatProblem, watchRules, type RuleProblem, type RuleSet, type RulesWatcher } from '../../../src/rules/index.js';
+import { formatProblem, type RuleProblem, type RuleSet } from '../../../src/rules/index.js';
+import { watchRules, type RulesWatcher } from '../../../src/shell/rules-watch.js';
 
 const valid = (threshold: number) => `desks:
   IT:

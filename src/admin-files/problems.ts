@@ -1,6 +1,7 @@
-// How a rules problem is reported: file:line:column, a stable code and a message that names the fix
-// ("did you mean …"). Positions are 1-based as editors show them; messages never carry the position
-// themselves, formatProblem adds it, so tools can re-render problems in their own layout.
+// How a problem in an admin-edited file (rules YAML, knowledge articles, the config) is reported:
+// file:line:column, a stable code and a message that names the fix ("did you mean …"). Shared by
+// src/rules, src/knowledge and src/config, so none of them imports another for it. Positions are
+// 1-based as editors show them; messages never carry the position themselves, formatProblem adds it.
 
 export interface RuleProblem {
   /** Path relative to the rules directory's parent, forward slashes, e.g. "rules/it.yml". */

@@ -1,14 +1,11 @@
 // Hot reload: watches the rules directory and, after writes settle, reloads every rules file and
 // reports either the new RuleSet or all problems. It never keeps or swaps rules itself: on invalid
 // input the caller simply keeps the set it already has. Fixtures and unrelated files are ignored;
-// corpus files and knowledge folders outside the rules directory are not watched.
+// corpus files and knowledge folders outside the rules directory are not watched. Lives in the shell
+// (it touches the file system); the rules engine itself only loads and checks.
 import path from 'node:path';
 import { watchDir } from '../adapters/watch-dir.js';
-
-import type { RulesContext } from './check-config.js';
-import { loadRules } from './load.js';
-import type { RuleProblem } from './problems.js';
-import type { RuleSet } from './rule-set.js';
+import { loadRules, type RuleProblem, type RuleSet, type RulesContext } from '../rules/index.js';
 
 export interface WatchHandlers {
   onValid(ruleSet: RuleSet): void;

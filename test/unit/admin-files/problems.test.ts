@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { didYouMean, editDistance, formatProblem } from '../../../src/rules/problems.js';
+import { didYouMean, editDistance, formatProblem } from '../../../src/admin-files/problems.js';
 
 describe('did-you-mean', () => {
   it.each([
