@@ -257,7 +257,11 @@ export interface CaseFilter {
 
 export interface CaseStore {
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /** `exceptQuarantine`: the quarantine row being released, which must not count as a duplicate of itself. */
+  /**
+   * What the store holds for one mail's keys: rows only (the position's outcome, the mail already recorded
+   * under this Message-ID and its sender, a held quarantine id, every tagged case with its participants…);
+   * follow-up-match decides what they mean. `exceptQuarantine`: the quarantine row being released, left out.
+   */
   lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts>;
   checkpoint(desk: string, folder: string): Promise<Checkpoint | null>;
   /** Starts a folder over after a UIDVALIDITY change (or the first time); Message-IDs keep it idempotent. */

@@ -12,7 +12,7 @@ import type { Address } from '../domain/mail.js';
 import type { CaseStatus } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
-import type { Facts, ThreadKeys } from '../domain/facts.js';
+import type { Facts, TaggedCase, ThreadKeys } from '../domain/facts.js';
 import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, FolderStart, ForgetCounts, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
@@ -181,35 +181,25 @@ class SqliteStore implements CaseStore {
   }
 
   lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts> {
+    // Rows only: what they mean (duplicate, reused Message-ID, which tagged case) is follow-up-match's.
     return this.exclusive(async () => {
-      let duplicate: string | null = null;
-      let reusedMessageId: string | null = null;
-      if (position) {
-        const p = await this.db.get<Row>(
-          'SELECT outcome, case_id FROM processed WHERE desk = ? AND folder = ? AND uid_validity = ? AND uid = ?',
-          desk, position.folder, position.uidValidity, position.uid,
-        );
-        if (p) duplicate = `mailbox position ${position.folder}/${position.uidValidity}/${position.uid} already processed (${String(p.outcome)})`;
-      }
-      if (!duplicate) {
-        const m = await this.db.get<Row>('SELECT case_id, from_address FROM messages WHERE desk = ? AND message_id = ?', desk, messageKey);
-        const q = m
-          ? undefined
-          : await this.db.get<Row>('SELECT id FROM quarantine WHERE desk = ? AND message_id = ? AND released_at IS NULL AND id <> ?', desk, messageKey, exceptQuarantine ?? -1);
-        // Another sender reusing a Message-ID is not a duplicate: never drop it silently (freescout#5591).
-        const other = m?.from_address && sender && baseAddress(String(m.from_address)) !== baseAddress(sender);
-        if (m && other) reusedMessageId = `Message-ID ${messageKey} was already used by a mail from ${String(m.from_address)}`;
-        else if (m) duplicate = `Message-ID ${messageKey} already recorded${m.case_id ? ` in ${String(m.case_id)}` : ''}`;
-        else if (q) duplicate = `Message-ID ${messageKey} already quarantined (#${String(q.id)})`;
-        else if (await this.db.get<Row>('SELECT 1 FROM purged_message_keys WHERE desk = ? AND key_hash = ?', desk, messageKeyHash(messageKey))) {
-          duplicate = `Message-ID ${messageKey} belonged to a case deleted by retention`;
-        }
-      }
+      const p = position
+        ? await this.db.get<Row>(
+            'SELECT outcome FROM processed WHERE desk = ? AND folder = ? AND uid_validity = ? AND uid = ?',
+            desk, position.folder, position.uidValidity, position.uid,
+          )
+        : undefined;
+      const m = await this.db.get<Row>('SELECT case_id, from_address FROM messages WHERE desk = ? AND message_id = ?', desk, messageKey);
+      const q = await this.db.get<Row>(
+        'SELECT id FROM quarantine WHERE desk = ? AND message_id = ? AND released_at IS NULL AND id <> ? ORDER BY id LIMIT 1',
+        desk, messageKey, exceptQuarantine ?? -1,
+      );
+      const purged = await this.db.get<Row>('SELECT 1 FROM purged_message_keys WHERE desk = ? AND key_hash = ?', desk, messageKeyHash(messageKey));
 
       let referencedCase: Facts['referencedCase'] = null;
       for (const id of keys.messageIds) {
         const r = await this.db.get<Row>(
-          `SELECT c.id, c.status FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.desk = ? AND m.message_id = ?`,
+          `SELECT c.id FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.desk = ? AND m.message_id = ?`,
           desk, id,
         );
         if (r) {
@@ -218,10 +208,9 @@ class SqliteStore implements CaseStore {
         }
       }
 
-      let taggedCase: Facts['taggedCase'] = null;
-      // Several tags ("Re: [IT-2] [IT-1] …"): the first case the sender takes part in wins, else the first that exists.
-      for (const tag of keys.tags) {
-        const c = await this.db.get<Row>('SELECT id, status, requester_address FROM cases WHERE id = ? AND desk = ?', tag, desk);
+      const taggedCases: TaggedCase[] = [];
+      for (const tag of new Set(keys.tags)) {
+        const c = await this.db.get<Row>('SELECT id, requester_address FROM cases WHERE id = ? AND desk = ?', tag, desk);
         if (!c) continue;
         const rows = await this.db.all<Row[]>(
           `SELECT from_address, to_json, cc_json FROM messages WHERE case_id = ? AND direction = 'in' AND kind = 'requester'`,
@@ -232,30 +221,29 @@ class SqliteStore implements CaseStore {
           if (r.from_address) people.add(String(r.from_address));
           for (const a of [...JSON.parse(String(r.to_json)), ...JSON.parse(String(r.cc_json))] as Address[]) people.add(a.address);
         }
-        const candidate = { ...(await this.caseFact(String(c.id))), participants: [...people] };
-        taggedCase ??= candidate;
-        if (sender && [...people].map(baseAddress).includes(baseAddress(sender))) {
-          taggedCase = candidate;
-          break;
-        }
+        taggedCases.push({ ...(await this.caseFact(String(c.id))), participants: [...people] });
       }
 
-      let autoRepliesToSenderLastHour = 0;
-      if (sender) {
-        const n = await this.db.get<Row>(
-          `SELECT COUNT(*) AS n FROM outbox WHERE recipient = ? AND kind = 'auto-reply' AND created_at >= ?`,
-          sender, iso(since),
-        );
-        autoRepliesToSenderLastHour = Number(n?.n ?? 0);
-      }
+      const n = sender
+        ? await this.db.get<Row>(`SELECT COUNT(*) AS n FROM outbox WHERE recipient = ? AND kind = 'auto-reply' AND created_at >= ?`, sender, iso(since))
+        : undefined;
       const elsewhere = messageKey.startsWith('sha256:')
         ? []
         : await this.db.all<Row[]>(
             `SELECT DISTINCT m.case_id, m.desk FROM messages m WHERE m.message_id = ? AND m.desk <> ? AND m.direction = 'in' AND m.case_id IS NOT NULL`,
             messageKey, desk,
           );
-      const sameMailElsewhere = elsewhere.map((r) => ({ caseId: String(r.case_id), desk: String(r.desk) }));
-      return { duplicate, referencedCase, taggedCase, autoRepliesToSenderLastHour, sameMailElsewhere, ...(reusedMessageId ? { reusedMessageId } : {}) };
+      return {
+        messageKey,
+        processedPosition: position && p ? { position, outcome: String(p.outcome) } : null,
+        knownMessage: m ? { caseId: m.case_id ? String(m.case_id) : null, from: m.from_address ? String(m.from_address) : null } : null,
+        quarantinedId: q ? Number(q.id) : null,
+        purgedByRetention: purged !== undefined,
+        referencedCase,
+        taggedCases,
+        sameMailElsewhere: elsewhere.map((r) => ({ caseId: String(r.case_id), desk: String(r.desk) })),
+        autoRepliesToSenderLastHour: Number(n?.n ?? 0),
+      };
     });
   }
 

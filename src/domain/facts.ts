@@ -3,6 +3,7 @@
 // src/pipeline/stages/follow-up-match.ts's job, so every store implements the lookup without rules.
 
 import type { CaseRecord, CaseStatus } from './case.js';
+import type { MailboxPosition } from './plan.js';
 
 /** What the pipeline may know about an existing case. */
 export interface CaseFact {
@@ -21,16 +22,39 @@ export interface ThreadKeys {
   readonly tags: readonly string[];
 }
 
-/** What the shell found in the store for the thread keys; the only input stages get from outside. */
+/** A mail this desk already recorded under the looked-up Message-ID. */
+export interface KnownMessage {
+  /** Its case, or null when it was recorded without one. */
+  readonly caseId: string | null;
+  /** Its sender as recorded, or null when it had none. */
+  readonly from: string | null;
+}
+
+/** A case named by a subject tag, with everyone who took part in it (requester, later senders, their To/Cc). */
+export interface TaggedCase extends CaseFact {
+  readonly participants: readonly string[];
+}
+
+/**
+ * What the store found for one mail: rows, never verdicts. A store fills every field it can (no
+ * short-cuts that encode precedence); follow-up-match decides duplicate, reused Message-ID or
+ * follow-up from them and words the reason.
+ */
 export interface Facts {
-  /** Set when this desk already recorded this Message-ID or this mailbox position. */
-  readonly duplicate: string | null;
+  /** The key looked up: the Message-ID, or "sha256:<hex>" of the raw source when the mail has none. */
+  readonly messageKey: string;
+  /** This mailbox position was already recorded as processed, with the outcome recorded then. */
+  readonly processedPosition: { readonly position: MailboxPosition; readonly outcome: string } | null;
+  /** A mail this desk already recorded with this Message-ID. */
+  readonly knownMessage: KnownMessage | null;
+  /** A quarantine row of this desk still holding this Message-ID (not released; never the row being released). */
+  readonly quarantinedId: number | null;
+  /** This Message-ID belonged to a case deleted by retention (only its hash is kept). */
+  readonly purgedByRetention: boolean;
   /** The case of the first referenced Message-ID we know (In-Reply-To, then References newest first). */
   readonly referencedCase: CaseFact | null;
-  /** The case named by the subject tag, with everyone who took part in it. */
-  readonly taggedCase: (CaseFact & { readonly participants: readonly string[] }) | null;
-  /** Set when a different sender's mail already used this Message-ID on this desk. */
-  readonly reusedMessageId?: string;
+  /** Every case of this desk the subject tags name, in the order of the tags. */
+  readonly taggedCases: readonly TaggedCase[];
   /** Cases other desks opened for this same Message-ID (one mail sent to it@ and hr@). */
   readonly sameMailElsewhere?: readonly { readonly caseId: string; readonly desk: string }[];
   /** Auto-replies we sent to the sender's address in the last hour (loop brake). */

@@ -230,7 +230,17 @@ export function routing(over: Partial<RoutingDecision> = {}): RoutingDecision {
 }
 
 export function facts(over: Partial<Facts> = {}): Facts {
-  return { duplicate: null, referencedCase: null, taggedCase: null, autoRepliesToSenderLastHour: 0, ...over };
+  return {
+    messageKey: 'm1@client.example',
+    processedPosition: null,
+    knownMessage: null,
+    quarantinedId: null,
+    purgedByRetention: false,
+    referencedCase: null,
+    taggedCases: [],
+    autoRepliesToSenderLastHour: 0,
+    ...over,
+  };
 }
 
 export function context(over: Partial<PipelineContext> = {}): PipelineContext {

@@ -11,11 +11,20 @@ import { openSqliteStore } from '../../../src/adapters/sqlite-store.js';
 import { MIGRATIONS } from '../../../src/adapters/sqlite/migrations.js';
 import type { CaseStore, NewMessage, OutgoingMail, StoreTx } from '../../../src/ports.js';
 import type { MailboxPosition } from '../../../src/domain/plan.js';
-import { mail, routing } from '../../support/fakes.js';
+import { context, mail, routing } from '../../support/fakes.js';
+import { knownMail } from '../../../src/pipeline/stages/known-mail.js';
+import { followUpMatch } from '../../../src/pipeline/stages/follow-up-match.js';
+import { INITIAL_ANNOTATIONS } from '../../../src/pipeline/types.js';
+import type { Facts } from '../../../src/domain/facts.js';
 
 const T0 = new Date('2026-03-02T09:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const keys = (messageIds: string[] = [], tags: string[] = []) => ({ messageIds, tags });
+/** What follow-up-match makes of the store's rows: the duplicate reason, or null (the store itself never decides). */
+const duplicateOf = (f: Facts, sender: string | null = null) => {
+  const known = knownMail(f, sender);
+  return known && 'duplicate' in known ? known.duplicate : null;
+};
 
 let open_: CaseStore[] = [];
 afterEach(async () => {
@@ -132,7 +141,8 @@ describe('cases', () => {
     expect(await store.listQuarantine(10)).toEqual([]);
     expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 0 });
     const f = await store.lookupFacts('IT', position(1), 'rolled-back@client.example', null, keys(), T0);
-    expect(f.duplicate).toBeNull();
+    expect(f).toMatchObject({ processedPosition: null, knownMessage: null, quarantinedId: null });
+    expect(duplicateOf(f)).toBeNull();
   });
 
   it('UNIQUE(desk, message_id): the same Message-ID twice in one desk fails as STORE, in another desk is fine', async () => {
@@ -171,14 +181,14 @@ describe('lookupFacts', () => {
       await tx.quarantine({ position: position(4), messageId: 'held@client.example', code: 'OWN_MAIL', reason: 'r', stage: 'reply-policy', raw: null }, T0);
     });
     const f = await store.lookupFacts('IT', pos, key, null, keys(), T0);
-    if (expected === null) expect(f.duplicate).toBeNull();
-    else expect(f.duplicate).toMatch(expected);
+    if (expected === null) expect(duplicateOf(f)).toBeNull();
+    else expect(duplicateOf(f)).toMatch(expected);
   });
 
   it('a duplicate is per desk', async () => {
     const store = await openStore();
     await seedCase(store);
-    expect((await store.lookupFacts('HR', null, 'first-IT-1@client.example', null, keys(), T0)).duplicate).toBeNull();
+    expect(duplicateOf(await store.lookupFacts('HR', null, 'first-IT-1@client.example', null, keys(), T0))).toBeNull();
   });
 
   it('finds the referenced case by the first known id, in the order given', async () => {
@@ -214,10 +224,10 @@ describe('lookupFacts', () => {
       await tx.addMessage({ ...inbound(id, 'ooo@client.example', { from: { address: 'robot@example.test', name: '' } }), kind: 'automatic' }, T0);
     });
     const f = await store.lookupFacts('IT', null, 'k', null, keys([], ['IT-1']), T0);
-    expect(f.taggedCase?.caseId).toBe('IT-1');
-    expect([...(f.taggedCase?.participants ?? [])].sort()).toEqual(['alice@example.test', 'carol@example.test', 'dave@example.test', 'it@example.test']);
-    expect((await store.lookupFacts('IT', null, 'k', null, keys([], ['IT-9']), T0)).taggedCase).toBeNull();
-    expect((await store.lookupFacts('HR', null, 'k', null, keys([], ['IT-1']), T0)).taggedCase).toBeNull();
+    expect(f.taggedCases.map((c) => c.caseId)).toEqual(['IT-1']);
+    expect([...(f.taggedCases[0]?.participants ?? [])].sort()).toEqual(['alice@example.test', 'carol@example.test', 'dave@example.test', 'it@example.test']);
+    expect((await store.lookupFacts('IT', null, 'k', null, keys([], ['IT-9']), T0)).taggedCases).toEqual([]);
+    expect((await store.lookupFacts('HR', null, 'k', null, keys([], ['IT-1']), T0)).taggedCases).toEqual([]);
   });
 
   it('with several tags, prefers the case the sender takes part in ("Re: [IT-1] [IT-2] …")', async () => {
@@ -229,10 +239,12 @@ describe('lookupFacts', () => {
         await tx.addMessage(inbound(c.id, `first-${c.id}@client.example`, { from: { address: who, name: '' }, to: [], cc: [] }), T0);
       });
     }
+    // The store lists every tagged case with its participants, in tag order; follow-up-match picks.
     const f = await store.lookupFacts('IT', null, 'k', 'alice@example.test', keys([], ['IT-1', 'IT-2']), T0);
-    expect(f.taggedCase?.caseId).toBe('IT-2');
-    const stranger = await store.lookupFacts('IT', null, 'k', 'mallory@evil.example', keys([], ['IT-1', 'IT-2']), T0);
-    expect(stranger.taggedCase?.caseId).toBe('IT-1'); // the first that exists; follow-up-match still refuses a stranger
+    expect(f.taggedCases.map((c) => [c.caseId, c.participants])).toEqual([['IT-1', ['carlo@example.test']], ['IT-2', ['alice@example.test']]]);
+    const matchFor = (from: string) => followUpMatch.run(mail({ from: { address: from, name: '' } }), { ...INITIAL_ANNOTATIONS, facts: f }, context());
+    expect(matchFor('alice@example.test')).toMatchObject({ next: { match: { caseId: 'IT-2', via: 'subject-tag' } } });
+    expect(matchFor('mallory@evil.example')).toEqual({ next: {} }); // a stranger joins neither case
   });
 
   it('counts auto-replies to the sender since the given time', async () => {

@@ -39,7 +39,7 @@ describe('runPipeline', () => {
   });
 
   it('calls the lookup once, with the thread keys the earlier stages found, and hands the facts on', async () => {
-    const found = facts({ duplicate: 'seen before' });
+    const found = facts({ knownMessage: { caseId: 'IT-1', from: null } });
     const lookup = vi.fn<Lookup>(async () => found);
     const seen: unknown[] = [];
     const steps: PipelineStep[] = [
@@ -84,7 +84,7 @@ describe('the shipped PIPELINE', () => {
 
   it.each([
     ['a new human mail', {}, facts(), { action: 'create' }, 'reply-policy'],
-    ['a duplicate', {}, facts({ duplicate: 'dup' }), { action: 'ignore' }, 'follow-up-match'],
+    ['a duplicate', {}, facts({ quarantinedId: 3 }), { action: 'ignore' }, 'follow-up-match'],
     ['a follow-up by reference', { inReplyTo: ['sportello.IT-1.u1@example.test'] }, facts({ referencedCase: { caseId: 'IT-1', status: 'waiting' } }), { action: 'append', caseId: 'IT-1', statusTo: 'open' }, 'reply-policy'],
     ['our own mail', { from: { address: 'it@example.test', name: '' } }, facts(), { action: 'quarantine', code: 'OWN_MAIL' }, 'reply-policy'],
   ] as const)('%s', async (_label, over, found, plan, decidedBy) => {

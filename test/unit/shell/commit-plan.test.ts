@@ -9,6 +9,7 @@ import { openSqliteStore } from '../../../src/adapters/sqlite-store.js';
 import { commitPlan, messageKey } from '../../../src/shell/commit-plan.js';
 import type { MailboxPosition, Plan } from '../../../src/domain/plan.js';
 import type { CaseStore, ReplyRenderer } from '../../../src/ports.js';
+import { knownMail } from '../../../src/pipeline/stages/known-mail.js';
 import { echoRenderer, mail, routing, sequentialIds, testDesk } from '../../support/fakes.js';
 
 const NOW = new Date('2026-03-02T09:00:00.000Z');
@@ -58,7 +59,7 @@ describe('commitPlan', () => {
     const [queued] = await s.dueOutbox(NOW, 10);
     expect(queued).toMatchObject({ caseId: 'IT-1', kind: 'auto-reply', envelopeFrom: '', mail: { to: [{ address: 'alice@example.test' }], inReplyTo: 'm1@client.example' } });
     expect(await s.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 1 });
-    expect((await s.lookupFacts('IT', pos(1), 'other', null, { messageIds: [], tags: [] }, NOW)).duplicate).toMatch(/already processed \(created\)/);
+    expect(knownMail(await s.lookupFacts('IT', pos(1), 'other', null, { messageIds: [], tags: [] }, NOW), null)).toEqual({ duplicate: expect.stringMatching(/already processed \(created\)/) });
   });
 
   it('create without replies queues nothing', async () => {

@@ -34,11 +34,21 @@ const run = (f: Facts, over: Partial<InboundMail> = {}, ann: Partial<Annotations
 };
 
 describe('follow-up-match: agents', () => {
-  const tagged = facts({ taggedCase: { caseId: 'IT-3', status: 'open', participants: ['alice@example.test'] } });
+  const tagged = facts({ taggedCases: [{ caseId: 'IT-3', status: 'open', participants: ['alice@example.test'] }] });
   const fromBob = { from: BOB, subject: 'Re: [IT-3] Printer jammed' };
 
   it('a verified agent joins a case by its subject tag alone, without having taken part', () => {
     expect(run(tagged, fromBob, { sender: trustedBob })).toEqual({ match: { caseId: 'IT-3', status: 'open', via: 'subject-tag' } });
+  });
+
+  it.each([
+    ['a verified agent who took part in none: the first tag', trustedBob, [[], []], 'IT-3'],
+    ['a verified agent who took part in the second: that one', trustedBob, [[], ['bob@example.test']], 'IT-4'],
+    ['an unverified agent who took part in the second: that one', untrustedBob, [[], ['bob@example.test']], 'IT-4'],
+    ['an unverified agent who took part in none: no match', untrustedBob, [[], []], null],
+  ] as const)('several tags ("Re: [IT-3] [IT-4]"), %s', (_label, sender, [first, second], expected) => {
+    const f = facts({ taggedCases: [{ caseId: 'IT-3', status: 'open', participants: [...first] }, { caseId: 'IT-4', status: 'open', participants: [...second] }] });
+    expect(run(f, fromBob, { sender })).toEqual(expected ? { match: { caseId: expected, status: 'open', via: 'subject-tag' } } : {});
   });
 
   it('an unverified agent is a stranger to the tag', () => {
@@ -53,10 +63,10 @@ describe('follow-up-match: agents', () => {
   it('a reused Message-ID is set aside even from a verified agent', () => {
     const r = followUpMatch.run(
       mail({ from: BOB }),
-      { ...INITIAL_ANNOTATIONS, facts: facts({ reusedMessageId: 'Message-ID m1 was already used by alice@example.test', taggedCase: { caseId: 'IT-3', status: 'open', participants: [] } }), sender: trustedBob },
+      { ...INITIAL_ANNOTATIONS, facts: facts({ messageKey: 'm1', knownMessage: { caseId: 'IT-3', from: 'alice@example.test' }, taggedCases: [{ caseId: 'IT-3', status: 'open', participants: [] }] }), sender: trustedBob },
       ctxWith(),
     );
-    expect(r).toEqual({ stop: { action: 'quarantine', reason: 'Message-ID m1 was already used by alice@example.test; kept aside for a person to look at', code: 'MESSAGE_ID_REUSED', stage: 'follow-up-match' } });
+    expect(r).toEqual({ stop: { action: 'quarantine', reason: 'Message-ID m1 was already used by a mail from alice@example.test; kept aside for a person to look at', code: 'MESSAGE_ID_REUSED', stage: 'follow-up-match' } });
   });
 });
 
@@ -122,7 +132,7 @@ describe('follow-up-match: the reopen window', () => {
 
   it('the same holds for a case found by its subject tag', () => {
     const record = caseRecord({ status: 'resolved', resolvedAt: daysAgo(9) });
-    const f = facts({ taggedCase: { caseId: record.id, status: record.status, record, participants: ['alice@example.test'] } });
+    const f = facts({ taggedCases: [{ caseId: record.id, status: record.status, record, participants: ['alice@example.test'] }] });
     expect(run(f, { subject: 'Re: [IT-7] Printer jammed', text: 'Again!' })).toEqual({ match: null, linkFrom: 'IT-7' });
   });
 

@@ -11,7 +11,7 @@ const run = (f: Facts | null, over: Partial<InboundMail> = {}) =>
   followUpMatch.run(mail(over), { ...INITIAL_ANNOTATIONS, facts: f } as Annotations, context());
 
 const tagged = (participants: string[]): Facts =>
-  facts({ taggedCase: { caseId: 'IT-3', status: 'open', participants } });
+  facts({ taggedCases: [{ caseId: 'IT-3', status: 'open', participants }] });
 
 describe('follow-up-match', () => {
   it('does nothing before the lookup', () => {
@@ -19,18 +19,18 @@ describe('follow-up-match', () => {
   });
 
   it('stops with ignore on a duplicate, even when references match too', () => {
-    const r = run(facts({ duplicate: 'Message-ID m1 already recorded', referencedCase: { caseId: 'IT-1', status: 'open' } }));
+    const r = run(facts({ messageKey: 'm1', knownMessage: { caseId: null, from: null }, referencedCase: { caseId: 'IT-1', status: 'open' } }));
     expect(r).toEqual({ stop: { action: 'ignore', reason: 'Message-ID m1 already recorded' } });
   });
 
   it('sets aside, never drops, a mail whose Message-ID another sender already used', () => {
-    const r = run(facts({ reusedMessageId: 'Message-ID m1 was already used by a mail from bob@example.test' }));
-    expect(r).toMatchObject({ stop: { action: 'quarantine', code: 'MESSAGE_ID_REUSED' } });
+    const r = run(facts({ messageKey: 'm1', knownMessage: { caseId: 'IT-1', from: 'bob@example.test' } }));
+    expect(r).toMatchObject({ stop: { action: 'quarantine', code: 'MESSAGE_ID_REUSED', reason: 'Message-ID m1 was already used by a mail from bob@example.test; kept aside for a person to look at' } });
   });
 
   it('matches by references before the subject tag, whoever the sender is', () => {
     const r = run(
-      facts({ referencedCase: { caseId: 'IT-1', status: 'waiting' }, taggedCase: { caseId: 'IT-3', status: 'open', participants: ['x@y'] } }),
+      facts({ referencedCase: { caseId: 'IT-1', status: 'waiting' }, taggedCases: [{ caseId: 'IT-3', status: 'open', participants: ['x@y'] }] }),
       { from: { address: 'stranger@elsewhere.example', name: '' } },
     );
     expect(r).toEqual({ next: { match: { caseId: 'IT-1', status: 'waiting', via: 'references' } } });
