@@ -9,7 +9,7 @@ import { open, type Database } from 'sqlite';
 import { Umzug } from 'umzug';
 import { SportelloError } from '../errors.js';
 import type { Address } from '../domain/mail.js';
-import type { CaseStatus } from '../domain/case.js';
+import type { CaseEvent, CaseStatus } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, TaggedCase, ThreadKeys } from '../domain/facts.js';
@@ -180,6 +180,11 @@ class SqliteStore implements CaseStore {
     return this.immediate(() => work(new SqliteTx(this.db)));
   }
 
+  /** Inside immediate(): the outbox's own events (send-failed…) go through the one event writer, StoreTx.addEvents. */
+  private addEvent(caseId: string, event: CaseEvent, now: Date): Promise<void> {
+    return new SqliteTx(this.db).addEvents(caseId, [event], now);
+  }
+
   lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts> {
     // Rows only: what they mean (duplicate, reused Message-ID, which tagged case) is follow-up-match's.
     return this.exclusive(async () => {
@@ -309,10 +314,7 @@ class SqliteStore implements CaseStore {
       await this.db.run(`UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`, error, id);
       const r = await this.db.get<Row>('SELECT case_id, recipient, kind FROM outbox WHERE id = ?', id);
       if (r?.case_id) {
-        await this.db.run(
-          'INSERT INTO events (case_id, at, type, actor, data_json) VALUES (?, ?, ?, ?, ?)',
-          r.case_id, iso(now), 'send-failed', 'sportello', json({ outbox: id, to: r.recipient, kind: r.kind, error }),
-        );
+        await this.addEvent(String(r.case_id), { type: 'send-failed', actor: 'sportello', data: { outbox: id, to: r.recipient, kind: r.kind, error } }, now);
       }
     });
   }
@@ -331,11 +333,11 @@ class SqliteStore implements CaseStore {
         if ((res.changes ?? 0) === 0) continue;
         parked++;
         if (!r.case_id) continue;
-        await this.db.run(
-          'INSERT INTO events (case_id, at, type, actor, data_json) VALUES (?, ?, ?, ?, ?)',
-          r.case_id, iso(now), 'send-uncertain', 'sportello',
-          json({ outbox: Number(r.id), to: r.recipient, kind: r.kind, note: 'interrupted mid-send; not resent automatically, check with the recipient' }),
-        );
+        await this.addEvent(String(r.case_id), {
+          type: 'send-uncertain',
+          actor: 'sportello',
+          data: { outbox: Number(r.id), to: r.recipient, kind: r.kind, note: 'interrupted mid-send; not resent automatically, check with the recipient' },
+        }, now);
       }
       return parked;
     });
@@ -476,10 +478,7 @@ class SqliteStore implements CaseStore {
       if ((res.changes ?? 0) === 0) return false;
       const r = await this.db.get<Row>('SELECT case_id, recipient, kind FROM outbox WHERE id = ?', id);
       if (r?.case_id) {
-        await this.db.run(
-          'INSERT INTO events (case_id, at, type, actor, data_json) VALUES (?, ?, ?, ?, ?)',
-          r.case_id, iso(now), 'send-requeued', actor, json({ outbox: id, to: r.recipient, kind: r.kind }),
-        );
+        await this.addEvent(String(r.case_id), { type: 'send-requeued', actor, data: { outbox: id, to: r.recipient, kind: r.kind } }, now);
       }
       return true;
     });

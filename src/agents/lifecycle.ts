@@ -177,7 +177,7 @@ export function transition(status: CaseStatus, event: LifecycleEvent, facts: Lif
   const changed = to !== status;
   const actor = event.type === 'auto-close' || event.type === 'wait-expired' ? SYSTEM : facts.actor;
   const events: CaseEvent[] = [
-    ...(changed ? [{ type: 'status-changed', actor, data: { from: status, to, why } }] : []),
+    ...(changed ? [{ type: 'status-changed', actor, data: { from: status, to, why } } satisfies CaseEvent] : []),
     ...extra,
   ];
   return { ok: true, from: status, to, changed, pause: pauseBetween(status, to), events };

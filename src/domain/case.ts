@@ -37,8 +37,72 @@ export type MessageKind =
   | 'rating-request'
   | 'rating-thanks';
 
+/**
+ * Every kind of entry in a case's append-only event log. The values are stored data: never rename one,
+ * only add. Written only through StoreTx.addEvents (the SQLite store's outbox events use the same
+ * method inside their own transactions).
+ *
+ * Opening and following up (the pipeline):
+ * created: a mail opened the case. routed: category and priority chosen, with why. imported: the mail
+ * predates the desk's first start, nothing was mailed. message-received: a follow-up joined the case.
+ * linked: linked to another case (a late follow-up, the same mail at another desk). rated: the
+ * requester's 1–5 rating. released-from-quarantine: an admin released the mail that made this entry.
+ * articles-suggested, auto-reply-queued, auto-reply-withheld: what the acknowledgement offered or why
+ * none was sent.
+ * Agents: relayed (an agent's answer relayed to the requester), public-reply (an agent answered the
+ * requester directly with reply-all), note-added, assigned, priority-changed, category-changed,
+ * commands-refused (a command block that did not parse or apply), attachments-not-relayed.
+ * Lifecycle: status-changed, reopened, first-response, waiting-until (#wait), wait-expired,
+ * follow-up-after-close (a reply too late to reopen: a new linked case), auto-closed.
+ * SLA: sla-started, sla-paused, sla-resumed (waiting stops the clock), updated (category, priority or
+ * status changed by `cases update`), due-changed, due-update-withheld (imported: the requester was not
+ * told), and `sla-<threshold>` when an escalation threshold is reached (warning, breach, or a name the
+ * rules declare).
+ * Outbox: send-failed (given up), send-uncertain (interrupted mid-send, never resent by itself),
+ * send-requeued (an admin queued it again).
+ */
+export type CaseEventType =
+  | 'created'
+  | 'routed'
+  | 'imported'
+  | 'message-received'
+  | 'linked'
+  | 'rated'
+  | 'released-from-quarantine'
+  | 'articles-suggested'
+  | 'auto-reply-queued'
+  | 'auto-reply-withheld'
+  | 'relayed'
+  | 'public-reply'
+  | 'note-added'
+  | 'assigned'
+  | 'priority-changed'
+  | 'category-changed'
+  | 'commands-refused'
+  | 'attachments-not-relayed'
+  | 'status-changed'
+  | 'reopened'
+  | 'first-response'
+  | 'waiting-until'
+  | 'wait-expired'
+  | 'follow-up-after-close'
+  | 'auto-closed'
+  | 'sla-started'
+  | 'sla-paused'
+  | 'sla-resumed'
+  | 'updated'
+  | 'due-changed'
+  | 'due-update-withheld'
+  | SlaThresholdEvent
+  | 'send-failed'
+  | 'send-uncertain'
+  | 'send-requeued';
+
+/** An escalation threshold reached: "sla-warning", "sla-breach", or "sla-" and a threshold name from the rules. */
+export type SlaThresholdEvent = `sla-${string}`;
+
 export interface CaseEvent {
-  readonly type: string;
+  readonly type: CaseEventType;
   readonly actor: string;
   readonly data: Readonly<Record<string, unknown>>;
 }

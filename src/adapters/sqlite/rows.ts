@@ -2,7 +2,7 @@
 // (ISO 8601 text times, JSON columns parsed). Part of the store module; nothing outside adapters/ imports it.
 
 import type { Address } from '../../domain/mail.js';
-import type { CaseRecord, CaseStatus, SlaClockRecord } from '../../domain/case.js';
+import type { CaseEventType, CaseRecord, CaseStatus, SlaClockRecord } from '../../domain/case.js';
 import type { EventRecord, MessageRecord, OutboxEntry, OutgoingMail, QuarantineRecord, QuarantineState } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
 
@@ -57,7 +57,8 @@ export function toMessage(r: Row): MessageRecord {
 }
 
 export function toEvent(r: Row): EventRecord {
-  return { at: String(r.at), type: String(r.type), actor: String(r.actor), data: JSON.parse(String(r.data_json)) as Record<string, unknown> };
+  // Rows are only ever written from a CaseEvent (SqliteTx.addEvents), so the stored type is one of CaseEventType.
+  return { at: String(r.at), type: String(r.type) as CaseEventType, actor: String(r.actor), data: JSON.parse(String(r.data_json)) as Record<string, unknown> };
 }
 
 export function toOutbox(r: Row): OutboxEntry {

@@ -4,6 +4,7 @@
 // confirmation or an error listing valid commands, and the survey when the case is resolved.
 // Must never relay command lines, quoted history or an internal note to the requester.
 
+import type { CaseEvent } from '../../domain/case.js';
 import type { ReplyIntent } from '../../domain/plan.js';
 import type { Priority } from '../../domain/routing.js';
 import type { Address } from '../../domain/mail.js';
@@ -147,7 +148,7 @@ export const agentAction: Stage = {
         },
         events: [
           ...outcome.events,
-          ...(publicAnswer ? [{ type: replyAll ? 'public-reply' : 'relayed', actor: agent.address, data: replyAll ? { note: 'sent to the requester directly (reply-all); not relayed again' } : {} }] : []),
+          ...(publicAnswer ? [{ type: replyAll ? 'public-reply' : 'relayed', actor: agent.address, data: replyAll ? { note: 'sent to the requester directly (reply-all); not relayed again' } : {} } satisfies CaseEvent] : []),
         ],
         replies,
         requesterMessageId: match.lastRequesterMessageId ?? null,

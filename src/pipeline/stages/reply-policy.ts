@@ -74,13 +74,13 @@ export const replyPolicy: Stage = {
         },
       },
       ...(ann.sla
-        ? [{ type: 'sla-started', actor: DAEMON, data: { policy: ann.sla.policy, firstResponseDueAt: ann.sla.firstResponseDueAt, dueAt: ann.sla.dueAt, open: ann.sla.open } }]
+        ? [{ type: 'sla-started', actor: DAEMON, data: { policy: ann.sla.policy, firstResponseDueAt: ann.sla.firstResponseDueAt, dueAt: ann.sla.dueAt, open: ann.sla.open } } satisfies CaseEvent]
         : []),
-      ...(ann.articles.length ? [{ type: 'articles-suggested', actor: DAEMON, data: { articles: ann.articles.map((a) => a.id) } }] : []),
+      ...(ann.articles.length ? [{ type: 'articles-suggested', actor: DAEMON, data: { articles: ann.articles.map((a) => a.id) } } satisfies CaseEvent] : []),
       refusal
         ? { type: 'auto-reply-withheld', actor: DAEMON, data: { reason: refusal } }
         : { type: 'auto-reply-queued', actor: DAEMON, data: { to: requester.address, template: replies[0]!.template } },
-      ...links.map((l) => ({ type: 'linked', actor: DAEMON, data: l })),
+      ...links.map((l): CaseEvent => ({ type: 'linked', actor: DAEMON, data: l })),
     ];
     return {
       stop: {
