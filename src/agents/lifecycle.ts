@@ -3,6 +3,7 @@
 // Must never move a case silently: every change yields a status-changed event; a refused move yields a reason.
 
 import type { CaseEvent, CaseStatus } from '../domain/case.js';
+import type { LifecycleSettings } from '../domain/desk-settings.js';
 
 export type LifecycleEventType =
   | 'agent-reply'
@@ -19,14 +20,7 @@ export type LifecycleEvent =
   /** Wait for the requester until this instant (the caller adds #wait's minutes to its clock). */
   | { readonly type: 'wait'; readonly until: Date };
 
-export interface LifecycleSettings {
-  /** An agent's reply puts the case in "waiting" (on the requester); off: it stays open. Default on. */
-  readonly agentReplySetsWaiting: boolean;
-  /** A requester reply this many days after resolution still reopens the case; later ones open a linked case. */
-  readonly reopenWindowDays: number;
-  /** Resolved cases close automatically after this many days. */
-  readonly autoCloseDays: number;
-}
+export type { LifecycleSettings };
 
 export const DEFAULT_LIFECYCLE: LifecycleSettings = Object.freeze({
   agentReplySetsWaiting: true,

@@ -3,12 +3,12 @@
 // Builds template variables only: must never render, send, or put a requester-invisible note in a requester's view.
 
 import type { Language, Explanation, Priority } from '../domain/routing.js';
+import type { NotifyPolicy } from '../domain/desk-settings.js';
 import { tagSubject } from '../mail/subject.js';
 import { commandHelp, helpEntries, priorityName, type HelpContext, type HelpEntry } from './help.js';
 import { plusAddress, splitPlus } from './plus-address.js';
 
-/** Per desk: every agent, the assignee only (everyone while unassigned), or nobody. */
-export type NotifyPolicy = 'all' | 'assignee' | 'none';
+export type { NotifyPolicy };
 
 export type NotificationKind = 'new-case' | 'follow-up' | 'reopened' | 'note' | 'assigned';
 

@@ -3,22 +3,15 @@
 // a trusted relay in the top Received hop. Must never read an A-R header another server wrote: senders forge them.
 
 import type { InboundMail } from '../domain/mail.js';
+import type { TrustSettings } from '../domain/desk-settings.js';
 import { parseAuthResults, type AuthResult, type AuthResultsHeader } from './auth-results.js';
 import type { AgentRef } from './commands.js';
 import { splitPlus } from './plus-address.js';
 import { firstExternalHop, hopMatches } from './received.js';
 
-export interface TrustOptions {
+/** The desk's trust settings (src/domain/desk-settings.ts) and its agents. */
+export interface TrustOptions extends TrustSettings {
   readonly agents: readonly (string | AgentRef)[];
-  /** Accept an aligned pass in our server's Authentication-Results as proof. */
-  readonly trustAuthResults: boolean;
-  /** Relays whose hand-off is proof by itself (internal submission servers): IPs, CIDRs (IPv4 or IPv6), host names. */
-  readonly trustedRelays: readonly string[];
-  /**
-   * The authserv-id our receiving server writes (e.g. "mx.example.test"). Strongly advised: without it only
-   * the topmost A-R header's id is believed, which is right only when our server strips forged copies.
-   */
-  readonly authservId?: string | null;
 }
 
 export type TrustMethod = 'dkim' | 'spf' | 'dmarc' | 'relay' | 'unverified';
