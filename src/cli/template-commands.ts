@@ -12,7 +12,8 @@ import { parseMail } from '../adapters/mime-parser.js';
 import { loadTemplates } from '../adapters/templates.js';
 import { loadRulesStrict } from './routing-commands.js';
 import { buildRouting, modelCacheDir } from '../routing/router.js';
-import { composeMessage, composeReply, type ComposeDeps } from '../shell/compose.js';
+import { composeMessage, composeReply, outboundDesk, type ComposeDeps } from '../shell/compose.js';
+import { NEW_CONVERSATION, outgoingMail } from '../shell/outbound.js';
 import { deskVars, dueUpdateVars } from '../shell/update-case.js';
 import { buildAgentNotification } from '../agents/notification.js';
 import { notTrustedVars, relayVars } from '../agents/agent-replies.js';
@@ -137,7 +138,7 @@ function otherTemplate(name: string, { deps, kase, desk, mail, rules, now }: Pre
 }
 
 /** A mail the desk starts (due-update, escalation), for display only: the rendered parts and the addresses. */
-function rendered(deps: ComposeDeps, name: string, language: CaseRecord['language'] & string, kase: CaseRecord, desk: DeskConfig, vars: Record<string, unknown>, to = [kase.requester]): OutgoingMail {
+function rendered(deps: ComposeDeps, name: 'due-update' | 'escalation', language: CaseRecord['language'] & string, kase: CaseRecord, desk: DeskConfig, vars: Record<string, unknown>, to = [kase.requester]): OutgoingMail {
   const r = deps.renderer.render(name, language, vars);
-  return { from: { address: desk.address, name: desk.name ?? '' }, to, subject: r.subject, messageId: 'preview', inReplyTo: null, references: [], headers: {}, text: r.text, html: r.html };
+  return outgoingMail(deps, { kind: name === 'escalation' ? 'escalation' : 'due-update', desk: outboundDesk(desk), caseId: kase.id, to, content: r, thread: NEW_CONVERSATION });
 }

@@ -9,6 +9,7 @@ import type { CaseStore, StoreTx } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
 import { composeMessage, composeReply, type ComposeDeps } from './compose.js';
 import { updateCase } from './update-case.js';
+import { queueOutbound } from './outbound.js';
 import { SportelloError } from '../errors.js';
 
 /** Relayed files are copied into the outbox row; past this size they stay with the agent's mail. */
@@ -124,20 +125,7 @@ export async function commitPlan(
               await tx.addEvents(kase.id, [{ type: 'attachments-not-relayed', actor: 'sportello', data: { files: files.map((f) => f.filename), bytes: total, limit: MAX_RELAYED_ATTACHMENT_BYTES } }], now);
             }
           }
-          const row = await tx.addMessage(
-            {
-              caseId: kase.id, desk: desk.id, direction: 'out', kind: intent.kind, messageId: out.messageId,
-              mail: { from: out.from, to: out.to, cc: [], subject: out.subject, date: now.toISOString(), text: out.text, inReplyTo: out.inReplyTo ? [out.inReplyTo] : [], references: out.references },
-              raw: null,
-            },
-            now,
-          );
-          // Machine mail goes out with the null reverse-path so bounces and vacation robots never answer it;
-          // a relayed human answer keeps the desk as envelope sender so a bounce reaches the desk.
-          const envelopeFrom = intent.kind === 'relay' ? desk.address : '';
-          for (const to of intent.kind === 'auto-reply' ? [out.to] : out.to.map((a) => [a])) {
-            await tx.enqueue({ caseId: kase.id, kind: intent.kind, envelopeFrom, mail: { ...out, to } }, row, now);
-          }
+          await queueOutbound(tx, { kind: intent.kind, desk, caseId: kase.id, mail: out, now });
         }
         if (release) {
           await tx.releaseQuarantine(release.quarantineId, kase.id, release.actor, now);

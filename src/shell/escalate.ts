@@ -8,8 +8,8 @@ import type { DeskConfig } from '../config/schema.js';
 import type { Logger } from '../log.js';
 import { deskRulesOf, type RuleSet } from '../rules/index.js';
 import { dueEscalations, escalationVars, nextEscalationAt, splitAtFirstStart, type EscalationState } from '../sla/escalation.js';
-import type { ComposeDeps } from './compose.js';
-import { machineMail } from './machine-mail.js';
+import { outboundDesk, type ComposeDeps } from './compose.js';
+import { NEW_CONVERSATION, outgoingMail, queueOutbound } from './outbound.js';
 
 export interface EscalateDeps {
   readonly store: CaseStore;
@@ -68,14 +68,11 @@ export async function runEscalations(deps: EscalateDeps, ruleSet: RuleSet): Prom
       });
       const rendered = deps.compose.renderer.render('escalation', rules.defaultLanguage, { ...vars, desk: { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address } });
       const to = { address: rules.escalation.address, name: '' };
-      const mail = machineMail(deps.compose, desk, [to], rendered, record.id);
+      const mail = outgoingMail(deps.compose, { kind: 'escalation', desk: outboundDesk(desk), caseId: record.id, to: [to], content: rendered, thread: NEW_CONVERSATION });
       const claimed = await deps.store.transaction(async (tx) => {
         if (!(await tx.recordEscalation(record.id, due.threshold.name, due.at, now))) return false;
-        const row = await tx.addMessage(
-          { caseId: record.id, desk: record.desk, direction: 'out', kind: 'escalation', messageId: mail.messageId, mail: { from: mail.from, to: mail.to, cc: [], subject: mail.subject, date: now.toISOString(), text: mail.text, inReplyTo: [], references: [] }, raw: null },
-          now,
-        );
-        await tx.enqueue({ caseId: record.id, kind: 'escalation', envelopeFrom: desk.address, mail }, row, now);
+        // Machine mail: the null reverse-path like every notice (it used to carry the desk address).
+        await queueOutbound(tx, { kind: 'escalation', desk, caseId: record.id, mail, now });
         await tx.addEvents(record.id, [{ type: `sla-${due.threshold.name}`, actor: 'sportello', data: { threshold: due.threshold.fraction, reachedAt: due.at.toISOString(), to: to.address } }], now);
         return true;
       });

@@ -9,8 +9,8 @@ import type { Language } from '../domain/routing.js';
 import { dayKey, retentionConfigured, retentionCutoffs } from '../housekeeping/retention.js';
 import { noticeVars, planUncertainNotices } from '../housekeeping/uncertain-notice.js';
 import type { DeskRules } from '../rules/index.js';
-import type { ComposeDeps } from './compose.js';
-import { machineMail } from './machine-mail.js';
+import { outboundDesk, type ComposeDeps } from './compose.js';
+import { NEW_CONVERSATION, outgoingMail, queueOutbound } from './outbound.js';
 
 export interface HousekeepingDeps {
   readonly store: CaseStore;
@@ -59,11 +59,11 @@ async function queueUncertainNotices(deps: HousekeepingDeps, now: Date, day: str
     const language: Language = deps.rulesFor(desk.id)?.defaultLanguage ?? desk.language;
     const deskVars = { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address };
     const rendered = deps.compose.renderer.render('uncertain-notice', language, noticeVars(notice, deskVars, language));
-    const mail = machineMail(deps.compose, desk, notice.to, rendered, null);
+    const mail = outgoingMail(deps.compose, { kind: 'uncertain-notice', desk: outboundDesk(desk), caseId: null, to: notice.to, content: rendered, thread: NEW_CONVERSATION });
     const claimed = await deps.store.transaction(async (tx) => {
       if (!(await tx.claimDaily(`uncertain-notice:${desk.id}`, day, now))) return false;
       // The null reverse-path: a bounce of this notice must not land in the desk mailbox (RFC 3834 §3.3).
-      await tx.enqueue({ caseId: null, kind: 'uncertain-notice', envelopeFrom: '', mail }, null, now);
+      await queueOutbound(tx, { kind: 'uncertain-notice', desk, caseId: null, mail, now });
       return true;
     });
     if (!claimed) continue;

@@ -14,7 +14,8 @@ import { reschedule, type CaseChanges } from '../routing/reschedule.js';
 import { formatDue } from '../sla/index.js';
 import { tagSubject } from '../mail/subject.js';
 import type { ComposeDeps } from './compose.js';
-import { machineMail } from './machine-mail.js';
+import { outboundDesk } from './compose.js';
+import { NEW_CONVERSATION, outgoingMail, queueOutbound } from './outbound.js';
 
 export interface UpdateResult {
   readonly status: CaseStatus;
@@ -105,10 +106,6 @@ export const deskVars = (desk: DeskConfig) => ({ id: desk.id, name: desk.name ??
 
 /** Records and queues a mail the desk starts itself (not a reply): auto-generated, our loop stamps, no threading. */
 async function queueNotice(tx: StoreTx, compose: ComposeDeps, desk: DeskConfig, caseId: string, kind: 'due-update' | 'notification', to: Address[], rendered: RenderedReply, now: Date): Promise<void> {
-  const mail = machineMail(compose, desk, to, rendered, caseId);
-  const row = await tx.addMessage(
-    { caseId, desk: desk.id, direction: 'out', kind, messageId: mail.messageId, mail: { from: mail.from, to: mail.to, cc: [], subject: mail.subject, date: now.toISOString(), text: mail.text, inReplyTo: [], references: [] }, raw: null },
-    now,
-  );
-  await tx.enqueue({ caseId, kind, envelopeFrom: '', mail }, row, now);
+  const mail = outgoingMail(compose, { kind, desk: outboundDesk(desk), caseId, to, content: rendered, thread: NEW_CONVERSATION });
+  await queueOutbound(tx, { kind, desk, caseId, mail, now });
 }
