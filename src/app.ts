@@ -12,7 +12,9 @@ import { createSmtpSender } from './adapters/smtp-sender.js';
 import { createImapSource } from './adapters/imap-source.js';
 import { loadTemplates } from './adapters/templates.js';
 import { extractAttachments, parseMail } from './adapters/mime-parser.js';
-import { ingestMailbox, type DeskContext, type IngestDeps, type PassResult } from './shell/ingest.js';
+import { ingestMailbox, type IngestDeps, type PassResult } from './shell/ingest.js';
+import { buildDeskRuntimes, runtimeOf } from './shell/desk-runtime.js';
+import type { DeskView } from './domain/desk.js';
 import { drainOutbox, smtpAuthPause, type DrainResult } from './shell/outbox.js';
 import { DESK_BACKOFF, runDeskLoop, type FailureKind } from './shell/daemon.js';
 import { singleFlight, sleep } from './shell/sleep.js';
@@ -253,43 +255,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   /** The current rules of a desk (they change on reload), or undefined when no rules cover it. */
   const rulesOf = (id: string) => deskRulesOf(engine.ruleSet, id);
-  const ownAddresses = config.desks.map((d) => d.address);
-  const ownDomains = [...new Set(ownAddresses.map((a) => a.split('@')[1]!))];
-  const contextFor = (desk: DeskConfig): DeskContext => ({
-    desk: {
-      id: desk.id,
-      prefix: desk.prefix,
-      address: desk.address,
-      language: desk.language,
-      name: desk.name ?? `${desk.id} desk`,
-      agents: desk.agents.map((a) => a.address),
-      agentRefs: desk.agents,
-      notify: desk.notify,
-      lifecycle: desk.lifecycle,
-      trust: { trustAuthResults: desk.trust.authResults, trustedRelays: desk.trust.relays, authservId: desk.trust.authservId },
-      get timezone() {
-        return rulesOf(desk.id)?.calendar?.timezone ?? config.timezone;
-      },
-      get categories() {
-        return rulesOf(desk.id)?.categories.map((c) => c.id) ?? [];
-      },
-    },
-    ownAddresses,
-    ownDomains,
-    instance: config.instance,
-    autoRepliesPerAddressPerHour: config.limits.autoRepliesPerAddressPerHour,
-    // Read through `engine` at call time so a rules reload takes effect with the next mail.
-    route: (mail) => engine.router(desk, mail),
-    sla: (routing, now) => engine.sla(desk, routing, now),
-    articles: (mail, routing) => engine.articles(desk, mail, routing),
-  });
+  // One runtime per desk, built once: the complete desk view and its pipeline context. Routing and rules
+  // are read through `engine` at call time so a reload takes effect with the next mail.
+  const desks = buildDeskRuntimes(config, { routing: () => engine, rulesOf });
+  const runtime = (desk: DeskConfig) => runtimeOf(desks, desk.id)!;
   const ingestDeps: IngestDeps = {
     store,
     clock,
     log,
     parse: (raw, maxBytes) => parseMail(raw, { maxBytes }),
     attachments: (raw) => extractAttachments(raw, config.limits.maxMessageBytes),
-    compose: { renderer, instance: config.instance, newId, rulesFor: rulesOf },
+    compose: { renderer, instance: config.instance, newId },
     steps: PIPELINE,
     maxMessageBytes: config.limits.maxMessageBytes,
     fetchBatch: config.limits.fetchBatch,
@@ -313,7 +289,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   let rulesGeneration = 0;
   const escalate = singleFlight(
     async (): Promise<EscalationPass> =>
-      engine.ruleSet ? runEscalations({ store, clock, log: log.child({ component: 'sla' }), compose, desks: config.desks, metrics }, engine.ruleSet) : { sent: 0, next: null },
+      engine.ruleSet ? runEscalations({ store, clock, log: log.child({ component: 'sla' }), compose, desks, metrics }) : { sent: 0, next: null },
   );
   // One drain at a time: two concurrent drains could both pick the same pending row.
   let stopSending = () => false;
@@ -332,7 +308,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       const cp = await store.checkpoint(desk.id, desk.imap.folder);
       const backlog = await session.countAbove(cp && cp.uidValidity === session.uidValidity ? cp.lastUid : 0);
       health.deskBacklog(desk.id, backlog);
-      const result = await ingestMailbox(ingestDeps, desk, contextFor(desk), session, shouldStop);
+      const result = await ingestMailbox(ingestDeps, runtime(desk), session, { shouldStop });
       for (const outcome of ['created', 'appended', 'duplicates', 'quarantined'] as const) metrics.mails(desk.id, outcome === 'duplicates' ? 'duplicate' : outcome, result[outcome]);
       health.deskBacklog(desk.id, Math.max(0, backlog - result.seen));
       return result;
@@ -341,7 +317,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     }
   };
   const housekeeping = singleFlight(() =>
-    runHousekeeping({ store, clock, log: log.child({ component: 'housekeeping' }), compose, desks: config.desks, retention: config.retention, timezone: config.timezone, rulesFor: rulesOf }),
+    runHousekeeping({ store, clock, log: log.child({ component: 'housekeeping' }), compose, desks, retention: config.retention, timezone: config.timezone }),
   );
   /** A failed daily job never fails a mail pass or the daemon: the next run (or hourly wake-up) tries again. */
   const dailyJobs = () =>
@@ -359,28 +335,28 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
     once() {
       return underLease('once', async () => {
-        const desks: Record<string, PassResult | { error: string }> = {};
+        const passes: Record<string, PassResult | { error: string }> = {};
         for (const desk of config.desks) {
           const session = await sourceFor(desk).open().catch((err: unknown) => err as Error);
           if (session instanceof Error) {
-            desks[desk.id] = { error: describeError(session) };
+            passes[desk.id] = { error: describeError(session) };
             log.error({ desk: desk.id, err: describeError(session) }, 'mailbox skipped');
             continue;
           }
           try {
             await reconcileProcessed({ store, log }, desk, session);
-            desks[desk.id] = await deskPass(desk, session);
+            passes[desk.id] = await deskPass(desk, session);
           } catch (err) {
-            desks[desk.id] = { error: describeError(err) };
+            passes[desk.id] = { error: describeError(err) };
             log.error({ desk: desk.id, err: describeError(err) }, 'mailbox pass failed; unprocessed mail stays on the server');
           } finally {
             await session.close();
           }
         }
         const escalations = (await escalate()).sent;
-        const closed = await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet);
+        const closed = await autoClose({ store, clock, log, compose, desks });
         const daily = await dailyJobs();
-        return { desks, escalations, closed, outbox: await drain(), housekeeping: daily };
+        return { desks: passes, escalations, closed, outbox: await drain(), housekeeping: daily };
       });
     },
 
@@ -389,12 +365,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       const result = await store.transaction(async (tx) => {
         const kase = await tx.getCase(id.toUpperCase());
         if (!kase) throw new SportelloError('CASE_NOT_FOUND', `no case ${id}`, { hint: 'list cases with "sportello cases list"' });
-        const desk = config.desks.find((d) => d.id === kase.desk);
+        const desk = runtimeOf(desks, kase.desk);
         if (!desk) throw new SportelloError('CONFIG_INVALID', `case ${kase.id} belongs to desk ${kase.desk}, which is not in the configuration`);
         // Resolved before anything is written: a wrong name changes nothing.
-        const assignee = changes.assignee === undefined ? undefined : deskAgent(desk, changes.assignee);
-        const updated = await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, changes, now, actor);
-        const told = assignee === undefined ? 0 : await assignCase(tx, compose, desk, kase, assignee, now, actor);
+        const assignee = changes.assignee === undefined ? undefined : deskAgent(desk.view, changes.assignee);
+        const updated = await updateCase(tx, desk, { compose, kase, changes, now, actor });
+        const told = assignee === undefined ? 0 : await assignCase(tx, desk, { compose, kase, assignee, now, actor });
         return { id: kase.id, ...updated, queued: updated.queued + told, assignee: assignee === undefined ? kase.assignee : assignee };
       });
       await sendIfNoDaemon('cases update');
@@ -444,7 +420,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
 
     async releaseQuarantine(ids, actor) {
-      const deps = { ingest: ingestDeps, desks: config.desks, contextFor, sourceFor };
+      const deps = { ingest: ingestDeps, desks, sourceFor };
       const reports: ReleaseReport[] = [];
       for (const id of ids) {
         try {
@@ -556,7 +532,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
             backgroundFailed('escalation pass')(err);
           return { sent: 0, next: null };
         });
-          await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet).catch(backgroundFailed('auto-close pass'));
+          await autoClose({ store, clock, log, compose, desks }).catch(backgroundFailed('auto-close pass'));
         if (pass.sent > 0) await drain().catch(() => undefined);
         const wait = pass.next ? Math.max(1_000, pass.next.getTime() - clock.now().getTime()) : 60_000;
         await sleep(Math.min(wait, 60_000), signal);
@@ -704,7 +680,7 @@ function ruleTemplates(ruleSet: RuleSet | null): string[] {
 }
 
 /** The agent `cases update --assignee` names (address, local part or name, as #assign takes), or null for "none". */
-function deskAgent(desk: DeskConfig, value: string | null): string | null {
+function deskAgent(desk: DeskView, value: string | null): string | null {
   if (value === null || value.trim().toLowerCase() === 'none') return null;
   const found = resolveAgent(value, desk.agents);
   if ('agent' in found) return found.agent;

@@ -6,30 +6,12 @@ import type { InboundMail } from '../domain/mail.js';
 import type { CaseStatus } from '../domain/case.js';
 import type { Plan } from '../domain/plan.js';
 import type { CaseRecord } from '../ports.js';
+import type { DeskView } from '../domain/desk.js';
+import type { RoutingDecision } from '../domain/routing.js';
 import type { Address } from '../domain/mail.js';
-import type { LifecycleSettings } from '../agents/lifecycle.js';
-import type { NotifyPolicy } from '../agents/notification.js';
-import type { TrustOptions } from '../agents/trust.js';
-import type { Language, RoutingDecision } from '../domain/routing.js';
 import type { ImportedMail } from './imported.js';
 
-export interface DeskView {
-  readonly id: string;
-  readonly prefix: string;
-  readonly address: string;
-  readonly language: Language;
-  readonly agents: readonly string[];
-  readonly name?: string;
-  /** Agents with names (for commands like #assign maria and for signing relays). */
-  readonly agentRefs?: readonly Address[];
-  readonly notify?: NotifyPolicy;
-  readonly lifecycle?: LifecycleSettings;
-  readonly trust?: Omit<TrustOptions, 'agents'>;
-  /** Category ids the desk's rules declare (for #category). */
-  readonly categories?: readonly string[];
-  /** Time zone of the desk's business calendar, for dates shown to agents. */
-  readonly timezone?: string;
-}
+export type { DeskView } from '../domain/desk.js';
 
 /** When a new case is due and what the requester should be told about the schedule (all ISO 8601). */
 export interface SlaPlan {

@@ -5,31 +5,32 @@
 import type { InboundMail } from '../domain/mail.js';
 import type { ReplyIntent } from '../domain/plan.js';
 import type { CaseRecord, OutgoingMail, ReplyRenderer } from '../ports.js';
-import type { DeskConfig } from '../config/schema.js';
-import type { DeskRules } from '../rules/index.js';
 import { tagSubject } from '../mail/subject.js';
 import { formatDue } from '../sla/index.js';
 import { plusAddress } from '../agents/plus-address.js';
-import { outgoingMail, replyThread, threadTo, type OutboundDesk, type OutboundStamp } from './outbound.js';
+import { outgoingMail, replyThread, threadTo, type OutboundStamp } from './outbound.js';
+import { deskRef, type DeskView } from '../domain/desk.js';
 
 export { replyReferences } from './outbound.js';
 
 export interface ComposeDeps extends OutboundStamp {
   readonly renderer: ReplyRenderer;
-  /** The current rules of a desk (calendar, SLA policies), to reschedule a case when it changes. */
-  readonly rulesFor?: (deskId: string) => DeskRules | undefined;
+}
+
+/** The desk as the sender and the subject of its mail. */
+export type ComposeDesk = Pick<DeskView, 'id' | 'address' | 'name'>;
+
+/** The case mail in hand: what the intent asks for, the case as it stands after the commit, the mail it answers. */
+export interface ComposeInput<I> {
+  readonly intent: I;
+  readonly kase: CaseRecord;
+  readonly mail: InboundMail;
 }
 
 export type AutoReplyIntent = Extract<ReplyIntent, { kind: 'auto-reply' }>;
 export type MessageIntent = Exclude<ReplyIntent, AutoReplyIntent>;
 
-export function composeReply(
-  deps: ComposeDeps,
-  intent: AutoReplyIntent,
-  kase: CaseRecord,
-  desk: DeskConfig,
-  mail: InboundMail,
-): OutgoingMail {
+export function composeReply(deps: ComposeDeps, desk: ComposeDesk, { intent, kase, mail }: ComposeInput<AutoReplyIntent>): OutgoingMail {
   const subject = tagSubject(kase.id, mail.subject || kase.subject);
   const { sla, language } = intent;
   const when = (iso: string | null) =>
@@ -54,9 +55,9 @@ export function composeReply(
     articles: intent.articles.map((a) => ({ title: a.title, url: a.url })),
     // Liquid treats "" as true: an absent name must be null so `{% if requester.name %}` works.
     requester: { name: intent.to.name || null, address: intent.to.address },
-    desk: { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address },
+    desk: deskRef(desk),
   });
-  return outgoingMail(deps, { kind: 'auto-reply', desk: outboundDesk(desk), caseId: kase.id, to: [intent.to], content: rendered, thread: replyThread(mail) });
+  return outgoingMail(deps, { kind: 'auto-reply', desk, caseId: kase.id, to: [intent.to], content: rendered, thread: replyThread(mail) });
 }
 
 /**
@@ -66,13 +67,9 @@ export function composeReply(
  */
 export function composeMessage(
   deps: ComposeDeps,
-  intent: MessageIntent,
-  kase: CaseRecord,
-  desk: DeskConfig,
-  mail: InboundMail,
-  requesterMessageId: string | null,
+  desk: ComposeDesk,
+  { intent, kase, mail, requesterMessageId }: ComposeInput<MessageIntent> & { readonly requesterMessageId: string | null },
 ): OutgoingMail {
-  const deskName = desk.name ?? `${desk.id} desk`;
   const vars = intent.vars;
   const caseVars = { ...((vars.case as Record<string, unknown> | undefined) ?? {}), id: kase.id, subject: kase.subject, status: kase.status, assignee: kase.assignee };
   // A notification planned for a case that did not exist yet carries no tag; give it the real one.
@@ -81,25 +78,20 @@ export function composeMessage(
     ...vars,
     subject,
     case: caseVars,
-    desk: { id: desk.id, name: deskName, address: desk.address },
+    desk: deskRef(desk),
   });
   // Our mail joins the conversation its reader has: the mail in hand, or the requester's newest in the case.
   const thread = intent.threadTo === 'requester' ? threadTo(requesterMessageId ?? mail.messageId) : replyThread(mail);
   const noteAddress = intent.kind === 'note' ? plusAddress(desk.address, 'note') : null;
   return outgoingMail(deps, {
     kind: intent.kind,
-    desk: outboundDesk(desk),
+    desk,
     caseId: kase.id,
     to: intent.to,
     content: rendered,
     thread,
     ...(intent.fromName !== undefined ? { fromName: intent.fromName } : {}),
     // Answering an internal note must stay internal: replies go to the desk's +note address.
-    ...(noteAddress ? { replyTo: { address: noteAddress, name: `${deskName} (internal)` } } : {}),
+    ...(noteAddress ? { replyTo: { address: noteAddress, name: `${desk.name} (internal)` } } : {}),
   });
-}
-
-/** The desk as the sender of its mail: the configured name, or "<id> desk". */
-export function outboundDesk(desk: Pick<DeskConfig, 'id' | 'address' | 'name'>): OutboundDesk {
-  return { id: desk.id, address: desk.address, name: desk.name ?? `${desk.id} desk` };
 }

@@ -8,13 +8,12 @@ import type { Language } from '../domain/routing.js';
 import type { CaseRecord, RenderedReply, StoreTx } from '../ports.js';
 import type { Address } from '../domain/mail.js';
 import { buildAgentNotification } from '../agents/notification.js';
-import type { DeskConfig } from '../config/schema.js';
-import type { DeskRules } from '../rules/index.js';
+import type { DeskRuntime } from './desk-runtime.js';
+import { deskRef } from '../domain/desk.js';
 import { reschedule, type CaseChanges } from '../routing/reschedule.js';
 import { formatDue } from '../sla/index.js';
 import { tagSubject } from '../mail/subject.js';
 import type { ComposeDeps } from './compose.js';
-import { outboundDesk } from './compose.js';
 import { NEW_CONVERSATION, outgoingMail, queueOutbound } from './outbound.js';
 
 export interface UpdateResult {
@@ -24,88 +23,103 @@ export interface UpdateResult {
   readonly queued: number;
 }
 
-export async function updateCase(
-  tx: StoreTx,
-  compose: ComposeDeps,
-  desk: DeskConfig,
-  rules: DeskRules | undefined,
-  kase: CaseRecord,
-  changes: CaseChanges,
-  now: Date,
-  actor: string,
-  /** silent: record the change but mail nobody (it happened before the desk's first start). */
-  opts: { readonly silent?: boolean } = {},
-): Promise<UpdateResult> {
-  const r = reschedule(rules, kase, changes, now, actor);
+export interface UpdateOptions {
+  readonly compose: ComposeDeps;
+  readonly kase: CaseRecord;
+  readonly changes: CaseChanges;
+  readonly now: Date;
+  readonly actor: string;
+  /** Record the change but mail nobody (it happened before the desk's first start). */
+  readonly silent?: boolean;
+}
+
+export async function updateCase(tx: StoreTx, desk: DeskRuntime, o: UpdateOptions): Promise<UpdateResult> {
+  const { kase, now } = o;
+  const r = reschedule(desk.rules(), kase, o.changes, now, o.actor);
   await tx.updateCase(kase.id, r.patch, now);
   await tx.addEvents(kase.id, r.events, now);
   if (!r.dueMoved?.to) return { status: r.patch.status, dueAt: r.patch.dueAt, dueMoved: false, queued: 0 };
-  if (opts.silent) {
+  if (o.silent) {
     await tx.addEvents(kase.id, [{ type: 'due-update-withheld', actor: 'sportello', data: { reason: 'before the desk\'s first start', dueAt: r.dueMoved.to } }], now);
     return { status: r.patch.status, dueAt: r.patch.dueAt, dueMoved: true, queued: 0 };
   }
 
-  const language: Language = kase.language ?? desk.language;
-  const vars = dueUpdateVars(kase, { ...kase, category: r.patch.category, priority: r.patch.priority }, desk, rules, r.dueMoved.from, r.dueMoved.to, now);
-  const rendered = compose.renderer.render('due-update', language, vars);
-  await queueNotice(tx, compose, desk, kase.id, 'due-update', [kase.requester], rendered, now);
+  const language: Language = kase.language ?? desk.view.language;
+  const vars = dueUpdateVars(desk, { kase, changed: { category: r.patch.category, priority: r.patch.priority }, from: r.dueMoved.from, to: r.dueMoved.to, now });
+  const rendered = o.compose.renderer.render('due-update', language, vars);
+  await queueNotice(tx, o.compose, desk, { caseId: kase.id, kind: 'due-update', to: [kase.requester], rendered, now });
   return { status: r.patch.status, dueAt: r.patch.dueAt, dueMoved: true, queued: 1 };
+}
+
+export interface AssignOptions {
+  readonly compose: ComposeDeps;
+  readonly kase: CaseRecord;
+  /** An agent address already resolved against the desk, or null to unassign. */
+  readonly assignee: string | null;
+  readonly now: Date;
+  readonly actor: string;
 }
 
 /**
  * Assigns a case (an admin's `cases update --assignee`): records the change and, as `#assign` does by
- * mail, tells the new assignee with the agent notification. `assignee` is an agent address already
- * resolved against the desk, or null to unassign. Returns how many mails were queued.
+ * mail, tells the new assignee with the agent notification. Returns how many mails were queued.
  */
-export async function assignCase(tx: StoreTx, compose: ComposeDeps, desk: DeskConfig, kase: CaseRecord, assignee: string | null, now: Date, actor: string): Promise<number> {
+export async function assignCase(tx: StoreTx, desk: DeskRuntime, o: AssignOptions): Promise<number> {
+  const { kase, assignee, now } = o;
   if (assignee === kase.assignee) return 0;
   await tx.setCaseFields(kase.id, { assignee }, now);
-  await tx.addEvents(kase.id, [{ type: 'assigned', actor, data: { from: kase.assignee, to: assignee } }], now);
+  await tx.addEvents(kase.id, [{ type: 'assigned', actor: o.actor, data: { from: kase.assignee, to: assignee } }], now);
   if (assignee === null) return 0;
-  const agent = desk.agents.find((a) => a.address === assignee);
+  const view = desk.view;
+  const agent = view.agents.find((a) => a.address === assignee);
   const vars = buildAgentNotification({
-    language: desk.language,
+    language: view.language,
     kind: 'assigned',
     case: { id: kase.id, subject: kase.subject, status: kase.status, category: kase.category, priority: kase.priority, assignee },
     requester: kase.requester,
     explanation: null,
-    dueText: kase.dueAt ? formatDue(new Date(kase.dueAt), { language: desk.language, timezone: compose.rulesFor?.(desk.id)?.calendar?.timezone ?? 'UTC', now }) : null,
+    dueText: kase.dueAt ? formatDue(new Date(kase.dueAt), { language: view.language, timezone: desk.rules()?.calendar?.timezone ?? 'UTC', now }) : null,
     text: '',
     author: null,
-    desk: deskVars(desk),
-    help: { categories: compose.rulesFor?.(desk.id)?.categories.map((c) => c.id) ?? [], agents: desk.agents.map((a) => a.address.split('@')[0]!) },
+    desk: deskRef(view),
+    help: { categories: view.categories, agents: view.agents.map((a) => a.address.split('@')[0]!) },
   });
-  const rendered = compose.renderer.render('agent-notification', desk.language, { ...vars, desk: deskVars(desk) });
-  await queueNotice(tx, compose, desk, kase.id, 'notification', [{ address: assignee, name: agent?.name ?? '' }], rendered, now);
+  const rendered = o.compose.renderer.render('agent-notification', view.language, { ...vars, desk: deskRef(view) });
+  await queueNotice(tx, o.compose, desk, { caseId: kase.id, kind: 'notification', to: [{ address: assignee, name: agent?.name ?? '' }], rendered, now });
   return 1;
 }
 
+export interface DueUpdate {
+  readonly kase: CaseRecord;
+  readonly changed: Pick<CaseRecord, 'category' | 'priority'>;
+  /** The promised time before (null: none) and after, ISO 8601. */
+  readonly from: string | null;
+  readonly to: string;
+  readonly now: Date;
+}
+
 /** The due-update template's variables: the promised time before and after, in the requester's language and the desk's zone. */
-export function dueUpdateVars(
-  kase: CaseRecord,
-  changed: Pick<CaseRecord, 'category' | 'priority'>,
-  desk: DeskConfig,
-  rules: DeskRules | undefined,
-  from: string | null,
-  to: string,
-  now: Date,
-): Record<string, unknown> {
-  const language: Language = kase.language ?? desk.language;
-  const timezone = rules?.calendar?.timezone ?? 'UTC';
+export function dueUpdateVars(desk: Pick<DeskRuntime, 'view' | 'rules'>, u: DueUpdate): Record<string, unknown> {
+  const { kase, now } = u;
+  const language: Language = kase.language ?? desk.view.language;
+  const timezone = desk.rules()?.calendar?.timezone ?? 'UTC';
   const when = (iso: string | null) => (iso ? formatDue(new Date(iso), { language, timezone, now }) : null);
   return {
     subject: tagSubject(kase.id, kase.subject),
-    case: { id: kase.id, subject: kase.subject, category: changed.category, priority: changed.priority },
-    due: { before: when(from), after: when(to), later: !from || to > from },
+    case: { id: kase.id, subject: kase.subject, category: u.changed.category, priority: u.changed.priority },
+    due: { before: when(u.from), after: when(u.to), later: !u.from || u.to > u.from },
     requester: { name: kase.requester.name || null, address: kase.requester.address },
-    desk: deskVars(desk),
+    desk: deskRef(desk.view),
   };
 }
 
-export const deskVars = (desk: DeskConfig) => ({ id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address });
-
 /** Records and queues a mail the desk starts itself (not a reply): auto-generated, our loop stamps, no threading. */
-async function queueNotice(tx: StoreTx, compose: ComposeDeps, desk: DeskConfig, caseId: string, kind: 'due-update' | 'notification', to: Address[], rendered: RenderedReply, now: Date): Promise<void> {
-  const mail = outgoingMail(compose, { kind, desk: outboundDesk(desk), caseId, to, content: rendered, thread: NEW_CONVERSATION });
-  await queueOutbound(tx, { kind, desk, caseId, mail, now });
+async function queueNotice(
+  tx: StoreTx,
+  compose: ComposeDeps,
+  desk: DeskRuntime,
+  n: { readonly caseId: string; readonly kind: 'due-update' | 'notification'; readonly to: Address[]; readonly rendered: RenderedReply; readonly now: Date },
+): Promise<void> {
+  const mail = outgoingMail(compose, { kind: n.kind, desk: desk.view, caseId: n.caseId, to: n.to, content: n.rendered, thread: NEW_CONVERSATION });
+  await queueOutbound(tx, { kind: n.kind, desk: desk.view, caseId: n.caseId, mail, now: n.now });
 }
