@@ -5,11 +5,13 @@
 
 import type { CaseStatus } from '../domain/case.js';
 import type { Language } from '../domain/routing.js';
-import type { CaseRecord, RenderedReply, StoreTx } from '../ports.js';
+import type { CaseRecord, CaseStore, Clock, RenderedReply, StoreTx } from '../ports.js';
+import { SportelloError } from '../errors.js';
+import { resolveAgent } from '../agents/commands.js';
 import type { Address } from '../domain/mail.js';
 import { buildAgentNotification } from '../agents/notification.js';
-import type { DeskRuntime } from './desk-runtime.js';
-import { deskRef } from '../domain/desk.js';
+import { runtimeOf, type DeskRuntime } from './desk-runtime.js';
+import { deskRef, type DeskView } from '../domain/desk.js';
 import { reschedule, type CaseChanges } from '../routing/reschedule.js';
 import { formatDue } from '../sla/index.js';
 import { tagSubject } from '../mail/subject.js';
@@ -122,4 +124,43 @@ async function queueNotice(
 ): Promise<void> {
   const mail = outgoingMail(compose, { kind: n.kind, desk: desk.view, caseId: n.caseId, to: n.to, content: n.rendered, thread: NEW_CONVERSATION });
   await queueOutbound(tx, { kind: n.kind, desk: desk.view, caseId: n.caseId, mail, now: n.now });
+}
+
+export interface ChangeCaseDeps {
+  readonly store: CaseStore;
+  readonly compose: ComposeDeps;
+  readonly desks: readonly DeskRuntime[];
+  readonly clock: Clock;
+}
+
+/**
+ * `sportello cases update`: changes a case's category, priority, status or assignee in one transaction;
+ * reschedules its SLA, tells the requester if the due time moved and a new assignee that they are.
+ * Queues mail, never sends it.
+ */
+export async function changeCase(deps: ChangeCaseDeps, id: string, changes: CaseChanges, actor: string): Promise<UpdateResult & { id: string; assignee: string | null }> {
+  const now = deps.clock.now();
+  const { compose } = deps;
+  return deps.store.transaction(async (tx) => {
+    const kase = await tx.getCase(id.toUpperCase());
+    if (!kase) throw new SportelloError('CASE_NOT_FOUND', `no case ${id}`, { hint: 'list cases with "sportello cases list"' });
+    const desk = runtimeOf(deps.desks, kase.desk);
+    if (!desk) throw new SportelloError('CONFIG_INVALID', `case ${kase.id} belongs to desk ${kase.desk}, which is not in the configuration`);
+    // Resolved before anything is written: a wrong name changes nothing.
+    const assignee = changes.assignee === undefined ? undefined : deskAgent(desk.view, changes.assignee);
+    const updated = await updateCase(tx, desk, { compose, kase, changes, now, actor });
+    const told = assignee === undefined ? 0 : await assignCase(tx, desk, { compose, kase, assignee, now, actor });
+    return { id: kase.id, ...updated, queued: updated.queued + told, assignee: assignee === undefined ? kase.assignee : assignee };
+  });
+}
+
+/** The agent `cases update --assignee` names (address, local part or name, as #assign takes), or null for "none". */
+function deskAgent(desk: DeskView, value: string | null): string | null {
+  if (value === null || value.trim().toLowerCase() === 'none') return null;
+  const found = resolveAgent(value, desk.agents);
+  if ('agent' in found) return found.agent;
+  const agents = desk.agents.map((a) => a.address).join(', ') || 'none configured';
+  if ('ambiguous' in found) throw new SportelloError('USAGE', `"${value}" matches several agents of desk ${desk.id}: ${found.ambiguous.join(', ')}`, { hint: 'give the full address' });
+  const meant = found.suggestion === null ? '' : ` (did you mean "${found.suggestion}"?)`;
+  throw new SportelloError('USAGE', `"${value}" is not an agent of desk ${desk.id}${meant}`, { hint: `agents of ${desk.id}: ${agents}; or --assignee none` });
 }
