@@ -1,27 +1,28 @@
-// The composition root: builds every adapter from the frozen config, wires them into the shell, and
-// hands back the operations the CLI offers. Nothing else constructs adapters; tests pass overrides
-// (clock, sender, sources, router, ids) instead of patching modules.
+// The composition root: builds every adapter from the frozen config, the desk runtimes and what the
+// scheduler runs, and hands back the operations the CLI offers. It only builds: timers live in
+// shell/scheduler.ts, use cases in shell/. Tests pass overrides (clock, timers, sender, sources, ids).
 
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config, DeskConfig } from './config/schema.js';
 import type { CaseStore, Clock, MailboxSession, MailSender, MailSource, Metrics, ReplyRenderer } from './ports.js';
 import { PIPELINE } from './pipeline/stages.js';
-import { openSqliteStore } from './adapters/sqlite-store.js';
+import { openSqliteStore, type StoreMode } from './adapters/sqlite-store.js';
 import { createSmtpSender } from './adapters/smtp-sender.js';
 import { createImapSource } from './adapters/imap-source.js';
 import { loadTemplates } from './adapters/templates.js';
 import { extractAttachments, parseMail } from './adapters/mime-parser.js';
-import { ingestMailbox, type DeskContext, type IngestDeps, type PassResult } from './shell/ingest.js';
-import { drainOutbox, smtpAuthPause, type DrainResult } from './shell/outbox.js';
-import { DESK_BACKOFF, runDeskLoop, type FailureKind } from './shell/daemon.js';
-import { singleFlight, sleep } from './shell/sleep.js';
+import { ingestMailbox, type IngestDeps, type PassResult } from './shell/ingest.js';
+import { buildDeskRuntimes, runtimeOf } from './shell/desk-runtime.js';
+import { drainOutbox, smtpAuthPause } from './shell/outbox.js';
+import { DESK_BACKOFF } from './shell/daemon.js';
+import { REAL_TIMERS, runOnce, runScheduler, type OnceSummary, type SchedulerDeps, type Timers, type Watcher } from './shell/scheduler.js';
+import { singleFlight } from './shell/sleep.js';
 import { backoffMs } from './shell/backoff.js';
 import { watchDir } from './adapters/watch-dir.js';
 import { createLogger, type Logger } from './log.js';
 import { SportelloError, describeError, isSportelloError } from './errors.js';
-import { assignCase, updateCase, type UpdateResult } from './shell/update-case.js';
-import { resolveAgent } from './agents/commands.js';
+import { changeCase, type UpdateResult } from './shell/update-case.js';
 import type { CaseChanges } from './routing/reschedule.js';
 import { buildRouting, modelCacheDir, type Router, type RoutingEngine } from './routing/router.js';
 import { deskRulesOf, formatProblem, loadRules, loadRulesOrThrow, type RuleSet } from './rules/index.js';
@@ -56,6 +57,8 @@ export interface AppOverrides {
   readonly renderer?: ReplyRenderer;
   readonly newId?: () => string;
   readonly random?: () => number;
+  /** How the scheduler waits (tests drive the daemon's timers themselves). */
+  readonly timers?: Timers;
   /** Host, pid and liveness probe for the writer lease (tests play several processes in one). */
   readonly leaseIdentity?: LeaseIdentity;
   /** Lease expiry and heartbeat (defaults 60 s and 15 s); tests shorten the heartbeat. */
@@ -65,15 +68,7 @@ export interface AppOverrides {
 /** How often the daemon stores its self-report for `sportello status` (also a write probe of the store). */
 export const STATUS_EVERY_MS = 15_000;
 
-export interface OnceSummary {
-  readonly desks: Readonly<Record<string, PassResult | { error: string }>>;
-  readonly escalations: number;
-  /** Resolved cases closed because their quiet period passed. */
-  readonly closed: number;
-  readonly outbox: DrainResult;
-  /** Today's retention run and uncertain-replies notices (each at most once a day). */
-  readonly housekeeping: HousekeepingPass;
-}
+export type { OnceSummary };
 
 export interface App {
   readonly config: Config;
@@ -109,6 +104,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const log = overrides.log ?? createLogger();
   const clock = overrides.clock ?? { now: () => new Date() };
   const random = overrides.random ?? Math.random;
+  const timers = overrides.timers ?? REAL_TIMERS;
   const newId = overrides.newId ?? (() => randomBytes(9).toString('base64url'));
   // Templates are swapped whole on a valid edit; a broken edit is logged and the last good set stays.
   const loadedTemplates = overrides.renderer ? null : await loadTemplates(config.templatesDir, config.desks[0]?.language);
@@ -157,7 +153,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   /** Errors of the background loops: store trouble goes to the one outage line, anything else is logged. */
   const backgroundFailed = (what: string) => (err: unknown) => {
     if (isSportelloError(err, 'STORE')) storeFailed(err);
-    else log.warn({ err: describeError(err) }, `${what} failed`);
+    else log.warn({ err: describeError(err), ...(err instanceof Error && err.cause !== undefined ? { cause: describeError(err.cause) } : {}) }, `${what} failed; tried again by the next pass`);
   };
 
   // Daemon work (ingest, sending, parking what a crash left mid-send) happens only under the writer
@@ -225,7 +221,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         if (!isSportelloError(err, 'STORE')) throw err;
         storeFailed(err);
         await whileWaiting();
-        await sleep(backoffMs(failures, DESK_BACKOFF.store, random), signal);
+        await timers.sleep(backoffMs(failures, DESK_BACKOFF.store, random), signal);
       }
     }
     return null;
@@ -254,43 +250,17 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   /** The current rules of a desk (they change on reload), or undefined when no rules cover it. */
   const rulesOf = (id: string) => deskRulesOf(engine.ruleSet, id);
-  const ownAddresses = config.desks.map((d) => d.address);
-  const ownDomains = [...new Set(ownAddresses.map((a) => a.split('@')[1]!))];
-  const contextFor = (desk: DeskConfig): DeskContext => ({
-    desk: {
-      id: desk.id,
-      prefix: desk.prefix,
-      address: desk.address,
-      language: desk.language,
-      name: desk.name ?? `${desk.id} desk`,
-      agents: desk.agents.map((a) => a.address),
-      agentRefs: desk.agents,
-      notify: desk.notify,
-      lifecycle: desk.lifecycle,
-      trust: { trustAuthResults: desk.trust.authResults, trustedRelays: desk.trust.relays, authservId: desk.trust.authservId },
-      get timezone() {
-        return rulesOf(desk.id)?.calendar?.timezone ?? config.timezone;
-      },
-      get categories() {
-        return rulesOf(desk.id)?.categories.map((c) => c.id) ?? [];
-      },
-    },
-    ownAddresses,
-    ownDomains,
-    instance: config.instance,
-    autoRepliesPerAddressPerHour: config.limits.autoRepliesPerAddressPerHour,
-    // Read through `engine` at call time so a rules reload takes effect with the next mail.
-    route: (mail) => engine.router(desk, mail),
-    sla: (routing, now) => engine.sla(desk, routing, now),
-    articles: (mail, routing) => engine.articles(desk, mail, routing),
-  });
+  // One runtime per desk, built once: the complete desk view and its pipeline context. Routing and rules
+  // are read through `engine` at call time so a reload takes effect with the next mail.
+  const desks = buildDeskRuntimes(config, { routing: () => engine, rulesOf });
+  const runtime = (desk: DeskConfig) => runtimeOf(desks, desk.id)!;
   const ingestDeps: IngestDeps = {
     store,
     clock,
     log,
     parse: (raw, maxBytes) => parseMail(raw, { maxBytes }),
     attachments: (raw) => extractAttachments(raw, config.limits.maxMessageBytes),
-    compose: { renderer, instance: config.instance, newId, rulesFor: rulesOf },
+    compose: { renderer, instance: config.instance, newId },
     steps: PIPELINE,
     maxMessageBytes: config.limits.maxMessageBytes,
     fetchBatch: config.limits.fetchBatch,
@@ -314,7 +284,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   let rulesGeneration = 0;
   const escalate = singleFlight(
     async (): Promise<EscalationPass> =>
-      engine.ruleSet ? runEscalations({ store, clock, log: log.child({ component: 'sla' }), compose, desks: config.desks, metrics }, engine.ruleSet) : { sent: 0, next: null },
+      engine.ruleSet ? runEscalations({ store, clock, log: log.child({ component: 'sla' }), compose, desks, metrics }) : { sent: 0, next: null },
   );
   // One drain at a time: two concurrent drains could both pick the same pending row.
   let stopSending = () => false;
@@ -333,7 +303,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       const cp = await store.checkpoint(desk.id, desk.imap.folder);
       const backlog = await session.countAbove(cp && cp.uidValidity === session.uidValidity ? cp.lastUid : 0);
       health.deskBacklog(desk.id, backlog);
-      const result = await ingestMailbox(ingestDeps, desk, contextFor(desk), session, shouldStop);
+      const result = await ingestMailbox(ingestDeps, runtime(desk), session, { shouldStop });
       for (const outcome of ['created', 'appended', 'duplicates', 'quarantined'] as const) metrics.mails(desk.id, outcome === 'duplicates' ? 'duplicate' : outcome, result[outcome]);
       health.deskBacklog(desk.id, Math.max(0, backlog - result.seen));
       return result;
@@ -342,14 +312,50 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     }
   };
   const housekeeping = singleFlight(() =>
-    runHousekeeping({ store, clock, log: log.child({ component: 'housekeeping' }), compose, desks: config.desks, retention: config.retention, timezone: config.timezone, rulesFor: rulesOf }),
+    runHousekeeping({ store, clock, log: log.child({ component: 'housekeeping' }), compose, desks, retention: config.retention, timezone: config.timezone }),
   );
-  /** A failed daily job never fails a mail pass or the daemon: the next run (or hourly wake-up) tries again. */
-  const dailyJobs = () =>
-    housekeeping().catch((err: unknown): HousekeepingPass => {
-      log.warn({ err: describeError(err) }, 'daily housekeeping failed; tried again by the next run');
-      return { purged: null, notices: 0 };
-    });
+  // The scheduler owns every timer; this is only what it runs.
+  const scheduler: SchedulerDeps = {
+    log,
+    clock,
+    timers,
+    desks: config.desks,
+    sourceFor,
+    random,
+    reconcile: (desk, session) => reconcileProcessed({ store, log }, desk, session),
+    deskPass,
+    steps: { escalate, autoClose: () => autoClose({ store, clock, log, compose, desks }), daily: housekeeping, drain },
+    saveStatus: async (stoppedAt) => {
+      const saved: SavedDaemonStatus = { ...health.snapshot(), stoppedAt };
+      await store.saveDaemonStatus(JSON.stringify(saved), clock.now());
+    },
+    statusSaved: storeWorked,
+    reports: {
+      connected: (desk) => health.deskConnected(desk),
+      passed: (desk) => {
+        health.deskPassed(desk);
+        storeWorked();
+      },
+      failed: (desk, kind, err) => {
+        health.deskFailed(desk, isSportelloError(err) ? String(err.code) : 'IMAP_CONNECT', problemText(err));
+        if (kind === 'store') storeFailed(err);
+      },
+    },
+    metrics,
+    backgroundFailed,
+    watchers: () => startWatchers(),
+    sending: (stop) => {
+      stopSending = stop;
+    },
+    intervals: {
+      pollMs: config.limits.pollSeconds * 1000,
+      retryMs: Math.min(config.limits.sendRetryBaseSeconds, 30) * 1000,
+      statusMs: Math.min(STATUS_EVERY_MS, config.limits.pollSeconds * 1000),
+      dailyMs: HOUSEKEEPING_WAKE_MS,
+      slaMaxMs: 60_000,
+      flushMs: 10_000,
+    },
+  };
   let listening: (url: string | null) => void = () => undefined;
   const listeningP = new Promise<string | null>((resolve) => (listening = resolve));
 
@@ -359,45 +365,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     log,
 
     once() {
-      return underLease('once', async () => {
-        const desks: Record<string, PassResult | { error: string }> = {};
-        for (const desk of config.desks) {
-          const session = await sourceFor(desk).open().catch((err: unknown) => err as Error);
-          if (session instanceof Error) {
-            desks[desk.id] = { error: describeError(session) };
-            log.error({ desk: desk.id, err: describeError(session) }, 'mailbox skipped');
-            continue;
-          }
-          try {
-            await reconcileProcessed({ store, log }, desk, session);
-            desks[desk.id] = await deskPass(desk, session);
-          } catch (err) {
-            desks[desk.id] = { error: describeError(err) };
-            log.error({ desk: desk.id, err: describeError(err) }, 'mailbox pass failed; unprocessed mail stays on the server');
-          } finally {
-            await session.close();
-          }
-        }
-        const escalations = (await escalate()).sent;
-        const closed = await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet);
-        const daily = await dailyJobs();
-        return { desks, escalations, closed, outbox: await drain(), housekeeping: daily };
-      });
+      return underLease('once', () => runOnce(scheduler));
     },
 
     async updateCase(id, changes, actor) {
-      const now = clock.now();
-      const result = await store.transaction(async (tx) => {
-        const kase = await tx.getCase(id.toUpperCase());
-        if (!kase) throw new SportelloError('CASE_NOT_FOUND', `no case ${id}`, { hint: 'list cases with "sportello cases list"' });
-        const desk = config.desks.find((d) => d.id === kase.desk);
-        if (!desk) throw new SportelloError('CONFIG_INVALID', `case ${kase.id} belongs to desk ${kase.desk}, which is not in the configuration`);
-        // Resolved before anything is written: a wrong name changes nothing.
-        const assignee = changes.assignee === undefined ? undefined : deskAgent(desk, changes.assignee);
-        const updated = await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, changes, now, actor);
-        const told = assignee === undefined ? 0 : await assignCase(tx, compose, desk, kase, assignee, now, actor);
-        return { id: kase.id, ...updated, queued: updated.queued + told, assignee: assignee === undefined ? kase.assignee : assignee };
-      });
+      const result = await changeCase({ store, compose, desks, clock }, id, changes, actor);
       await sendIfNoDaemon('cases update');
       return result;
     },
@@ -427,7 +399,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         metrics.parkedUncertain(lease.parked);
         try {
           await listen();
-          await daemon(signal, () => lost !== null);
+          await runScheduler(scheduler, signal, () => lost !== null);
         } finally {
           held = null;
           await lease.release().catch(backgroundFailed('writer lease release'));
@@ -445,7 +417,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
 
     async releaseQuarantine(ids, actor) {
-      const deps = { ingest: ingestDeps, desks: config.desks, contextFor, sourceFor };
+      const deps = { ingest: ingestDeps, desks, sourceFor };
       const reports: ReleaseReport[] = [];
       for (const id of ids) {
         try {
@@ -465,13 +437,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     listening: () => listeningP,
   };
 
-  async function daemon(leaseSignal: AbortSignal, leaseLost: () => boolean): Promise<void> {
-    log.info({ desks: config.desks.map((d) => d.address), db: config.database }, 'sportello running');
-    // Every desk rejecting our login at start is a configuration error, not an outage: stop and exit 1.
-    const fatal = new AbortController();
-    const signal = AbortSignal.any([leaseSignal, fatal.signal]);
-    let fatalError: SportelloError | null = null;
-    stopSending = () => signal.aborted;
+  /** The rules and templates watchers: a valid change is swapped in whole, a broken one logged and ignored. */
+  function startWatchers(): Watcher[] {
     const watcher = overrides.router
       ? null
       : watchRules(config.rulesDir, {
@@ -495,94 +462,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
             for (const p of problems) log.error({ problem: formatProblem(p) }, 'invalid rules change ignored; previous rules stay in force');
           },
         }, { context: () => rulesCheck });
-      const firstOutcome = new Map<string, FailureKind | 'ok'>();
-      const noteFirst = (desk: DeskConfig, outcome: FailureKind | 'ok', err?: unknown) => {
-        if (firstOutcome.has(desk.id)) return;
-        firstOutcome.set(desk.id, outcome);
-        if (firstOutcome.size < config.desks.length || [...firstOutcome.values()].some((o) => o !== 'auth')) return;
-        fatalError = new SportelloError('IMAP_AUTH', `every desk was refused at login: ${config.desks.map((d) => `${d.id} (${d.imap.user} on ${d.imap.host}:${d.imap.port}; check desks[${d.id}].imap.user and desks[${d.id}].imap.password)`).join(', ')}`, {
-          cause: err,
-          hint: 'fix the credentials in the configuration (or the ${VAR}s they come from) and start again',
-        });
-        fatal.abort();
-      };
-    const loops = config.desks.map((desk) => {
-      // Once per session (each reconnect): mend flags a crash left unset before the first pass.
-      let reconciled: MailboxSession | null = null;
-      return runDeskLoop(
-        {
-          source: sourceFor(desk),
-          log: log.child({ desk: desk.id }),
-          pollMs: config.limits.pollSeconds * 1000,
-          random,
-          pass: async (session, shouldStop) => {
-            if (reconciled !== session) {
-              reconciled = session;
-              await reconcileProcessed({ store, log }, desk, session);
-            }
-            await deskPass(desk, session, shouldStop);
-            await drain();
-          },
-            events: {
-              connected: () => {
-                noteFirst(desk, 'ok');
-                health.deskConnected(desk.id);
-              },
-              passed: () => {
-                health.deskPassed(desk.id);
-                storeWorked();
-              },
-              failed: (kind, err) => {
-                metrics.imapReconnect(desk.id, kind);
-                health.deskFailed(desk.id, isSportelloError(err) ? String(err.code) : 'IMAP_CONNECT', problemText(err));
-                if (kind === 'store') storeFailed(err);
-                noteFirst(desk, kind, err);
-              },
-            },
-        },
-        signal,
-      );
-    });
-    // Retries of failed sends come due on their own schedule, independent of new mail.
-    const retries = (async () => {
-      while (!signal.aborted) {
-        await sleep(Math.min(config.limits.sendRetryBaseSeconds, 30) * 1000, signal);
-          if (!signal.aborted) await drain().catch(backgroundFailed('outbox pass'));
-      }
-    })();
-    // SLA thresholds come due with time, not with mail: wake when the next one is due (at most a minute).
-    const escalations = (async () => {
-      while (!signal.aborted) {
-        const pass = await escalate().catch((err: unknown) => {
-            backgroundFailed('escalation pass')(err);
-          return { sent: 0, next: null };
-        });
-          await autoClose({ store, clock, log, compose, desks: config.desks }, engine.ruleSet).catch(backgroundFailed('auto-close pass'));
-        if (pass.sent > 0) await drain().catch(() => undefined);
-        const wait = pass.next ? Math.max(1_000, pass.next.getTime() - clock.now().getTime()) : 60_000;
-        await sleep(Math.min(wait, 60_000), signal);
-      }
-    })();
-    // Daily jobs: woken hourly; the store's per-day claim keeps each to once a day, across restarts too.
-    const daily = (async () => {
-      while (!signal.aborted) {
-        const pass = await dailyJobs();
-        if (pass.notices) await drain().catch(() => undefined);
-        await sleep(HOUSEKEEPING_WAKE_MS, signal);
-      }
-    })();
-      // The self-report for `sportello status`; writing it is also how an unwritable store is noticed
-      // when no mail arrives.
-      const saveStatus = (stoppedAt: string | null) => {
-        const saved: SavedDaemonStatus = { ...health.snapshot(), stoppedAt };
-        return store.saveDaemonStatus(JSON.stringify(saved), clock.now());
-      };
-      const reports = (async () => {
-        while (!signal.aborted) {
-          await saveStatus(null).then(storeWorked, backgroundFailed('status report'));
-          await sleep(Math.min(STATUS_EVERY_MS, config.limits.pollSeconds * 1000), signal);
-      }
-    })();
     const templateWatcher = overrides.renderer
       ? null
       : watchDir(
@@ -612,19 +491,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         );
     void watcher?.ready.then(() => log.info({ dir: config.rulesDir }, 'watching rules for changes'));
     void templateWatcher?.ready.then(() => log.info({ dir: config.templatesDir }, 'watching templates for changes'));
-    await Promise.all([...loops, retries, escalations, daily, reports]);
-    await watcher?.close();
-    await templateWatcher?.close();
-    if (fatalError) throw fatalError;
-    // Flush what can still be sent, bounded so a dead SMTP server cannot hold shutdown hostage;
-    // never after losing the lease: the outbox belongs to the new holder then.
-    if (leaseLost()) return;
-    stopSending = () => false;
-    // A broken store must not turn a clean stop into a crash: the outage was already reported.
-    const flushed = await Promise.race([drain().catch((err: unknown) => (backgroundFailed('outbox flush')(err), null)), sleep(10_000).then(() => null)]);
-    if (flushed) log.info({ ...flushed }, 'outbox flushed on shutdown');
-    await saveStatus(clock.now().toISOString()).catch(() => undefined);
+    return [watcher, templateWatcher].filter((w) => w !== null);
   }
+}
+
+/**
+ * The case store a command works on, for commands that need nothing else: 'read' opens the file read-only
+ * and never creates it (STORE_NOT_FOUND); 'write' is for short admin edits beside a running daemon.
+ */
+export function openStore(config: Config, mode: StoreMode = 'read'): Promise<CaseStore> {
+  return openSqliteStore(config.database, { mode });
 }
 
 function imapSources(config: Config, log: Logger): (desk: DeskConfig) => MailSource {
@@ -702,15 +578,4 @@ export async function statusReport(config: Config, overrides: Pick<AppOverrides,
 function ruleTemplates(ruleSet: RuleSet | null): string[] {
   const names = Object.values(ruleSet?.desks ?? {}).flatMap((d) => d.rules.flatMap((r) => (r.then.template ? [r.then.template] : [])));
   return [...new Set(names)];
-}
-
-/** The agent `cases update --assignee` names (address, local part or name, as #assign takes), or null for "none". */
-function deskAgent(desk: DeskConfig, value: string | null): string | null {
-  if (value === null || value.trim().toLowerCase() === 'none') return null;
-  const found = resolveAgent(value, desk.agents);
-  if ('agent' in found) return found.agent;
-  const agents = desk.agents.map((a) => a.address).join(', ') || 'none configured';
-  if ('ambiguous' in found) throw new SportelloError('USAGE', `"${value}" matches several agents of desk ${desk.id}: ${found.ambiguous.join(', ')}`, { hint: 'give the full address' });
-  const meant = found.suggestion === null ? '' : ` (did you mean "${found.suggestion}"?)`;
-  throw new SportelloError('USAGE', `"${value}" is not an agent of desk ${desk.id}${meant}`, { hint: `agents of ${desk.id}: ${agents}; or --assignee none` });
 }

@@ -6,13 +6,13 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { buildApp, surveyMailboxes, type App } from '../app.js';
+import { buildApp, openStore, surveyMailboxes, type App } from '../app.js';
 import { dryRunText } from './once-dry-run.js';
 import { createLogger } from '../log.js';
 import { SportelloError, describeError, isSportelloError } from '../errors.js';
 import { table } from './present.js';
 import { addRoutingCommands } from './routing-commands.js';
-import { openSqliteStore, type StoreMode } from '../adapters/sqlite-store.js';
+import type { StoreMode } from '../adapters/sqlite-store.js';
 import type { CaseStore } from '../ports.js';
 import { readFileSync } from 'node:fs';
 import { addTemplateCommands } from './template-commands.js';
@@ -64,7 +64,7 @@ async function withApp<T>(cmd: Command, work: (app: App) => Promise<T>): Promise
  */
 async function withStore<T>(cmd: Command, work: (store: CaseStore, cfg: Config) => Promise<T>, mode: StoreMode = 'read'): Promise<T> {
   const cfg = await config(cmd, true);
-  const store = await openSqliteStore(cfg.database, { mode });
+  const store = await openStore(cfg, mode);
   try {
     return await work(store, cfg);
   } finally {
@@ -140,8 +140,9 @@ export function program(): Command {
           if (summary.housekeeping.notices) print(`uncertain replies: ${summary.housekeeping.notices} daily notice(s) queued`);
           print(`replies: ${summary.outbox.sent} sent, ${summary.outbox.retrying} to retry, ${summary.outbox.failed} failed`);
           if (summary.outbox.paused) print(`replies: PAUSED — ${summary.outbox.paused}`);
+          if (summary.failed.length) print(`failed (see the log): ${summary.failed.join(', ')}`);
         }
-        return Object.values(summary.desks).some((r) => 'error' in r) || summary.outbox.paused !== undefined;
+        return Object.values(summary.desks).some((r) => 'error' in r) || summary.outbox.paused !== undefined || summary.failed.length > 0;
       });
       if (failed) process.exitCode = EXIT_RUNTIME;
     });
@@ -181,7 +182,7 @@ export function program(): Command {
       }, 'write');
     });
 
-  const tools = { config: (cmd: Command) => config(cmd, true), logger: (cmd: Command) => createLogger({ level: globals(cmd).logLevel ?? 'warn' }), print };
+  const tools = { config: (cmd: Command) => config(cmd, true), logger: (cmd: Command) => createLogger({ level: globals(cmd).logLevel ?? 'warn' }), print, openStore };
   addRoutingCommands(prog, tools);
   addTemplateCommands(prog, tools);
   addStatsCommand(prog, tools);

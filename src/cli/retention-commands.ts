@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { SportelloError } from '../errors.js';
 import { cliActor } from './args.js';
-import { openSqliteStore } from '../adapters/sqlite-store.js';
 import type { AuditEntry, CaseStore, ForgetCounts, PurgeCounts } from '../ports.js';
 import { erasedPlaceholder, erasureTarget, isAddress, retentionConfigured, retentionCutoffs } from '../housekeeping/retention.js';
 import { baseAddress } from '../mail/address.js';
@@ -15,6 +14,8 @@ import { table } from './present.js';
 interface Tools {
   config: (cmd: Command) => Promise<Config>;
   print: (s: string) => void;
+  /** The store from the composition root (these commands write: purge, forget). */
+  openStore: (config: Config, mode: 'write') => Promise<CaseStore>;
 }
 
 
@@ -53,8 +54,8 @@ function history(entries: readonly AuditEntry[]): string {
   )}`;
 }
 
-async function withStore<T>(config: Config, work: (store: CaseStore) => Promise<T>): Promise<T> {
-  const store = await openSqliteStore(config.database);
+async function withStore<T>(tools: Tools, config: Config, work: (store: CaseStore) => Promise<T>): Promise<T> {
+  const store = await tools.openStore(config, 'write');
   try {
     return await work(store);
   } finally {
@@ -75,7 +76,7 @@ export function addRetentionCommands(prog: Command, tools: Tools): void {
       if (!Number.isInteger(limit) || limit < 0) throw new SportelloError('USAGE', `--history "${o.history}" is not a whole number`, { hint: 'e.g. --history 10' });
       const now = new Date();
       const cutoffs = retentionCutoffs(config.retention, now);
-      await withStore(config, async (store) => {
+      await withStore(tools, config, async (store) => {
         const counts = retentionConfigured(cutoffs) ? await store.purge(cutoffs, now, { dryRun: !!o.dryRun, actor: cliActor() }) : null;
         const log = await store.auditLog(limit);
         if (o.json) return tools.print(JSON.stringify({ dryRun: !!o.dryRun, cutoffs, counts, audit: log }, null, 2));
@@ -102,7 +103,7 @@ export function addRetentionCommands(prog: Command, tools: Tools): void {
       if (config.desks.some((d) => baseAddress(d.address) === baseAddress(address))) {
         throw new SportelloError('USAGE', `${address} is a desk address, not a person`, { hint: 'forget takes the address of a requester or an agent' });
       }
-      await withStore(config, async (store) => {
+      await withStore(tools, config, async (store) => {
         const hash = await store.erasureHash(address);
         const placeholder = erasedPlaceholder(hash);
         const counts = await store.forget(erasureTarget(address, placeholder), hash, new Date(), { dryRun: !!o.dryRun, actor: cliActor() });

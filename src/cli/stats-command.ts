@@ -5,14 +5,15 @@
 import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { SportelloError } from '../errors.js';
-import { openSqliteStore } from '../adapters/sqlite-store.js';
+import type { StoreMode } from '../adapters/sqlite-store.js';
+import type { CaseStore } from '../ports.js';
 import { deskRulesOf, loadRules, suggestion } from '../rules/index.js';
 import { deskStats, type DeskStats, type Durations } from '../stats/report.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const SHADES = ' ░▒▓█';
 
-export function addStatsCommand(prog: Command, deps: { config: (cmd: Command) => Promise<Config>; print: (s: string) => void }): void {
+export function addStatsCommand(prog: Command, deps: { config: (cmd: Command) => Promise<Config>; print: (s: string) => void; openStore: (config: Config, mode: StoreMode) => Promise<CaseStore> }): void {
   prog
     .command('stats')
     .description('first response, resolution time, promises kept, satisfaction and peak hours per desk')
@@ -25,7 +26,7 @@ export function addStatsCommand(prog: Command, deps: { config: (cmd: Command) =>
       const config = await deps.config(cmd);
       if (o.desk) knownDesk(config, o.desk);
       const loaded = await loadRules(config.rulesDir);
-      const store = await openSqliteStore(config.database, { mode: 'read' });
+      const store = await deps.openStore(config, 'read');
       try {
         const { cases, requesterMails } = await store.statsData(new Date(Date.now() - days * 86_400_000));
         const desks = config.desks.filter((d) => !o.desk || d.id.toUpperCase() === o.desk.toUpperCase());

@@ -13,13 +13,15 @@ import { loadTemplates } from '../adapters/templates.js';
 import { loadRulesStrict } from './routing-commands.js';
 import { buildRouting, modelCacheDir } from '../routing/router.js';
 import { composeMessage, composeReply, type ComposeDeps } from '../shell/compose.js';
-import { deskVars, dueUpdateVars } from '../shell/update-case.js';
+import { NEW_CONVERSATION, outgoingMail } from '../shell/outbound.js';
+import { dueUpdateVars } from '../shell/update-case.js';
+import { buildDeskRuntimes, type DeskRuntime } from '../shell/desk-runtime.js';
+import { deskRef, type DeskView } from '../domain/desk.js';
 import { buildAgentNotification } from '../agents/notification.js';
 import { notTrustedVars, relayVars } from '../agents/agent-replies.js';
 import { ratingRequestVars, ratingThanksVars } from '../agents/rating-mail.js';
 import { escalationVars } from '../sla/escalation.js';
-import { deskRulesOf, type DeskRules } from '../rules/index.js';
-import type { DeskConfig } from '../config/schema.js';
+import { deskRulesOf } from '../rules/index.js';
 import type { InboundMail } from '../domain/mail.js';
 import type { RoutingDecision } from '../domain/routing.js';
 import type { OutgoingMail } from '../ports.js';
@@ -75,9 +77,10 @@ export function addTemplateCommands(prog: Command, deps: TemplateCommandDeps): v
         assignee: null, firstResponseAt: null, resolvedAt: null, closedAt: null, rating: null, waitUntil: null,
       };
       const composeDeps = { renderer, instance: config.instance, newId: () => 'preview' };
+      const runtime = buildDeskRuntimes(config, { routing: () => engine, rulesOf: (id) => deskRulesOf(engine.ruleSet, id) }).find((d) => d.config.id === desk.id)!;
       const out = !o.template || o.template === 'auto-reply'
-        ? composeReply(composeDeps, { kind: 'auto-reply', template: routing.template ?? 'auto-reply', to: requester, language: routing.language, sla, articles }, kase, desk, mail)
-        : otherTemplate(o.template, { deps: composeDeps, kase, desk, mail, rules: deskRulesOf(engine.ruleSet, desk.id), now });
+        ? composeReply(composeDeps, runtime.view, { intent: { kind: 'auto-reply', template: routing.template ?? 'auto-reply', to: requester, language: routing.language, sla, articles }, kase, mail })
+        : otherTemplate(o.template, { deps: composeDeps, kase, desk: runtime, mail, now });
       deps.print(`Desk ${desk.id} · category ${routing.category} · priority ${routing.priority} · language ${routing.language}` +
         (sla ? ` · SLA ${sla.policy}: first response by ${at(sla.firstResponseDueAt)}, resolution by ${at(sla.dueAt)} (${config.timezone})${sla.open ? '' : ' (desk closed now)'}` : ' · no SLA'));
       if (routing.suppressAutoReply) deps.print('(a rule suppresses the auto-reply for this mail; shown anyway)');
@@ -93,37 +96,38 @@ const PREVIEWS = ['agent-notification', 'relay', 'agent-not-trusted', 'rating-re
 interface PreviewInput {
   readonly deps: ComposeDeps;
   readonly kase: CaseRecord;
-  readonly desk: DeskConfig;
+  readonly desk: DeskRuntime;
   readonly mail: InboundMail;
-  readonly rules: DeskRules | undefined;
   readonly now: Date;
 }
 
-function otherTemplate(name: string, { deps, kase, desk, mail, rules, now }: PreviewInput): OutgoingMail {
+function otherTemplate(name: string, { deps, kase, desk: runtime, mail, now }: PreviewInput): OutgoingMail {
+  const desk = runtime.view;
+  const rules = runtime.rules();
   const language = kase.language ?? desk.language;
   const person = { name: kase.requester.name, address: kase.requester.address };
   const agent = desk.agents[0] ?? { address: `agent@${desk.address.split('@')[1]}`, name: 'Agent' };
   const caseRef = { id: kase.id, subject: kase.subject };
   // Agents read the desk's language, requesters their own (as the pipeline does).
   const message = (kind: 'notification' | 'relay' | 'not-trusted' | 'rating-request' | 'rating-thanks', vars: Record<string, unknown>, to = [kase.requester]) =>
-    composeMessage(deps, { kind, template: name, to, language: to[0] === kase.requester ? language : desk.language, vars, threadTo: 'this-mail', automatic: kind !== 'relay' }, kase, desk, mail, null);
+    composeMessage(deps, desk, { intent: { kind, template: name, to, language: to[0] === kase.requester ? language : desk.language, vars, threadTo: 'this-mail', automatic: kind !== 'relay' }, kase, mail, requesterMessageId: null });
   switch (name) {
     case 'agent-notification':
       return message('notification', buildAgentNotification({
         language: desk.language, kind: 'new-case', case: { id: kase.id, subject: kase.subject, status: kase.status, category: kase.category, priority: kase.priority, assignee: null },
-        requester: person, explanation: (kase.routing as RoutingDecision | null)?.explanation ?? null, dueText: null, text: mail.text, author: null, desk: deskVars(desk),
-        help: { categories: rules?.categories.map((c) => c.id) ?? [], agents: desk.agents.map((a) => a.address.split('@')[0]!) },
+        requester: person, explanation: (kase.routing as RoutingDecision | null)?.explanation ?? null, dueText: null, text: mail.text, author: null, desk: deskRef(desk),
+        help: { categories: desk.categories, agents: desk.agents.map((a) => a.address.split('@')[0]!) },
       }), [agent]);
     case 'relay':
-      return message('relay', relayVars({ language, case: caseRef, requester: person, agent, desk: deskVars(desk), text: mail.text }));
+      return message('relay', relayVars({ language, case: caseRef, requester: person, agent, desk: deskRef(desk), text: mail.text }));
     case 'agent-not-trusted':
-      return message('not-trusted', notTrustedVars({ language: desk.language, case: caseRef, subject: mail.subject, agent, desk: deskVars(desk), reason: `${agent.address} could not be verified (preview)` }), [agent]);
+      return message('not-trusted', notTrustedVars({ language: desk.language, case: caseRef, subject: mail.subject, agent, desk: deskRef(desk), reason: `${agent.address} could not be verified (preview)` }), [agent]);
     case 'rating-request':
-      return message('rating-request', ratingRequestVars({ language, case: caseRef, requester: person, desk: deskVars(desk) }));
+      return message('rating-request', ratingRequestVars({ language, case: caseRef, requester: person, desk: deskRef(desk) }));
     case 'rating-thanks':
-      return message('rating-thanks', ratingThanksVars({ language, case: caseRef, requester: person, desk: deskVars(desk), score: 5, comment: null }));
+      return message('rating-thanks', ratingThanksVars({ language, case: caseRef, requester: person, desk: deskRef(desk), score: 5, comment: null }));
     case 'due-update':
-      return rendered(deps, 'due-update', language, kase, desk, dueUpdateVars(kase, kase, desk, rules, kase.dueAt, new Date(new Date(kase.dueAt ?? now).getTime() + 86_400_000).toISOString(), now));
+      return rendered(deps, 'due-update', language, kase, desk, dueUpdateVars(runtime, { kase, changed: kase, from: kase.dueAt, to: new Date(new Date(kase.dueAt ?? now).getTime() + 86_400_000).toISOString(), now }));
     default: {
       // escalation: the breach mail as it would go out when the resolution target is used up.
       if (!rules?.calendar || !rules.escalation || !kase.dueAt) throw new SportelloError('USAGE', `desk ${desk.id} has no calendar, SLA or escalation in its rules: no escalation mail to show`, { hint: 'add calendar, sla and escalation to its rules file' });
@@ -131,13 +135,13 @@ function otherTemplate(name: string, { deps, kase, desk, mail, rules, now }: Pre
       const clock = { start: now, targetMinutes: policy?.resolutionMinutes ?? 0, pauses: [] };
       const threshold = rules.escalation.thresholds.at(-1)!;
       const vars = escalationVars({ case: { ...kase, requester: kase.requester }, calendar: rules.calendar, clock, threshold, language: rules.defaultLanguage, now: new Date(kase.dueAt) });
-      return rendered(deps, 'escalation', rules.defaultLanguage, kase, desk, { ...vars, desk: deskVars(desk) }, [{ address: rules.escalation.address, name: '' }]);
+      return rendered(deps, 'escalation', rules.defaultLanguage, kase, desk, { ...vars, desk: deskRef(desk) }, [{ address: rules.escalation.address, name: '' }]);
     }
   }
 }
 
 /** A mail the desk starts (due-update, escalation), for display only: the rendered parts and the addresses. */
-function rendered(deps: ComposeDeps, name: string, language: CaseRecord['language'] & string, kase: CaseRecord, desk: DeskConfig, vars: Record<string, unknown>, to = [kase.requester]): OutgoingMail {
+function rendered(deps: ComposeDeps, name: 'due-update' | 'escalation', language: CaseRecord['language'] & string, kase: CaseRecord, desk: DeskView, vars: Record<string, unknown>, to = [kase.requester]): OutgoingMail {
   const r = deps.renderer.render(name, language, vars);
-  return { from: { address: desk.address, name: desk.name ?? '' }, to, subject: r.subject, messageId: 'preview', inReplyTo: null, references: [], headers: {}, text: r.text, html: r.html };
+  return outgoingMail(deps, { kind: name, desk, caseId: kase.id, to, content: r, thread: NEW_CONVERSATION });
 }

@@ -3,6 +3,7 @@
 // agent whose mail could not be trusted. Builds reply intents only; never decides the case's fate.
 
 import type { Address, InboundMail } from '../domain/mail.js';
+import { deskRef as deskRefOf } from '../domain/desk.js';
 import type { ReplyIntent } from '../domain/plan.js';
 import type { Annotations, PipelineContext } from './types.js';
 import { buildAgentNotification, notificationRecipients } from '../agents/notification.js';
@@ -20,13 +21,13 @@ export function agentNotification(
   assignee: string | null,
   kase: { id: string; subject: string; status: string; category: string | null; priority: string; assignee: string | null },
 ): ReplyIntent | null {
-  const agents = ctx.desk.agentRefs ?? ctx.desk.agents.map((address) => ({ address, name: '' }));
-  const to = notificationRecipients(ctx.desk.notify ?? 'all', agents.map((a) => a.address), assignee, requester ? [requester.address] : []);
+  const agents = ctx.desk.agents;
+  const to = notificationRecipients(ctx.desk.notify, agents.map((a) => a.address), assignee, requester ? [requester.address] : []);
   if (!to.length || !requester) return null;
   const language = ctx.desk.language;
   // A new case has its fresh SLA plan; a follow-up shows the due time the case has now.
   const due = ann.sla?.dueAt ?? ann.match?.record?.dueAt ?? null;
-  const zone = ann.sla?.timezone ?? ctx.desk.timezone ?? 'UTC';
+  const zone = ann.sla?.timezone ?? ctx.desk.timezone;
   return {
     kind: 'notification',
     template: 'agent-notification',
@@ -43,8 +44,8 @@ export function agentNotification(
       dueText: due ? formatDue(new Date(due), { language, timezone: zone, now: ctx.now }) : null,
       text: trimForRelay(mail.text, { language: ann.routing?.language ?? language }),
       author: null,
-      desk: { id: ctx.desk.id, name: ctx.desk.name ?? `${ctx.desk.id} desk`, address: ctx.desk.address },
-      help: { categories: ctx.desk.categories ?? [], agents: agents.map((a) => a.address.split('@')[0]!) },
+      desk: deskRefOf(ctx.desk),
+      help: { categories: ctx.desk.categories, agents: agents.map((a) => a.address.split('@')[0]!) },
     }),
   };
 }
@@ -58,7 +59,7 @@ export function untrustedAgentNotice(mail: InboundMail, ann: Annotations, ctx: P
     kind: 'not-trusted', template: 'agent-not-trusted', to: [s.agent], language, threadTo: 'this-mail', automatic: true,
     vars: notTrustedVars({
       language, case: kase, subject: mail.subject, agent: { address: s.agent.address, name: s.agent.name || s.agent.address.split('@')[0]! },
-      desk: { id: ctx.desk.id, name: ctx.desk.name ?? `${ctx.desk.id} desk`, address: ctx.desk.address }, reason: s.reason,
+      desk: deskRefOf(ctx.desk), reason: s.reason,
     }),
   }];
 }

@@ -5,33 +5,14 @@
 import type { Address, InboundMail } from '../domain/mail.js';
 import type { ArticleRef, Plan, SlaPlan } from '../domain/plan.js';
 import type { CaseFact, Facts, ThreadKeys } from '../domain/facts.js';
-import type { LifecycleSettings } from '../agents/lifecycle.js';
-import type { NotifyPolicy } from '../agents/notification.js';
-import type { TrustOptions } from '../agents/trust.js';
-import type { Language, RoutingDecision } from '../domain/routing.js';
+import type { DeskView } from '../domain/desk.js';
+import type { RoutingDecision } from '../domain/routing.js';
 import type { ImportedMail } from './imported.js';
 
 // Records the stages pass around live in src/domain; re-exported here as part of the stage contract.
 export type { ArticleRef, SlaPlan } from '../domain/plan.js';
 export type { CaseFact, Facts, ThreadKeys } from '../domain/facts.js';
-
-export interface DeskView {
-  readonly id: string;
-  readonly prefix: string;
-  readonly address: string;
-  readonly language: Language;
-  readonly agents: readonly string[];
-  readonly name?: string;
-  /** Agents with names (for commands like #assign maria and for signing relays). */
-  readonly agentRefs?: readonly Address[];
-  readonly notify?: NotifyPolicy;
-  readonly lifecycle?: LifecycleSettings;
-  readonly trust?: Omit<TrustOptions, 'agents'>;
-  /** Category ids the desk's rules declare (for #category). */
-  readonly categories?: readonly string[];
-  /** Time zone of the desk's business calendar, for dates shown to agents. */
-  readonly timezone?: string;
-}
+export type { DeskView } from '../domain/desk.js';
 
 export interface PipelineContext {
   /** The instant this mail is being processed (injected clock). */

@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import type { AttachmentFile, InboundMail } from '../domain/mail.js';
 import type { MailboxPosition, Plan } from '../domain/plan.js';
 import type { CaseStore, StoreTx } from '../ports.js';
-import type { DeskConfig } from '../config/schema.js';
+import type { DeskRuntime } from './desk-runtime.js';
 import { composeMessage, composeReply, type ComposeDeps } from './compose.js';
 import { updateCase } from './update-case.js';
+import { queueOutbound } from './outbound.js';
 import { SportelloError } from '../errors.js';
 
 /** Relayed files are copied into the outbox row; past this size they stay with the agent's mail. */
@@ -46,18 +47,26 @@ export function messageKey(mail: Pick<InboundMail, 'messageId'>, raw: Buffer): s
   return mail.messageId ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 }
 
-export async function commitPlan(
-  store: CaseStore,
-  compose: ComposeDeps,
-  desk: DeskConfig,
-  position: MailboxPosition,
-  mail: InboundMail,
-  raw: Buffer,
-  plan: Plan,
-  now: Date,
-  files: readonly AttachmentFile[] = [],
-  release?: ReleaseMark,
-): Promise<CommitResult> {
+export interface CommitDeps {
+  readonly store: CaseStore;
+  readonly compose: ComposeDeps;
+}
+
+/** One mail and its plan: where it sits, its parsed and raw forms, the files an agent's relayed answer carries. */
+export interface CommitInput {
+  readonly position: MailboxPosition;
+  readonly mail: InboundMail;
+  readonly raw: Buffer;
+  readonly plan: Plan;
+  readonly now: Date;
+  readonly files?: readonly AttachmentFile[];
+  /** Set when a quarantined mail is being released. */
+  readonly release?: ReleaseMark;
+}
+
+export async function commitPlan({ store, compose }: CommitDeps, desk: DeskRuntime, input: CommitInput): Promise<CommitResult> {
+  const { position, mail, raw, plan, now, files = [], release } = input;
+  const view = desk.view;
   const key = messageKey(mail, raw);
   return store.transaction(async (tx) => {
     // A released mail's position is already recorded (as quarantined): its row says where it went instead.
@@ -79,17 +88,17 @@ export async function commitPlan(
       case 'append': {
         const kase =
           plan.action === 'create'
-            ? await tx.createCase({ ...plan.newCase, prefix: desk.prefix }, now)
+            ? await tx.createCase({ ...plan.newCase, prefix: view.prefix }, now)
             : await tx.getCase(plan.caseId);
         if (!kase) throw new Error(`case ${plan.action === 'append' ? plan.caseId : '?'} vanished during commit`);
-        await tx.addMessage({ caseId: kase.id, desk: desk.id, direction: 'in', kind: plan.messageKind, messageId: key, mail, raw }, now);
+        await tx.addMessage({ caseId: kase.id, desk: view.id, direction: 'in', kind: plan.messageKind, messageId: key, mail, raw }, now);
         await tx.addEvents(kase.id, plan.events, now);
         if (plan.action === 'create') {
           for (const l of plan.links ?? []) await tx.link(kase.id, l.caseId, l.reason, now);
           // Looked up again inside the transaction: two desk loops may handle the same mail at once,
           // and whichever commits second links both.
           if (!key.startsWith('sha256:')) {
-            for (const other of await tx.casesElsewhere(key, desk.id)) await tx.link(kase.id, other, 'same mail sent to another desk', now);
+            for (const other of await tx.casesElsewhere(key, view.id)) await tx.link(kase.id, other, 'same mail sent to another desk', now);
           }
           if (plan.newCase.routing.assignee) await tx.setCaseFields(kase.id, { assignee: plan.newCase.routing.assignee }, now);
         }
@@ -98,7 +107,7 @@ export async function commitPlan(
           // Status, category and priority changes may pause, resume or re-pick the SLA: one rescheduler.
           if (plan.statusTo || plan.reroute) {
             const changes = { ...(plan.statusTo ? { status: plan.statusTo } : {}), ...plan.reroute };
-            await updateCase(tx, compose, desk, compose.rulesFor?.(desk.id), kase, changes, now, mail.from?.address ?? 'sportello', { silent: plan.quiet === true });
+            await updateCase(tx, desk, { compose, kase, changes, now, actor: mail.from?.address ?? 'sportello', silent: plan.quiet === true });
           }
           const f = plan.fields;
           if (f) {
@@ -115,7 +124,10 @@ export async function commitPlan(
         }
         const requesterMessageId = plan.action === 'append' ? (plan.requesterMessageId ?? null) : mail.messageId;
         for (const intent of plan.replies) {
-          let out = intent.kind === 'auto-reply' ? composeReply(compose, intent, current, desk, mail) : composeMessage(compose, intent, current, desk, mail, requesterMessageId);
+          let out =
+            intent.kind === 'auto-reply'
+              ? composeReply(compose, view, { intent, kase: current, mail })
+              : composeMessage(compose, view, { intent, kase: current, mail, requesterMessageId });
           if (intent.kind === 'relay' && files.length) {
             const total = files.reduce((n, f) => n + f.content.length, 0);
             if (total <= MAX_RELAYED_ATTACHMENT_BYTES) {
@@ -124,20 +136,7 @@ export async function commitPlan(
               await tx.addEvents(kase.id, [{ type: 'attachments-not-relayed', actor: 'sportello', data: { files: files.map((f) => f.filename), bytes: total, limit: MAX_RELAYED_ATTACHMENT_BYTES } }], now);
             }
           }
-          const row = await tx.addMessage(
-            {
-              caseId: kase.id, desk: desk.id, direction: 'out', kind: intent.kind, messageId: out.messageId,
-              mail: { from: out.from, to: out.to, cc: [], subject: out.subject, date: now.toISOString(), text: out.text, inReplyTo: out.inReplyTo ? [out.inReplyTo] : [], references: out.references },
-              raw: null,
-            },
-            now,
-          );
-          // Machine mail goes out with the null reverse-path so bounces and vacation robots never answer it;
-          // a relayed human answer keeps the desk as envelope sender so a bounce reaches the desk.
-          const envelopeFrom = intent.kind === 'relay' ? desk.address : '';
-          for (const to of intent.kind === 'auto-reply' ? [out.to] : out.to.map((a) => [a])) {
-            await tx.enqueue({ caseId: kase.id, kind: intent.kind, envelopeFrom, mail: { ...out, to } }, row, now);
-          }
+          await queueOutbound(tx, { kind: intent.kind, desk: view, caseId: kase.id, mail: out, now });
         }
         if (release) {
           await tx.releaseQuarantine(release.quarantineId, kase.id, release.actor, now);

@@ -1,42 +1,36 @@
-// Builds the outgoing auto-reply for a case from a reply intent: our subject tag, our own Message-ID,
-// threading headers back to the requester's mail (RFC 5322 §3.6.4) and the loop-prevention stamps
-// (RFC 3834 Auto-Submitted, Exchange's X-Auto-Response-Suppress, our X-Sportello-Loop). Renders, never sends.
+// Renders the mail a plan's reply intent asks for: the template variables (case, desk, dates in the
+// requester's language and the desk's zone) and our subject tag. Headers, threading and the sender come
+// from shell/outbound.ts, the one place that decides them per kind. Renders, never sends.
 
 import type { InboundMail } from '../domain/mail.js';
 import type { ReplyIntent } from '../domain/plan.js';
 import type { CaseRecord, OutgoingMail, ReplyRenderer } from '../ports.js';
-import type { DeskConfig } from '../config/schema.js';
-import type { DeskRules } from '../rules/index.js';
 import { tagSubject } from '../mail/subject.js';
-import { ownMessageId } from '../mail/message-id.js';
-import { LOOP_HEADER } from '../pipeline/stages/loop-check.js';
 import { formatDue } from '../sla/index.js';
 import { plusAddress } from '../agents/plus-address.js';
+import { outgoingMail, replyThread, threadTo, type OutboundStamp } from './outbound.js';
+import { deskRef, type DeskView } from '../domain/desk.js';
 
-export interface ComposeDeps {
+export { replyReferences } from './outbound.js';
+
+export interface ComposeDeps extends OutboundStamp {
   readonly renderer: ReplyRenderer;
-  readonly instance: string;
-  readonly newId: () => string;
-  /** The current rules of a desk (calendar, SLA policies), to reschedule a case when it changes. */
-  readonly rulesFor?: (deskId: string) => DeskRules | undefined;
 }
 
-/** References of a reply: the parent's References plus the parent, capped so headers stay short. */
-export function replyReferences(mail: Pick<InboundMail, 'references' | 'messageId'>, max = 20): string[] {
-  const refs = [...mail.references, ...(mail.messageId ? [mail.messageId] : [])];
-  return [...new Set(refs)].slice(-max);
+/** The desk as the sender and the subject of its mail. */
+export type ComposeDesk = Pick<DeskView, 'id' | 'address' | 'name'>;
+
+/** The case mail in hand: what the intent asks for, the case as it stands after the commit, the mail it answers. */
+export interface ComposeInput<I> {
+  readonly intent: I;
+  readonly kase: CaseRecord;
+  readonly mail: InboundMail;
 }
 
 export type AutoReplyIntent = Extract<ReplyIntent, { kind: 'auto-reply' }>;
 export type MessageIntent = Exclude<ReplyIntent, AutoReplyIntent>;
 
-export function composeReply(
-  deps: ComposeDeps,
-  intent: AutoReplyIntent,
-  kase: CaseRecord,
-  desk: DeskConfig,
-  mail: InboundMail,
-): OutgoingMail {
+export function composeReply(deps: ComposeDeps, desk: ComposeDesk, { intent, kase, mail }: ComposeInput<AutoReplyIntent>): OutgoingMail {
   const subject = tagSubject(kase.id, mail.subject || kase.subject);
   const { sla, language } = intent;
   const when = (iso: string | null) =>
@@ -61,37 +55,10 @@ export function composeReply(
     articles: intent.articles.map((a) => ({ title: a.title, url: a.url })),
     // Liquid treats "" as true: an absent name must be null so `{% if requester.name %}` works.
     requester: { name: intent.to.name || null, address: intent.to.address },
-    desk: { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address },
+    desk: deskRef(desk),
   });
-  return {
-    from: { address: desk.address, name: desk.name ?? '' },
-    to: [intent.to],
-    subject: rendered.subject,
-    messageId: ownMessageId(kase.id, desk.address, deps.newId()),
-    inReplyTo: mail.messageId,
-    references: replyReferences(mail),
-    headers: {
-      'Auto-Submitted': 'auto-replied',
-      'X-Auto-Response-Suppress': 'All',
-      [LOOP_HEADER]: deps.instance,
-      'X-Sportello-Case': kase.id,
-    },
-    text: rendered.text,
-    html: rendered.html,
-  };
+  return outgoingMail(deps, { kind: 'auto-reply', desk, caseId: kase.id, to: [intent.to], content: rendered, thread: replyThread(mail) });
 }
-
-// Replies to the mail in hand are "auto-replied"; notices that start a conversation are "auto-generated".
-const AUTO_SUBMITTED: Readonly<Record<MessageIntent['kind'], string | null>> = {
-  relay: null,
-  note: 'auto-generated',
-  notification: 'auto-generated',
-  confirmation: 'auto-replied',
-  'command-error': 'auto-replied',
-  'not-trusted': 'auto-replied',
-  'rating-request': 'auto-generated',
-  'rating-thanks': 'auto-replied',
-};
 
 /**
  * Every other mail Sportello sends about a case: relays of agents' answers, internal notes, agent
@@ -100,13 +67,9 @@ const AUTO_SUBMITTED: Readonly<Record<MessageIntent['kind'], string | null>> = {
  */
 export function composeMessage(
   deps: ComposeDeps,
-  intent: MessageIntent,
-  kase: CaseRecord,
-  desk: DeskConfig,
-  mail: InboundMail,
-  requesterMessageId: string | null,
+  desk: ComposeDesk,
+  { intent, kase, mail, requesterMessageId }: ComposeInput<MessageIntent> & { readonly requesterMessageId: string | null },
 ): OutgoingMail {
-  const deskName = desk.name ?? `${desk.id} desk`;
   const vars = intent.vars;
   const caseVars = { ...((vars.case as Record<string, unknown> | undefined) ?? {}), id: kase.id, subject: kase.subject, status: kase.status, assignee: kase.assignee };
   // A notification planned for a case that did not exist yet carries no tag; give it the real one.
@@ -115,27 +78,20 @@ export function composeMessage(
     ...vars,
     subject,
     case: caseVars,
-    desk: { id: desk.id, name: deskName, address: desk.address },
+    desk: deskRef(desk),
   });
-  const parent = intent.threadTo === 'requester' ? (requesterMessageId ?? mail.messageId) : mail.messageId;
-  const references = intent.threadTo === 'this-mail' ? replyReferences(mail) : parent ? [parent] : [];
-  const auto = intent.automatic ? AUTO_SUBMITTED[intent.kind] : null;
+  // Our mail joins the conversation its reader has: the mail in hand, or the requester's newest in the case.
+  const thread = intent.threadTo === 'requester' ? threadTo(requesterMessageId ?? mail.messageId) : replyThread(mail);
   const noteAddress = intent.kind === 'note' ? plusAddress(desk.address, 'note') : null;
-  return {
-    from: { address: desk.address, name: intent.fromName ?? deskName },
-    // Answering an internal note must stay internal: replies go to the desk's +note address.
-    ...(noteAddress ? { replyTo: { address: noteAddress, name: `${deskName} (internal)` } } : {}),
+  return outgoingMail(deps, {
+    kind: intent.kind,
+    desk,
+    caseId: kase.id,
     to: intent.to,
-    subject: rendered.subject,
-    messageId: ownMessageId(kase.id, desk.address, deps.newId()),
-    inReplyTo: parent,
-    references,
-    headers: {
-      ...(auto ? { 'Auto-Submitted': auto, 'X-Auto-Response-Suppress': 'All' } : {}),
-      [LOOP_HEADER]: deps.instance,
-      'X-Sportello-Case': kase.id,
-    },
-    text: rendered.text,
-    html: rendered.html,
-  };
+    content: rendered,
+    thread,
+    ...(intent.fromName !== undefined ? { fromName: intent.fromName } : {}),
+    // Answering an internal note must stay internal: replies go to the desk's +note address.
+    ...(noteAddress ? { replyTo: { address: noteAddress, name: `${desk.name} (internal)` } } : {}),
+  });
 }

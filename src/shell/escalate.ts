@@ -4,19 +4,19 @@
 // case reached before the desk's first start are recorded without a mail.
 
 import type { CaseStore, Clock, Metrics } from '../ports.js';
-import type { DeskConfig } from '../config/schema.js';
+import { runtimeOf, type DeskRuntime } from './desk-runtime.js';
+import { deskRef } from '../domain/desk.js';
 import type { Logger } from '../log.js';
-import { deskRulesOf, type RuleSet } from '../rules/index.js';
 import { dueEscalations, escalationVars, nextEscalationAt, splitAtFirstStart, type EscalationState } from '../sla/escalation.js';
 import type { ComposeDeps } from './compose.js';
-import { machineMail } from './machine-mail.js';
+import { NEW_CONVERSATION, outgoingMail, queueOutbound } from './outbound.js';
 
 export interface EscalateDeps {
   readonly store: CaseStore;
   readonly clock: Clock;
   readonly log: Logger;
   readonly compose: ComposeDeps;
-  readonly desks: readonly DeskConfig[];
+  readonly desks: readonly DeskRuntime[];
   readonly metrics?: Pick<Metrics, 'escalation'>;
 }
 
@@ -26,13 +26,13 @@ export interface EscalationPass {
   readonly next: Date | null;
 }
 
-export async function runEscalations(deps: EscalateDeps, ruleSet: RuleSet): Promise<EscalationPass> {
+export async function runEscalations(deps: EscalateDeps): Promise<EscalationPass> {
   const now = deps.clock.now();
   let sent = 0;
   let next: Date | null = null;
   for (const { record, notified } of await deps.store.slaCases()) {
-    const rules = deskRulesOf(ruleSet, record.desk);
-    const desk = deps.desks.find((d) => d.id === record.desk);
+    const desk = runtimeOf(deps.desks, record.desk);
+    const rules = desk?.rules();
     const clock = record.slaClock;
     if (!rules?.escalation || !rules.calendar || !desk || !clock) continue;
     const state: EscalationState = {
@@ -66,16 +66,13 @@ export async function runEscalations(deps: EscalateDeps, ruleSet: RuleSet): Prom
         language: rules.defaultLanguage,
         now,
       });
-      const rendered = deps.compose.renderer.render('escalation', rules.defaultLanguage, { ...vars, desk: { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address } });
+      const rendered = deps.compose.renderer.render('escalation', rules.defaultLanguage, { ...vars, desk: deskRef(desk.view) });
       const to = { address: rules.escalation.address, name: '' };
-      const mail = machineMail(deps.compose, desk, [to], rendered, record.id);
+      const mail = outgoingMail(deps.compose, { kind: 'escalation', desk: desk.view, caseId: record.id, to: [to], content: rendered, thread: NEW_CONVERSATION });
       const claimed = await deps.store.transaction(async (tx) => {
         if (!(await tx.recordEscalation(record.id, due.threshold.name, due.at, now))) return false;
-        const row = await tx.addMessage(
-          { caseId: record.id, desk: record.desk, direction: 'out', kind: 'escalation', messageId: mail.messageId, mail: { from: mail.from, to: mail.to, cc: [], subject: mail.subject, date: now.toISOString(), text: mail.text, inReplyTo: [], references: [] }, raw: null },
-          now,
-        );
-        await tx.enqueue({ caseId: record.id, kind: 'escalation', envelopeFrom: desk.address, mail }, row, now);
+        // Machine mail: the null reverse-path like every notice (it used to carry the desk address).
+        await queueOutbound(tx, { kind: 'escalation', desk: desk.view, caseId: record.id, mail, now });
         await tx.addEvents(record.id, [{ type: `sla-${due.threshold.name}`, actor: 'sportello', data: { threshold: due.threshold.fraction, reachedAt: due.at.toISOString(), to: to.address } }], now);
         return true;
       });

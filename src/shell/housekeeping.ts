@@ -3,25 +3,25 @@
 // so restarts, `once` from cron next to the daemon, or an hourly wake-up never run it twice a day.
 
 import type { CaseStore, Clock, PurgeCounts } from '../ports.js';
-import type { Config, DeskConfig } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
+import { runtimeOf, type DeskRuntime } from './desk-runtime.js';
+import { deskRef } from '../domain/desk.js';
 import type { Logger } from '../log.js';
 import type { Language } from '../domain/routing.js';
 import { dayKey, retentionConfigured, retentionCutoffs } from '../housekeeping/retention.js';
 import { noticeVars, planUncertainNotices } from '../housekeeping/uncertain-notice.js';
-import type { DeskRules } from '../rules/index.js';
 import type { ComposeDeps } from './compose.js';
-import { machineMail } from './machine-mail.js';
+import { NEW_CONVERSATION, outgoingMail, queueOutbound } from './outbound.js';
 
 export interface HousekeepingDeps {
   readonly store: CaseStore;
   readonly clock: Clock;
   readonly log: Logger;
   readonly compose: ComposeDeps;
-  readonly desks: readonly DeskConfig[];
+  readonly desks: readonly DeskRuntime[];
   readonly retention: Config['retention'];
   /** The time zone whose calendar day a "once a day" means. */
   readonly timezone: string;
-  readonly rulesFor: (deskId: string) => DeskRules | undefined;
 }
 
 export interface HousekeepingPass {
@@ -48,22 +48,22 @@ async function queueUncertainNotices(deps: HousekeepingDeps, now: Date, day: str
   if (!rows.length) return 0;
   const plan = planUncertainNotices(
     rows,
-    deps.desks.map((d) => ({ id: d.id, address: d.address, agents: d.agents, escalation: deps.rulesFor(d.id)?.escalation?.address ?? null })),
+    deps.desks.map((d) => ({ id: d.view.id, address: d.view.address, agents: d.view.agents, escalation: d.rules()?.escalation?.address ?? null })),
   );
   for (const desk of plan.unaddressed) {
     deps.log.warn({ desk }, 'replies are parked as uncertain but the desk has neither an escalation address nor agents to tell; see "sportello outbox"');
   }
   let queued = 0;
   for (const notice of plan.notices) {
-    const desk = deps.desks.find((d) => d.id === notice.desk)!;
-    const language: Language = deps.rulesFor(desk.id)?.defaultLanguage ?? desk.language;
-    const deskVars = { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address };
-    const rendered = deps.compose.renderer.render('uncertain-notice', language, noticeVars(notice, deskVars, language));
-    const mail = machineMail(deps.compose, desk, notice.to, rendered, null);
+    const runtime = runtimeOf(deps.desks, notice.desk)!;
+    const desk = runtime.view;
+    const language: Language = runtime.rules()?.defaultLanguage ?? desk.language;
+    const rendered = deps.compose.renderer.render('uncertain-notice', language, noticeVars(notice, deskRef(desk), language));
+    const mail = outgoingMail(deps.compose, { kind: 'uncertain-notice', desk, caseId: null, to: notice.to, content: rendered, thread: NEW_CONVERSATION });
     const claimed = await deps.store.transaction(async (tx) => {
       if (!(await tx.claimDaily(`uncertain-notice:${desk.id}`, day, now))) return false;
       // The null reverse-path: a bounce of this notice must not land in the desk mailbox (RFC 3834 §3.3).
-      await tx.enqueue({ caseId: null, kind: 'uncertain-notice', envelopeFrom: '', mail }, null, now);
+      await queueOutbound(tx, { kind: 'uncertain-notice', desk, caseId: null, mail, now });
       return true;
     });
     if (!claimed) continue;

@@ -5,21 +5,20 @@
 import type { AttachmentFile, InboundMail } from '../domain/mail.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Clock, CaseStore, MailboxSession } from '../ports.js';
-import type { DeskConfig } from '../config/schema.js';
+import type { DeskRuntime } from './desk-runtime.js';
 import type { Logger } from '../log.js';
-import type { PipelineContext, PipelineStep } from '../pipeline/types.js';
+import type { PipelineStep } from '../pipeline/types.js';
 import { runPipeline } from '../pipeline/run.js';
 import { SportelloError, describeError, isSportelloError } from '../errors.js';
 import { assertHeld, commitPlan, messageKey, type CommitResult, type ReleaseMark } from './commit-plan.js';
 import type { ComposeDeps } from './compose.js';
 import { baseAddress } from '../mail/address.js';
-import { importedMail } from '../pipeline/imported.js';
+import { importedMail, type ImportedMail } from '../pipeline/imported.js';
 import { openFolder } from './first-contact.js';
 
 const HOUR_MS = 3_600_000;
 
-/** A desk's pipeline context; the shell adds the processing instant per mail. */
-export type DeskContext = Omit<PipelineContext, 'now'>;
+export type { DeskContext } from './desk-runtime.js';
 
 export interface IngestDeps {
   readonly store: CaseStore;
@@ -46,27 +45,26 @@ export interface PassResult {
   readonly imported?: number;
 }
 
-export async function ingestMailbox(
-  deps: IngestDeps,
-  desk: DeskConfig,
-  ctx: DeskContext,
-  session: MailboxSession,
-  shouldStop: () => boolean = () => false,
-): Promise<PassResult> {
-  const folder = desk.imap.folder;
-  const log = deps.log.child({ desk: desk.id, folder });
+export interface PassOptions {
+  /** Asked before each mail: the daemon is stopping, leave the rest for the next pass. */
+  readonly shouldStop?: () => boolean;
+}
+
+export async function ingestMailbox(deps: IngestDeps, desk: DeskRuntime, session: MailboxSession, { shouldStop = () => false }: PassOptions = {}): Promise<PassResult> {
+  const folder = desk.config.imap.folder;
+  const log = deps.log.child({ desk: desk.config.id, folder });
   const counts = { seen: 0, created: 0, appended: 0, duplicates: 0, quarantined: 0, imported: 0 };
   const result = (): PassResult => {
     const { imported, ...rest } = counts;
     return imported ? counts : rest;
   };
 
-  const opened = await openFolder(deps, desk, session, log);
+  const opened = await openFolder(deps, desk.config, session, log);
   const firstStart = opened.start?.firstStart ?? null;
   let lastUid = opened.lastUid;
   const take = async (uid: number) => {
-    const position: MailboxPosition = { desk: desk.id, folder, uidValidity: session.uidValidity, uid };
-    const r = await ingestOne(deps, desk, ctx, session, position, firstStart, log);
+    const position: MailboxPosition = { desk: desk.config.id, folder, uidValidity: session.uidValidity, uid };
+    const r = await ingestOne(deps, desk, session, { position, firstStart, log });
     counts.seen++;
     if (r) {
       counts[r.outcome === 'duplicate' ? 'duplicates' : r.outcome]++;
@@ -97,7 +95,7 @@ export async function ingestMailbox(
       }
       if (uids.length < deps.fetchBatch) break;
     }
-    await deps.store.skipTo(desk.id, folder, session.uidValidity, start.backlogUid, deps.clock.now());
+    await deps.store.skipTo(desk.config.id, folder, session.uidValidity, start.backlogUid, deps.clock.now());
     lastUid = Math.max(lastUid, start.backlogUid);
   }
 
@@ -113,12 +111,9 @@ export async function ingestMailbox(
 
 async function ingestOne(
   deps: IngestDeps,
-  desk: DeskConfig,
-  ctx: DeskContext,
+  desk: DeskRuntime,
   session: MailboxSession,
-  position: MailboxPosition,
-  firstStart: string | null,
-  log: Logger,
+  { position, firstStart, log }: { readonly position: MailboxPosition; readonly firstStart: string | null; readonly log: Logger },
 ): Promise<(CommitResult & { imported: boolean }) | null> {
   const fetched = await session.fetch(position.uid, deps.maxMessageBytes);
   if (!fetched) {
@@ -132,7 +127,7 @@ async function ingestOne(
     const reason = `message of ${fetched.size} bytes exceeds limits.maxMessageBytes (${deps.maxMessageBytes}); it stays on the server`;
     return { ...(await quarantineRaw(deps, position, null, { messageId: null, code: 'MAIL_TOO_LARGE', reason }, deps.clock.now(), log)), imported: false };
   }
-  const result = await ingestRaw(deps, desk, ctx, position, fetched.source, now, log, undefined, imported);
+  const result = await ingestRaw(deps, desk, { position, raw: fetched.source, now, log, imported });
   return { ...result, imported: imported !== null && (result.outcome === 'created' || result.outcome === 'appended') };
 }
 
@@ -142,17 +137,18 @@ async function ingestOne(
  * released in the same transaction, or updated with the new reason when it fails again). Database
  * failures and a row that is no longer held propagate; anything else sets the mail aside.
  */
-export async function ingestRaw(
-  deps: IngestDeps,
-  desk: DeskConfig,
-  ctx: DeskContext,
-  position: MailboxPosition,
-  raw: Buffer,
-  now: Date,
-  log: Logger,
-  release?: ReleaseMark,
-  imported: ReturnType<typeof importedMail> = null,
-): Promise<CommitResult> {
+export interface RawInput {
+  readonly position: MailboxPosition;
+  readonly raw: Buffer;
+  /** The processing instant (an imported mail's arrival). */
+  readonly now: Date;
+  readonly log: Logger;
+  readonly release?: ReleaseMark;
+  readonly imported?: ImportedMail | null;
+}
+
+export async function ingestRaw(deps: IngestDeps, desk: DeskRuntime, input: RawInput): Promise<CommitResult> {
+  const { position, raw, now, log, release, imported = null } = input;
   let mail: InboundMail;
   try {
     mail = await deps.parse(raw, deps.maxMessageBytes);
@@ -164,15 +160,15 @@ export async function ingestRaw(
   const key = messageKey(mail, raw);
   const sender = mail.from ? baseAddress(mail.from.address) : null;
   // A released mail's position is recorded already (as quarantined) and its own row must not make it a duplicate.
-  const outcome = await runPipeline(deps.steps, mail, { ...ctx, now, imported }, (keys) =>
-    deps.store.lookupFacts(desk.id, release ? null : position, key, sender, keys, new Date(now.getTime() - HOUR_MS), release?.quarantineId),
+  const outcome = await runPipeline(deps.steps, mail, { ...desk.context, now, imported }, (keys) =>
+    deps.store.lookupFacts(desk.config.id, release ? null : position, key, sender, keys, new Date(now.getTime() - HOUR_MS), release?.quarantineId),
   );
   let result: CommitResult;
   try {
     const plan = outcome.plan;
     const relaysFiles = plan.action === 'append' && mail.attachments.length > 0 && plan.replies.some((r) => r.kind === 'relay');
     const files = relaysFiles && deps.attachments ? await deps.attachments(raw) : [];
-    result = await commitPlan(deps.store, deps.compose, desk, position, mail, raw, plan, now, files, release);
+    result = await commitPlan(deps, desk, { position, mail, raw, plan, now, files, ...(release ? { release } : {}) });
   } catch (err) {
     // A database failure is transient: stop the pass, the mail stays unprocessed and is retried.
     if (isSportelloError(err, 'STORE') || isSportelloError(err, 'QUARANTINE_NOT_HELD')) throw err;

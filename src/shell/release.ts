@@ -3,16 +3,16 @@
 // through the same parse → pipeline → commit path as a fetched mail, the row marked released in the
 // commit's own transaction. Must never turn one row into two cases, nor act on a row that is not held.
 
-import type { DeskConfig } from '../config/schema.js';
 import { SportelloError, describeError } from '../errors.js';
 import type { MailSource, QuarantineRecord } from '../ports.js';
 import type { CommitResult } from './commit-plan.js';
-import { ingestRaw, type DeskContext, type IngestDeps } from './ingest.js';
+import { ingestRaw, type IngestDeps } from './ingest.js';
+import type { DeskConfig } from '../config/schema.js';
+import { runtimeOf, type DeskRuntime } from './desk-runtime.js';
 
 export interface ReleaseDeps {
   readonly ingest: IngestDeps;
-  readonly desks: readonly DeskConfig[];
-  readonly contextFor: (desk: DeskConfig) => DeskContext;
+  readonly desks: readonly DeskRuntime[];
   /** The desk mailbox, to fetch again a mail that was too large to keep in the store. */
   readonly sourceFor: (desk: DeskConfig) => MailSource;
 }
@@ -49,16 +49,16 @@ export async function releaseOne(deps: ReleaseDeps, id: number, actor: string): 
   const row = heldRow(await deps.ingest.store.getQuarantine(id), id);
   const position = row.position;
   if (!position) throw notReleasable(row, 'does not know which desk mailbox it came from', `drop it with "sportello quarantine drop ${id} --reason TEXT"`);
-  const desk = deps.desks.find((d) => d.id === position.desk);
-  if (!desk) {
+  const runtime = runtimeOf(deps.desks, position.desk);
+  if (!runtime) {
     throw notReleasable(row, `came from desk ${position.desk}, which is not in the configuration`, `add desk ${position.desk} back to the configuration, or drop the mail with "sportello quarantine drop ${id} --reason TEXT"`, { desk: position.desk });
   }
+  const desk = runtime.config;
   const log = deps.ingest.log.child({ desk: desk.id, quarantine: id });
   const mark = { quarantineId: id, actor, code: row.code };
-  const ctx = deps.contextFor(desk);
 
   if (row.raw) {
-    const r = await ingestRaw(deps.ingest, desk, ctx, position, row.raw, deps.ingest.clock.now(), log, mark);
+    const r = await ingestRaw(deps.ingest, runtime, { position, raw: row.raw, now: deps.ingest.clock.now(), log, release: mark });
     return withOutcome(deps, id, r);
   }
 
@@ -77,7 +77,7 @@ export async function releaseOne(deps: ReleaseDeps, id: number, actor: string): 
     if (!fetched.source) {
       throw notReleasable(row, `is ${fetched.size} bytes, still above limits.maxMessageBytes (${deps.ingest.maxMessageBytes}); the mail is still on the server at ${where}`, `raise limits.maxMessageBytes above ${fetched.size} in the configuration, then release it again`, { size: fetched.size });
     }
-    const r = await ingestRaw(deps.ingest, desk, ctx, position, fetched.source, deps.ingest.clock.now(), log, mark);
+    const r = await ingestRaw(deps.ingest, runtime, { position, raw: fetched.source, now: deps.ingest.clock.now(), log, release: mark });
     if (r.outcome !== 'quarantined') {
       await session.markProcessed(position.uid).catch((err: unknown) => log.warn({ uid: position.uid, err: describeError(err) }, 'could not flag the released mail on the server'));
     }

@@ -14,6 +14,9 @@ import { parseConfig } from '../../src/config/load.js';
 import type { Config, DeskConfig } from '../../src/config/schema.js';
 import type { CaseStore } from '../../src/ports.js';
 import type { IngestDeps } from '../../src/shell/ingest.js';
+import { buildDeskRuntimes, type DeskContext, type DeskRuntime, type DeskSources } from '../../src/shell/desk-runtime.js';
+import type { DeskView } from '../../src/domain/desk.js';
+import { DEFAULT_LIFECYCLE } from '../../src/agents/lifecycle.js';
 import { parseMail } from '../../src/adapters/mime-parser.js';
 import { PIPELINE } from '../../src/pipeline/stages.js';
 import { silentLogger } from '../../src/log.js';
@@ -245,7 +248,11 @@ export function facts(over: Partial<Facts> = {}): Facts {
 
 export function context(over: Partial<PipelineContext> = {}): PipelineContext {
   return {
-    desk: { id: 'IT', prefix: 'IT', address: 'it@example.test', language: 'en', agents: ['bob@example.test'] },
+    // What buildDeskRuntimes makes of a desk with nothing but the required keys configured.
+    desk: {
+      id: 'IT', prefix: 'IT', address: 'it@example.test', language: 'en', name: 'IT desk', agents: [{ address: 'bob@example.test', name: '' }],
+      notify: 'all', lifecycle: DEFAULT_LIFECYCLE, trust: { trustAuthResults: false, trustedRelays: [], authservId: null }, categories: [], timezone: 'UTC',
+    },
     ownAddresses: ['it@example.test', 'hr@example.test'],
     ownDomains: ['example.test'],
     instance: 'sportello-test',
@@ -293,19 +300,33 @@ export function testDesk(id = 'IT', db?: string): DeskConfig {
   return desk;
 }
 
-/** The pipeline context the app builds for a desk of `config` (kept in step with src/app.ts#contextFor). */
-export function contextFor(config: Config, desk: DeskConfig, route: PipelineContext['route'] = () => routing({ language: desk.language })): Omit<PipelineContext, 'now'> {
-  const ownAddresses = config.desks.map((d) => d.address);
-  return {
-    desk: { id: desk.id, prefix: desk.prefix, address: desk.address, language: desk.language, agents: desk.agents.map((a) => a.address), agentRefs: desk.agents, notify: desk.notify, lifecycle: desk.lifecycle },
-    ownAddresses,
-    ownDomains: [...new Set(ownAddresses.map((a) => a.split('@')[1]!))],
-    instance: config.instance,
-    autoRepliesPerAddressPerHour: config.limits.autoRepliesPerAddressPerHour,
-    route,
-    sla: () => null,
-    articles: () => [],
-  };
+/**
+ * The runtime the app builds for a desk of `config` (the same builder), routed by `route` (default: a
+ * fixed decision in the desk's language), with no SLA or articles, and the given rules (default none).
+ */
+export function deskRuntime(
+  config: Config,
+  desk: DeskConfig,
+  { route = () => routing({ language: desk.language }), rulesOf = () => undefined }: { route?: PipelineContext['route']; rulesOf?: DeskSources['rulesOf'] } = {},
+): DeskRuntime {
+  // The given desk stands in for its namesake in `config` (tests vary startFrom, lifecycle…).
+  const runtimes = buildDeskRuntimes({ ...config, desks: config.desks.map((d) => (d.id === desk.id ? desk : d)) }, { routing: () => ({ router: (_d, m) => route(m), sla: () => null, articles: () => [] }), rulesOf });
+  return runtimes.find((d) => d.config.id === desk.id)!;
+}
+
+/** The runtimes of every desk of `config`, with the given rules (default none). */
+export function deskRuntimes(config: Config, rulesOf: DeskSources['rulesOf'] = () => undefined): DeskRuntime[] {
+  return config.desks.map((d) => deskRuntime(config, d, { rulesOf }));
+}
+
+/** The pipeline context of a desk of `config` (see deskRuntime). */
+export function contextFor(config: Config, desk: DeskConfig, route?: PipelineContext['route']): DeskContext {
+  return deskRuntime(config, desk, route ? { route } : {}).context;
+}
+
+/** The complete desk view of a desk of the test configuration. */
+export function testView(id = 'IT'): DeskView {
+  return deskRuntime(testConfig(), testDesk(id)).view;
 }
 
 /** A stored case record with every field; tests override what they look at. */

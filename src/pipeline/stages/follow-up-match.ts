@@ -6,7 +6,7 @@
 
 import type { Annotations, Stage } from '../types.js';
 import { parseRatingReply } from '../../agents/rating.js';
-import { DEFAULT_LIFECYCLE, withinReopenWindow } from '../../agents/lifecycle.js';
+import { withinReopenWindow } from '../../agents/lifecycle.js';
 import { continueWith } from '../types.js';
 import { baseAddress } from '../../mail/address.js';
 import type { TaggedCase } from '../../domain/facts.js';
@@ -45,7 +45,7 @@ export const followUpMatch: Stage = {
       // Only a case that was resolved (and so asked for a rating) takes one; a #close'd case never asked.
       const rating = match.record?.resolvedAt ? parseRatingReply({ subject: mail.subject.slice(0, 500), text: mail.text }, match.record.language ?? ctx.desk.language) : null;
       if (rating) return continueWith({ match, rating: { score: rating.score, comment: rating.comment } });
-      const settings = ctx.desk.lifecycle ?? DEFAULT_LIFECYCLE;
+      const settings = ctx.desk.lifecycle;
       const resolvedAt = match.record?.resolvedAt ? new Date(match.record.resolvedAt) : null;
       if (match.status === 'closed' || !withinReopenWindow(resolvedAt, ctx.now, settings.reopenWindowDays)) {
         return continueWith({ match: null, linkFrom: match.caseId });

@@ -6,8 +6,7 @@ import type { Stage } from '../types.js';
 import { continueWith } from '../types.js';
 import { caseIdFromOwnMessageId } from '../../mail/message-id.js';
 import { baseAddress } from '../../mail/address.js';
-
-export const LOOP_HEADER = 'X-Sportello-Loop';
+import { LOOP_HEADER } from '../../mail/loop-header.js';
 
 export { baseAddress };
 

@@ -10,7 +10,7 @@ import { firstPlusTag } from '../../agents/plus-address.js';
 export const senderCheck: Stage = {
   name: 'sender-check',
   run(mail, _ann, ctx) {
-    const agents = ctx.desk.agentRefs ?? ctx.desk.agents.map((address) => ({ address, name: '' }));
+    const agents = ctx.desk.agents;
     // A Bcc to it+note@ shows only in the envelope, which our own MTA records in Delivered-To / X-Original-To.
     const envelope = [...(mail.headers['x-original-to'] ?? []), ...(mail.headers['delivered-to'] ?? [])]
       .map((v) => v.trim().replace(/^<|>$/g, '').toLowerCase())
@@ -18,9 +18,7 @@ export const senderCheck: Stage = {
     const plus = firstPlusTag([...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address), ...envelope], [ctx.desk.address]);
     const t = agentTrust(mail, {
       agents,
-      trustAuthResults: ctx.desk.trust?.trustAuthResults ?? false,
-      trustedRelays: ctx.desk.trust?.trustedRelays ?? [],
-      authservId: ctx.desk.trust?.authservId ?? null,
+      ...ctx.desk.trust,
     });
     const agent = t.agent ? (agents.find((a) => a.address === t.agent) ?? { address: t.agent, name: '' }) : null;
     return continueWith({

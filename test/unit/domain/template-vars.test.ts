@@ -13,7 +13,7 @@ import { TEMPLATE_VARIABLES, declaredVars, templateVariables, type VarShape } fr
 import type { RenderedReply, ReplyRenderer } from '../../../src/ports.js';
 import { composeMessage, composeReply } from '../../../src/shell/compose.js';
 import { noticeVars } from '../../../src/housekeeping/uncertain-notice.js';
-import { caseRecord, mail, sequentialIds, testDesk } from '../../support/fakes.js';
+import { caseRecord, mail, sequentialIds, testView } from '../../support/fakes.js';
 
 /** The key tree of what a template would get: objects descend, everything else (text, list, null) is a leaf. */
 function shapeOf(value: unknown): VarShape | true {
@@ -44,18 +44,18 @@ function capture(): ReplyRenderer & { vars: Record<string, unknown>[] } {
   };
 }
 
-const desk = testDesk('IT');
+const desk = testView('IT');
 const deskRef = { id: 'IT', name: 'IT Service Desk', address: 'it@example.test' };
 const person = { name: 'Alice', address: 'alice@example.test' };
 const sla = {
   policy: 'standard', dueAt: '2026-03-03T17:00:00.000Z', firstResponseDueAt: '2026-03-02T13:00:00.000Z', open: false,
   opensAt: '2026-03-03T08:00:00.000Z', timezone: 'Europe/Madrid', onCall: { address: 'oncall@example.test', phone: '+34 1' },
-} as unknown as Parameters<typeof composeReply>[1]['sla'];
+} as unknown as Parameters<typeof composeReply>[2]['intent']['sla'];
 
 describe('declared template variables match what the code passes', () => {
   it('auto-reply (composeReply)', () => {
     const r = capture();
-    composeReply({ renderer: r, instance: 't', newId: sequentialIds('r') }, { kind: 'auto-reply', template: 'auto-reply', to: person, language: 'es', sla, articles: [] }, caseRecord(), desk, mail());
+    composeReply({ renderer: r, instance: 't', newId: sequentialIds('r') }, desk, { intent: { kind: 'auto-reply', template: 'auto-reply', to: person, language: 'es', sla, articles: [] }, kase: caseRecord(), mail: mail() });
     expect(mismatches(TEMPLATE_VARIABLES['auto-reply'], shapeOf(r.vars[0]))).toEqual([]);
   });
 
@@ -68,7 +68,7 @@ describe('declared template variables match what the code passes', () => {
     ['rating-request', 'rating-request', ratingRequestVars({ language: 'en', case: { id: 'IT-7', subject: 'x' }, requester: person, desk: deskRef })],
   ] as const)('%s (composeMessage)', (template, kind, vars) => {
     const r = capture();
-    composeMessage({ renderer: r, instance: 't', newId: sequentialIds('r') }, { kind, template, to: [person], language: 'en', vars, threadTo: 'this-mail', automatic: true }, caseRecord(), desk, mail(), null);
+    composeMessage({ renderer: r, instance: 't', newId: sequentialIds('r') }, desk, { intent: { kind, template, to: [person], language: 'en', vars, threadTo: 'this-mail', automatic: true }, kase: caseRecord(), mail: mail(), requesterMessageId: null });
     expect(mismatches(TEMPLATE_VARIABLES[template], shapeOf(r.vars[0]))).toEqual([]);
   });
 

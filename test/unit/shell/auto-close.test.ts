@@ -15,7 +15,7 @@ import type { DeskConfig } from '../../../src/config/schema.js';
 import type { CaseFields, CaseStore, StoreTx } from '../../../src/ports.js';
 import type { SlaPlan } from '../../../src/pipeline/types.js';
 import type { RuleSet } from '../../../src/rules/index.js';
-import { echoRenderer, manualClock, routing, sequentialIds, testConfig } from '../../support/fakes.js';
+import { deskRuntime, deskRuntimes, echoRenderer, manualClock, routing, sequentialIds, testConfig } from '../../support/fakes.js';
 import { UTC_SLA_RULES, loadValid } from '../rules/helpers.js';
 
 const NOW = '2026-03-20T09:00:00.000Z';
@@ -39,7 +39,7 @@ async function setup(desks: readonly DeskConfig[] = config.desks) {
   const store = await openSqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'sportello-autoclose-')), 's.db'));
   stores.push(store);
   const clock = manualClock(NOW);
-  const deps = { store, clock, log: silentLogger(), compose: compose(), desks };
+  const deps = { store, clock, log: silentLogger(), compose: compose(), desks: deskRuntimes({ ...config, desks }) };
   return { store, clock, deps };
 }
 
@@ -70,7 +70,7 @@ describe('autoClose: resolved cases', () => {
     const { store, deps } = await setup();
     const resolvedAt = before(age);
     const id = await seed(store, 'IT', 'resolved', { resolvedAt });
-    expect(await autoClose(deps, null)).toBe(closes ? 1 : 0);
+    expect(await autoClose(deps)).toBe(closes ? 1 : 0);
     const kase = await detail(store, id);
     if (closes) {
       expect(kase).toMatchObject({ status: 'closed', closedAt: NOW, resolvedAt });
@@ -90,7 +90,7 @@ describe('autoClose: resolved cases', () => {
     const it5 = await seed(store, 'IT', 'resolved', { resolvedAt: before(5 * DAY) });
     const hr5 = await seed(store, 'HR', 'resolved', { resolvedAt: before(5 * DAY) });
     const hr20 = await seed(store, 'HR', 'resolved', { resolvedAt: before(20 * DAY) });
-    expect(await autoClose(deps, null)).toBe(2);
+    expect(await autoClose(deps)).toBe(2);
     expect((await detail(store, it5)).status).toBe('closed');
     expect((await detail(store, it5)).events.at(-1)).toMatchObject({ type: 'auto-closed', data: { afterDays: 3 } });
     expect((await detail(store, hr5)).status).toBe('resolved');
@@ -100,22 +100,22 @@ describe('autoClose: resolved cases', () => {
   it('a case of a desk no longer configured is left alone', async () => {
     const { store, deps } = await setup();
     const id = await seed(store, 'OLD', 'resolved', { resolvedAt: before(60 * DAY) });
-    expect(await autoClose(deps, null)).toBe(0);
+    expect(await autoClose(deps)).toBe(0);
     expect((await detail(store, id)).status).toBe('resolved');
   });
 
   it.each(['new', 'open', 'waiting', 'closed'] as const)('a %s case with an old resolvedAt is not a resolved case', async (status) => {
     const { store, deps } = await setup();
     const id = await seed(store, 'IT', status, { resolvedAt: before(60 * DAY) });
-    expect(await autoClose(deps, null)).toBe(0);
+    expect(await autoClose(deps)).toBe(0);
     expect((await detail(store, id)).status).toBe(status);
   });
 
   it('running again changes nothing', async () => {
     const { store, deps } = await setup();
     const id = await seed(store, 'IT', 'resolved', { resolvedAt: before(20 * DAY) });
-    expect(await autoClose(deps, null)).toBe(1);
-    expect(await autoClose(deps, null)).toBe(0);
+    expect(await autoClose(deps)).toBe(1);
+    expect(await autoClose(deps)).toBe(0);
     expect((await detail(store, id)).events.filter((e) => e.type === 'auto-closed')).toHaveLength(1);
   });
 });
@@ -129,7 +129,7 @@ describe('autoClose: waits that ran out', () => {
     const { store, deps } = await setup();
     const id = await seed(store, 'IT', 'waiting', { waitUntil });
     // Only auto-closes are counted.
-    expect(await autoClose(deps, null)).toBe(0);
+    expect(await autoClose(deps)).toBe(0);
     const kase = await detail(store, id);
     if (expires) {
       expect(kase).toMatchObject({ status: 'open', waitUntil: null });
@@ -146,7 +146,7 @@ describe('autoClose: waits that ran out', () => {
   it('a waiting case without a #wait waits for the requester indefinitely', async () => {
     const { store, deps } = await setup();
     const id = await seed(store, 'IT', 'waiting', {});
-    await autoClose(deps, null);
+    await autoClose(deps);
     expect((await detail(store, id)).status).toBe('waiting');
   });
 
@@ -163,14 +163,14 @@ describe('autoClose: waits that ran out', () => {
     // Monday 11:00 an agent writes "#wait 1d": the clock stops with 2 of 16 hours used.
     const waitFrom = new Date('2026-03-02T11:00:00.000Z');
     await store.transaction(async (tx: StoreTx) => {
-      await updateCase(tx, compose(), desk, rules, (await tx.getCase(id))!, { status: 'waiting' }, waitFrom, 'bob@example.test');
+      await updateCase(tx, deskRuntime(config, desk, { rulesOf: () => rules }), { compose: compose(), kase: (await tx.getCase(id))!, changes: { status: 'waiting' }, now: waitFrom, actor: 'bob@example.test' });
       await tx.setCaseFields(id, { waitUntil: '2026-03-03T11:00:00.000Z' }, waitFrom);
     });
     expect((await detail(store, id)).dueAt).toBeNull();
 
     // Tuesday 12:00 the timer runs: 14 business hours left → Tue 12–17, Wed 09–17, Thu 09–10.
     const clock = manualClock('2026-03-03T12:00:00.000Z');
-    await autoClose({ store, clock, log: silentLogger(), compose: compose(), desks: config.desks }, ruleSet);
+    await autoClose({ store, clock, log: silentLogger(), compose: compose(), desks: deskRuntimes(config, (id) => ruleSet.desks[id]) });
     const kase = await detail(store, id);
     expect(kase).toMatchObject({ status: 'open', waitUntil: null, dueAt: '2026-03-05T10:00:00.000Z' });
     expect(kase.events.map((e) => e.type)).toEqual(['updated', 'sla-paused', 'due-changed', 'updated', 'sla-resumed', 'due-changed', 'wait-expired']);
@@ -198,7 +198,7 @@ describe('autoClose: a case that changed meanwhile is left alone', () => {
   it('control: through the same harness with no concurrent change, the case closes', async () => {
     const { store, deps } = await setup();
     const id = await seed(store, 'IT', 'resolved', { resolvedAt: before(20 * DAY) });
-    expect(await autoClose({ ...deps, store: racing(store, 'resolvedBefore', async () => {}) }, null)).toBe(1);
+    expect(await autoClose({ ...deps, store: racing(store, 'resolvedBefore', async () => {}) })).toBe(1);
     expect((await detail(store, id)).status).toBe('closed');
   });
 
@@ -210,7 +210,7 @@ describe('autoClose: a case that changed meanwhile is left alone', () => {
     const { store, deps } = await setup();
     const id = await seed(store, 'IT', 'resolved', { resolvedAt: before(20 * DAY) });
     const d = { ...deps, store: racing(store, 'resolvedBefore', (tx) => change(tx, id)) };
-    expect(await autoClose(d, null)).toBe(0);
+    expect(await autoClose(d)).toBe(0);
     const kase = await detail(store, id);
     expect(kase.closedAt).toBeNull();
     expect(kase.events.map((e) => e.type)).not.toContain('auto-closed');
@@ -228,7 +228,7 @@ describe('autoClose: a case that changed meanwhile is left alone', () => {
     const { store, deps } = await setup();
     const id = await seed(store, 'IT', 'waiting', { waitUntil: before(3_600_000) });
     const d = { ...deps, store: racing(store, 'waitExpired', (tx) => change(tx, id)) };
-    await autoClose(d, null);
+    await autoClose(d);
     const kase = await detail(store, id);
     expect(kase.status).toBe(status);
     expect(kase.events).toEqual([]);

@@ -15,7 +15,7 @@ import { buildRouting, type RoutingEngine } from '../../../src/routing/router.js
 import { composeReply } from '../../../src/shell/compose.js';
 import { silentLogger } from '../../../src/log.js';
 import type { CaseRecord, ReplyRenderer } from '../../../src/ports.js';
-import { testDesk } from '../../support/fakes.js';
+import { testDesk, testView } from '../../support/fakes.js';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const GOLDEN = path.join(REPO, 'test/fixtures/golden');
@@ -48,7 +48,7 @@ describe('rendered auto-replies (golden files)', () => {
       dueAt: sla?.dueAt ?? null, firstResponseDueAt: sla?.firstResponseDueAt ?? null, slaPolicy: sla?.policy ?? null, slaClock: null, routing,
       assignee: null, firstResponseAt: null, resolvedAt: null, closedAt: null, rating: null, waitUntil: null,
     };
-    const out = composeReply({ renderer, instance: 'sportello-test', newId: () => 'golden' }, { kind: 'auto-reply', template: 'auto-reply', to: mail.from!, language: routing.language, sla, articles }, kase, desk, mail);
+    const out = composeReply({ renderer, instance: 'sportello-test', newId: () => 'golden' }, testView('IT'), { intent: { kind: 'auto-reply', template: 'auto-reply', to: mail.from!, language: routing.language, sla, articles }, kase, mail });
     const actual = { text: `Subject: ${out.subject}\n\n${out.text}`, html: out.html ?? '' };
     for (const part of ['text', 'html'] as const) {
       const file = path.join(GOLDEN, `${name}.${part === 'text' ? 'txt' : 'html'}`);

@@ -10,12 +10,12 @@ import { commitPlan, messageKey } from '../../../src/shell/commit-plan.js';
 import type { MailboxPosition, Plan } from '../../../src/domain/plan.js';
 import type { CaseStore, ReplyRenderer } from '../../../src/ports.js';
 import { knownMail } from '../../../src/pipeline/stages/known-mail.js';
-import { echoRenderer, mail, routing, sequentialIds, testDesk } from '../../support/fakes.js';
+import { deskRuntime, echoRenderer, mail, routing, sequentialIds, testConfig, testDesk } from '../../support/fakes.js';
 
 const NOW = new Date('2026-03-02T09:00:00.000Z');
 const RAW = Buffer.from('From: alice@example.test\r\n\r\nraw bytes');
 const pos = (uid: number): MailboxPosition => ({ desk: 'IT', folder: 'INBOX', uidValidity: 7, uid });
-const desk = testDesk('IT');
+const desk = deskRuntime(testConfig(), testDesk('IT'));
 
 let store: CaseStore;
 afterEach(async () => {
@@ -48,7 +48,7 @@ describe('messageKey', () => {
 describe('commitPlan', () => {
   it('create: the case, the inbound message, its events, the auto-reply in messages and outbox, the position', async () => {
     const s = await fresh();
-    const r = await commitPlan(s, compose(), desk, pos(1), mail({ subject: 'Printer jammed' }), RAW, create(), NOW);
+    const r = await commitPlan({ store: s, compose: compose() }, desk, { position: pos(1), mail: mail({ subject: 'Printer jammed' }), raw: RAW, plan: create(), now: NOW });
     expect(r).toEqual({ outcome: 'created', caseId: 'IT-1', queued: 1 });
     const d = (await s.getCaseDetail('IT-1'))!;
     expect(d.messages.map((m) => [m.direction, m.kind, m.messageId, m.subject])).toEqual([
@@ -64,13 +64,13 @@ describe('commitPlan', () => {
 
   it('create without replies queues nothing', async () => {
     const s = await fresh();
-    expect(await commitPlan(s, compose(), desk, pos(1), mail(), RAW, create(false), NOW)).toEqual({ outcome: 'created', caseId: 'IT-1', queued: 0 });
+    expect(await commitPlan({ store: s, compose: compose() }, desk, { position: pos(1), mail: mail(), raw: RAW, plan: create(false), now: NOW })).toEqual({ outcome: 'created', caseId: 'IT-1', queued: 0 });
     expect(await s.outboxSummary()).toEqual({});
   });
 
   it('append: the message and events on the existing case, and the status change', async () => {
     const s = await fresh();
-    await commitPlan(s, compose(), desk, pos(1), mail(), RAW, create(false), NOW);
+    await commitPlan({ store: s, compose: compose() }, desk, { position: pos(1), mail: mail(), raw: RAW, plan: create(false), now: NOW });
     const plan: Plan = {
       action: 'append',
       caseId: 'IT-1',
@@ -79,7 +79,7 @@ describe('commitPlan', () => {
       events: [{ type: 'message-received', actor: 'alice@example.test', data: {} }],
       replies: [],
     };
-    const r = await commitPlan(s, compose(), desk, pos(2), mail({ messageId: 'm2@client.example' }), RAW, plan, NOW);
+    const r = await commitPlan({ store: s, compose: compose() }, desk, { position: pos(2), mail: mail({ messageId: 'm2@client.example' }), raw: RAW, plan: plan, now: NOW });
     expect(r).toEqual({ outcome: 'appended', caseId: 'IT-1', queued: 0 });
     const d = (await s.getCaseDetail('IT-1'))!;
     expect(d.status).toBe('open');
@@ -90,13 +90,13 @@ describe('commitPlan', () => {
   it('append to a case that does not exist writes nothing', async () => {
     const s = await fresh();
     const plan: Plan = { action: 'append', caseId: 'IT-99', messageKind: 'requester', statusTo: null, events: [], replies: [] };
-    await expect(commitPlan(s, compose(), desk, pos(1), mail(), RAW, plan, NOW)).rejects.toThrow(/IT-99 vanished/);
+    await expect(commitPlan({ store: s, compose: compose() }, desk, { position: pos(1), mail: mail(), raw: RAW, plan: plan, now: NOW })).rejects.toThrow(/IT-99 vanished/);
     expect(await s.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 0 });
   });
 
   it('ignore: only the position, as a duplicate', async () => {
     const s = await fresh();
-    const r = await commitPlan(s, compose(), desk, pos(3), mail(), RAW, { action: 'ignore', reason: 'dup' }, NOW);
+    const r = await commitPlan({ store: s, compose: compose() }, desk, { position: pos(3), mail: mail(), raw: RAW, plan: { action: 'ignore', reason: 'dup' }, now: NOW });
     expect(r).toEqual({ outcome: 'duplicate', caseId: null, queued: 0 });
     expect(await s.listCases({})).toEqual([]);
     expect(await s.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 3 });
@@ -105,7 +105,7 @@ describe('commitPlan', () => {
   it('quarantine: the raw mail with code, reason and stage, and the position', async () => {
     const s = await fresh();
     const plan: Plan = { action: 'quarantine', reason: 'own mail', code: 'OWN_MAIL', stage: 'reply-policy' };
-    const r = await commitPlan(s, compose(), desk, pos(4), mail({ messageId: null }), RAW, plan, NOW);
+    const r = await commitPlan({ store: s, compose: compose() }, desk, { position: pos(4), mail: mail({ messageId: null }), raw: RAW, plan: plan, now: NOW });
     expect(r).toEqual({ outcome: 'quarantined', caseId: null, queued: 0 });
     const [q] = await s.listQuarantine(10);
     expect(q).toMatchObject({ position: pos(4), code: 'OWN_MAIL', reason: 'own mail', stage: 'reply-policy', messageId: messageKey({ messageId: null }, RAW) });
@@ -120,11 +120,11 @@ describe('commitPlan', () => {
         throw new Error('template exploded');
       },
     };
-    await expect(commitPlan(s, compose(broken), desk, pos(1), mail(), RAW, create(), NOW)).rejects.toThrow(/template exploded/);
+    await expect(commitPlan({ store: s, compose: compose(broken) }, desk, { position: pos(1), mail: mail(), raw: RAW, plan: create(), now: NOW })).rejects.toThrow(/template exploded/);
     expect(await s.listCases({})).toEqual([]);
     expect(await s.outboxSummary()).toEqual({});
     expect(await s.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 0 });
     // The next attempt numbers the case IT-1 again: nothing of the failed one survived.
-    expect((await commitPlan(s, compose(), desk, pos(1), mail(), RAW, create(), NOW)).caseId).toBe('IT-1');
+    expect((await commitPlan({ store: s, compose: compose() }, desk, { position: pos(1), mail: mail(), raw: RAW, plan: create(), now: NOW })).caseId).toBe('IT-1');
   });
 });

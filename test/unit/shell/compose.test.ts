@@ -12,7 +12,7 @@ import { INITIAL_ANNOTATIONS } from '../../../src/pipeline/types.js';
 import type { CaseRecord } from '../../../src/ports.js';
 import type { ReplyIntent } from '../../../src/domain/plan.js';
 import type { InboundMail } from '../../../src/domain/mail.js';
-import { REPO_ROOT, caseRecord, context, echoRenderer, mail, sequentialIds, testDesk } from '../../support/fakes.js';
+import { REPO_ROOT, caseRecord, context, echoRenderer, mail, sequentialIds, testView } from '../../support/fakes.js';
 
 const kase: CaseRecord = caseRecord();
 const intent: ReplyIntent = { kind: 'auto-reply', template: 'auto-reply', to: { address: 'alice@example.test', name: 'Alice' }, language: 'en', sla: null, articles: [] };
@@ -25,11 +25,11 @@ describe('composeReply', () => {
     ['RE: [IT-7] Printer jammed', '[IT-7] Printer jammed'],
     ['', '[IT-7] Printer jammed'],
   ])('subject %j → %j', (subject, expected) => {
-    expect(composeReply(deps(), intent, kase, testDesk('IT'), mail({ subject })).subject).toBe(expected);
+    expect(composeReply(deps(), testView('IT'), { intent: intent, kase, mail: mail({ subject }) }).subject).toBe(expected);
   });
 
   it('threads to the requester mail and carries our loop-prevention stamps', () => {
-    const out = composeReply(deps(), intent, kase, testDesk('IT'), mail({ messageId: 'm3@client.example', references: ['m1@client.example', 'm2@client.example'] }));
+    const out = composeReply(deps(), testView('IT'), { intent: intent, kase, mail: mail({ messageId: 'm3@client.example', references: ['m1@client.example', 'm2@client.example'] }) });
     expect(out.from).toEqual({ address: 'it@example.test', name: 'IT Service Desk' });
     expect(out.to).toEqual([intent.to]);
     expect(out.messageId).toBe('sportello.IT-7.r1@example.test');
@@ -44,20 +44,20 @@ describe('composeReply', () => {
   });
 
   it('a reply to a mail without Message-ID has no In-Reply-To', () => {
-    const out = composeReply(deps(), intent, kase, testDesk('IT'), mail({ messageId: null, references: [] }));
+    const out = composeReply(deps(), testView('IT'), { intent: intent, kase, mail: mail({ messageId: null, references: [] }) });
     expect(out.inReplyTo).toBeNull();
     expect(out.references).toEqual([]);
   });
 
   it('gives every reply a new Message-ID', () => {
     const d = deps();
-    const a = composeReply(d, intent, kase, testDesk('IT'), mail());
-    const b = composeReply(d, intent, kase, testDesk('IT'), mail());
+    const a = composeReply(d, testView('IT'), { intent: intent, kase, mail: mail() });
+    const b = composeReply(d, testView('IT'), { intent: intent, kase, mail: mail() });
     expect(a.messageId).not.toBe(b.messageId);
   });
 
   it('what we send is recognised as our own and as machine mail if it comes back', () => {
-    const out = composeReply(deps(), intent, kase, testDesk('IT'), mail());
+    const out = composeReply(deps(), testView('IT'), { intent: intent, kase, mail: mail() });
     expect(caseIdFromOwnMessageId(out.messageId, ['example.test'])).toBe('IT-7');
     const back: InboundMail = mail({
       messageId: out.messageId,
@@ -71,7 +71,7 @@ describe('composeReply', () => {
 
   it('renders the real template in the intent language with the case and desk', async () => {
     const renderer = await loadTemplates(path.join(REPO_ROOT, 'templates'));
-    const out = composeReply(deps(renderer), { ...intent, language: 'es' }, kase, testDesk('IT'), mail());
+    const out = composeReply(deps(renderer), testView('IT'), { intent: { ...intent, language: 'es' }, kase, mail: mail() });
     expect(out.text).toContain('IT-7');
     expect(out.text).toContain('Printer jammed');
     expect(out.text).toMatch(/Hola/);

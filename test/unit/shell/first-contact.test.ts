@@ -12,11 +12,10 @@ import { ingestMailbox } from '../../../src/shell/ingest.js';
 import { planFirstContact, planRescan, surveyFolder } from '../../../src/shell/first-contact.js';
 import type { CaseStore } from '../../../src/ports.js';
 import type { DeskConfig } from '../../../src/config/schema.js';
-import { contextFor, fakeMailbox, ingestDeps, manualClock, testConfig } from '../../support/fakes.js';
+import { deskRuntime, fakeMailbox, ingestDeps, manualClock, testConfig } from '../../support/fakes.js';
 
 const config = testConfig();
 const IT = config.desks.find((d) => d.id === 'IT')!;
-const ctx = contextFor(config, IT);
 const FIRST_START = '2026-03-02T09:00:00.000Z';
 
 let stores: CaseStore[] = [];
@@ -32,7 +31,7 @@ async function firstContactSetup(startFrom: string) {
   const desk: DeskConfig = { ...IT, startFrom };
   const deps = ingestDeps(store, { clock, fetchBatch: 4, timezone: 'UTC' });
   const box = fakeMailbox(1000);
-  const pass = async () => ingestMailbox(deps, desk, ctx, await box.open());
+  const pass = async () => ingestMailbox(deps, deskRuntime(config, desk), await box.open());
   const survey = async () => surveyFolder({ store, clock, timezone: 'UTC' }, desk, await box.open());
   return { store, clock, box, pass, survey, desk };
 }

@@ -12,7 +12,8 @@ import { runHousekeeping, type HousekeepingDeps } from '../../../src/shell/house
 import { silentLogger } from '../../../src/log.js';
 import type { CaseStore, OutboxEntry } from '../../../src/ports.js';
 import type { DeskRules } from '../../../src/rules/index.js';
-import { REPO_ROOT, manualClock, routing, sequentialIds, testConfig } from '../../support/fakes.js';
+import { REPO_ROOT, deskRuntimes, manualClock, routing, sequentialIds, testConfig } from '../../support/fakes.js';
+import type { Config } from '../../../src/config/schema.js';
 
 const NOW = '2026-12-05T08:00:00.000Z';
 const DAY = 86_400_000;
@@ -36,15 +37,16 @@ const RULES: Record<string, Partial<DeskRules>> = {
   HR: { escalation: null, defaultLanguage: 'es' },
 };
 
+const withRules = (c: Config) => deskRuntimes(c, (id) => RULES[id] as DeskRules | undefined);
+
 async function setup(over: Partial<HousekeepingDeps> = {}) {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'sportello-housekeeping-')), 's.db');
   const store = await open(file);
   const clock = manualClock(NOW);
   const renderer = await loadTemplates(path.join(REPO_ROOT, 'templates'));
   const deps: HousekeepingDeps = {
-    store, clock, log: silentLogger(), desks: config.desks, retention: {}, timezone: 'Europe/Madrid',
+    store, clock, log: silentLogger(), desks: withRules(config), retention: {}, timezone: 'Europe/Madrid',
     compose: { renderer, instance: 'sportello-test', newId: sequentialIds('n') },
-    rulesFor: (id) => RULES[id] as DeskRules | undefined,
     ...over,
   };
   return { file, store, clock, deps };
@@ -74,7 +76,7 @@ describe('the daily uncertain-replies notice', () => {
   });
 
   it('mails the escalation address (IT) or the agents (HR) once a day, as loop-safe machine mail', async () => {
-    const { deps, store, clock } = await setup({ desks: config.desks.map((d) => (d.id === 'HR' ? { ...d, agents: [{ address: 'maria@example.test', name: 'Maria' }] } : d)) });
+    const { deps, store, clock } = await setup({ desks: withRules({ ...config, desks: config.desks.map((d) => (d.id === 'HR' ? { ...d, agents: [{ address: 'maria@example.test', name: 'Maria' }] } : d)) }) });
     const it1 = await uncertainReply(store, 'IT', 'alice@example.test', new Date(Date.parse(NOW) - 3_600_000));
     const it2 = await uncertainReply(store, 'IT', 'carlo@example.test', new Date(Date.parse(NOW) - 3_600_000));
     await uncertainReply(store, 'HR', 'carlo@example.test', new Date(Date.parse(NOW) - 3_600_000));

@@ -13,11 +13,11 @@ import { PIPELINE } from '../../../src/pipeline/stages.js';
 import { SportelloError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import type { CaseStore } from '../../../src/ports.js';
-import { contextFor, fixtureMail, echoRenderer, fakeMailbox, manualClock, sequentialIds, testConfig } from '../../support/fakes.js';
+import { deskRuntime, fixtureMail, echoRenderer, fakeMailbox, manualClock, sequentialIds, testConfig } from '../../support/fakes.js';
 
 const config = testConfig();
 const desk = config.desks.find((d) => d.id === 'IT')!;
-const ctx = contextFor(config, desk);
+const runtime = deskRuntime(config, desk);
 
 /** People writing to the desk (one without Message-ID), from test/fixtures/mail. */
 const HUMAN = ['es-acentos.eml', 'it-accenti.eml', 'en-no-message-id.eml', 'en-access-request.eml'];
@@ -49,7 +49,7 @@ async function setup(over: Partial<IngestDeps> = {}) {
     ...over,
   };
   const box = fakeMailbox(1000);
-  const pass = async (d: IngestDeps = deps) => ingestMailbox(d, desk, ctx, await box.open());
+  const pass = async (d: IngestDeps = deps) => ingestMailbox(d, runtime, await box.open());
   return { store, clock, deps, box, pass };
 }
 

@@ -11,7 +11,7 @@ import { ingestMailbox } from '../../../src/shell/ingest.js';
 import { reconcileProcessed } from '../../../src/shell/reconcile.js';
 import { silentLogger } from '../../../src/log.js';
 import type { CaseStore } from '../../../src/ports.js';
-import { contextFor, fakeMailbox, ingestDeps, testConfig } from '../../support/fakes.js';
+import { deskRuntime, fakeMailbox, ingestDeps, testConfig } from '../../support/fakes.js';
 
 const config = testConfig();
 const IT = config.desks.find((d) => d.id === 'IT')!;
@@ -36,7 +36,7 @@ describe('reconcileProcessed', () => {
   it('flags what was committed but left unflagged, and only that', async () => {
     const { box, deps, s } = await processed(4);
     box.failMarkFor.add(2);
-    await ingestMailbox(deps, IT, contextFor(config, IT), await box.open());
+    await ingestMailbox(deps, deskRuntime(config, IT), await box.open());
     expect(box.marked).toEqual([1, 3, 4]);
     box.unflag(4); // as if killed between the commit of UID 4 and its flag
     box.add(request(5)); // arrived later, never processed: not ours to flag
@@ -50,7 +50,7 @@ describe('reconcileProcessed', () => {
   it('keeps trying in later sessions while the flag fails, and looks only at the newest positions', async () => {
     const { box, deps, s } = await processed(3);
     box.failMarkFor.add(1);
-    await ingestMailbox(deps, IT, contextFor(config, IT), await box.open());
+    await ingestMailbox(deps, deskRuntime(config, IT), await box.open());
     expect(await reconcileProcessed({ store: s, log: silentLogger() }, IT, await box.open())).toBe(0);
     // A window of 2 sees UIDs 3 and 2 only: UID 1 is out of reach, by design (bounded work per session).
     box.failMarkFor.clear();
@@ -62,7 +62,7 @@ describe('reconcileProcessed', () => {
   it('ignores positions of another UIDVALIDITY', async () => {
     const { box, deps, s } = await processed(2);
     box.failMarkFor.add(2);
-    await ingestMailbox(deps, IT, contextFor(config, IT), await box.open());
+    await ingestMailbox(deps, deskRuntime(config, IT), await box.open());
     box.failMarkFor.clear();
     box.uidValidity = 2000;
     expect(await reconcileProcessed({ store: s, log: silentLogger() }, IT, await box.open())).toBe(0);

@@ -15,7 +15,7 @@ import { SportelloError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/log.js';
 import type { CaseStore, ReplyRenderer } from '../../../src/ports.js';
 import type { RoutingDecision } from '../../../src/domain/routing.js';
-import { contextFor, echoRenderer, fakeMailbox, manualClock, routing, sequentialIds, testConfig } from '../../support/fakes.js';
+import { deskRuntime, echoRenderer, fakeMailbox, manualClock, routing, sequentialIds, testConfig } from '../../support/fakes.js';
 
 const config = testConfig();
 const desk = config.desks.find((d) => d.id === 'IT')!;
@@ -53,10 +53,10 @@ async function setup() {
     fetchBatch: 10,
   };
   const box = fakeMailbox(1000);
-  const ctx = contextFor(config, desk, route);
-  const pass = async (d: IngestDeps = deps) => ingestMailbox(d, desk, ctx, await box.open());
+  const runtime = deskRuntime(config, desk, { route });
+  const pass = async (d: IngestDeps = deps) => ingestMailbox(d, runtime, await box.open());
   const release = (id: number, d: IngestDeps = deps, desks = config.desks) =>
-    releaseOne({ ingest: d, desks, contextFor: () => ctx, sourceFor: () => box } satisfies ReleaseDeps, id, 'cli:ana');
+    releaseOne({ ingest: d, desks: desks.map((c) => (c.id === desk.id ? runtime : deskRuntime(config, c, { route }))), sourceFor: () => box } satisfies ReleaseDeps, id, 'cli:ana');
   return { store, world, deps, box, pass, release };
 }
 

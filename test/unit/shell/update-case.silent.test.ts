@@ -10,7 +10,7 @@ import { openSqliteStore } from '../../../src/adapters/sqlite-store.js';
 import { updateCase } from '../../../src/shell/update-case.js';
 import type { CaseStore } from '../../../src/ports.js';
 import type { SlaPlan } from '../../../src/pipeline/types.js';
-import { echoRenderer, routing, sequentialIds, testConfig } from '../../support/fakes.js';
+import { deskRuntime, echoRenderer, routing, sequentialIds, testConfig } from '../../support/fakes.js';
 import { UTC_SLA_RULES, loadValid } from '../rules/helpers.js';
 
 
@@ -34,7 +34,7 @@ describe('updateCase on a reroute that moves the due time', () => {
     const result = await s.transaction(async (tx) => {
       const kase = await tx.createCase({ desk: 'IT', prefix: 'IT', subject: 'Printer jammed', requester: { address: 'alice@example.test', name: 'Alice' }, routing: routing(), sla }, opened);
       const compose = { renderer: echoRenderer(), instance: 'sportello-test', newId: sequentialIds('r') };
-      return updateCase(tx, compose, desk, rules, kase, { priority: 'urgent' }, new Date('2026-03-02T10:00:00.000Z'), 'bob@example.test', { silent });
+      return updateCase(tx, deskRuntime(testConfig(), desk, { rulesOf: () => rules }), { compose, kase, changes: { priority: 'urgent' }, now: new Date('2026-03-02T10:00:00.000Z'), actor: 'bob@example.test', silent });
     });
     expect(result).toMatchObject({ dueMoved: true, dueAt: '2026-03-02T13:00:00.000Z', queued: silent ? 0 : 1 });
     expect(await s.outboxSummary()).toEqual(outbox);

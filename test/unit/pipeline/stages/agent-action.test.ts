@@ -23,7 +23,7 @@ const ctxWith = (over: Partial<DeskView> = {}): PipelineContext => {
   const base = context({ now: NOW });
   return {
     ...base,
-    desk: { ...base.desk, name: 'IT Service Desk', agents: [BOB.address, MARIA.address], agentRefs: [BOB, MARIA], categories: ['hardware', 'network'], ...over },
+    desk: { ...base.desk, name: 'IT Service Desk', agents: [BOB, MARIA], categories: ['hardware', 'network'], ...over },
   };
 };
 
@@ -152,7 +152,7 @@ describe('agent-action: internal notes', () => {
   });
 
   it('a note on a desk with a single agent has nobody to tell, and still never relays', () => {
-    const p = plan({ text: '#note\nCalled the vendor.', ctx: ctxWith({ agents: [BOB.address], agentRefs: [BOB] }) });
+    const p = plan({ text: '#note\nCalled the vendor.', ctx: ctxWith({ agents: [BOB] }) });
     expect(kinds(p)).toEqual(['confirmation']);
     expect(p.messageKind).toBe('note');
   });

@@ -56,7 +56,7 @@ describe('follow-up-match', () => {
   // never wrote into or was copied on the case is treated like a stranger when he replies with only the tag.
   it('an agent of the desk who never took part is NOT matched by the tag alone (desk.agents is not consulted)', () => {
     const ctx = context();
-    expect(ctx.desk.agents).toContain('bob@example.test');
+    expect(ctx.desk.agents.map((a) => a.address)).toContain('bob@example.test');
     const r = followUpMatch.run(
       mail({ from: { address: 'bob@example.test', name: 'Bob' } }),
       { ...INITIAL_ANNOTATIONS, facts: tagged(['alice@example.test']) },

@@ -18,7 +18,7 @@ const ALICE: Address = { address: 'alice@example.test', name: 'Alice' };
 
 const ctxWith = (over: Partial<DeskView> = {}): PipelineContext => {
   const base = context({ now: NOW });
-  return { ...base, desk: { ...base.desk, name: 'IT Service Desk', agents: [BOB.address, MARIA.address], agentRefs: [BOB, MARIA], ...over } };
+  return { ...base, desk: { ...base.desk, name: 'IT Service Desk', agents: [BOB, MARIA], ...over } };
 };
 
 const decide = (ann: Partial<Annotations>, over: Partial<InboundMail> = {}, ctx: PipelineContext = ctxWith()): Plan => {

@@ -15,7 +15,7 @@ const MARIA: Address = { address: 'maria@example.test', name: 'María' };
 
 const deskCtx = (over: Partial<DeskView> = {}): PipelineContext => {
   const base = context();
-  return context({ desk: { ...base.desk, agents: [BOB.address, MARIA.address], agentRefs: [BOB, MARIA], ...over } });
+  return context({ desk: { ...base.desk, agents: [BOB, MARIA], ...over } });
 };
 const strict = (authservId = 'mx.example.test') => deskCtx({ trust: { trustAuthResults: true, trustedRelays: [], authservId } });
 
@@ -84,7 +84,7 @@ describe('sender-check: verification on (trustAuthResults + authservId)', () => 
   ])('corpus mail with %s → trusted: %s', async (_label, authservId, trusted) => {
     const real = await parseMail(corpusFile('mime-postal-mime/calendar-event.eml'));
     const agent = real.from!.address;
-    const ctx = deskCtx({ agents: [agent], agentRefs: [{ address: agent, name: 'Andris' }], trust: { trustAuthResults: true, trustedRelays: [], authservId } });
+    const ctx = deskCtx({ agents: [{ address: agent, name: 'Andris' }], trust: { trustAuthResults: true, trustedRelays: [], authservId } });
     expect(check(real, ctx).sender).toMatchObject({ agent: { address: agent, name: 'Andris' }, trusted });
   });
 });

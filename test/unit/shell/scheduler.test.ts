@@ -1,0 +1,127 @@
+// The scheduler: one housekeeping pass for `once` and `run` (escalate → auto-close → daily jobs → send), in
+// which a failing step is reported with its error and the others still run; and the daemon's timers, driven
+// here by injected timers that wait until the daemon stops, so nothing depends on the real clock.
+
+import { describe, expect, it } from 'vitest';
+import { housekeepingPass, runOnce, runScheduler, type HousekeepingSteps, type SchedulerDeps, type Timers } from '../../../src/shell/scheduler.js';
+import { silentLogger } from '../../../src/log.js';
+import { SportelloError } from '../../../src/errors.js';
+import { fakeMailbox, manualClock, testConfig } from '../../support/fakes.js';
+
+const DRAINED = { sent: 2, retrying: 0, failed: 0 };
+
+/** Steps that record their order; `failing` names the ones that throw. */
+function steps(calls: string[], failing: readonly string[] = []): HousekeepingSteps {
+  const step = <T>(name: string, value: T) => async () => {
+    calls.push(name);
+    if (failing.includes(name)) throw new SportelloError('STORE', `${name} broke`, { cause: new Error('disk full') });
+    return value;
+  };
+  return {
+    escalate: step('escalate', { sent: 1, next: null }),
+    autoClose: step('autoClose', 3),
+    daily: step('daily', { purged: null, notices: 1 }),
+    drain: step('drain', DRAINED),
+  };
+}
+
+describe('housekeepingPass', () => {
+  it('runs escalate, auto-close, the daily jobs and the outbox, in that order', async () => {
+    const calls: string[] = [];
+    const failed: string[] = [];
+    const pass = await housekeepingPass(steps(calls), (step) => failed.push(step));
+    expect(calls).toEqual(['escalate', 'autoClose', 'daily', 'drain']);
+    expect(pass).toEqual({ escalations: { sent: 1, next: null }, closed: 3, housekeeping: { purged: null, notices: 1 }, outbox: DRAINED });
+    expect(failed).toEqual([]);
+  });
+
+  it.each([['escalate'], ['autoClose'], ['daily'], ['drain']])('a failing %s is reported with its error and the other steps still run', async (broken) => {
+    const calls: string[] = [];
+    const failed: [string, unknown][] = [];
+    const pass = await housekeepingPass(steps(calls, [broken]), (step, err) => failed.push([step, err]));
+    expect(calls).toEqual(['escalate', 'autoClose', 'daily', 'drain']);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]![1]).toMatchObject({ code: 'STORE', message: `${broken} broke`, cause: new Error('disk full') });
+    if (broken === 'drain') expect(pass.outbox).toBeNull();
+    else expect(pass.outbox).toEqual(DRAINED);
+  });
+
+  it('leaves the daily jobs out when told (the daemon wakes them hourly)', async () => {
+    const calls: string[] = [];
+    const pass = await housekeepingPass(steps(calls), () => undefined, { daily: false });
+    expect(calls).toEqual(['escalate', 'autoClose', 'drain']);
+    expect(pass.housekeeping).toEqual({ purged: null, notices: 0 });
+  });
+});
+
+/** Timers that never fire by themselves: every wait ends when the daemon stops. */
+const untilStopped: Timers = {
+  sleep: (_ms, signal) => new Promise<void>((resolve) => (signal?.aborted ? resolve() : signal?.addEventListener('abort', () => resolve(), { once: true }))),
+};
+
+function schedulerDeps(calls: string[], over: Partial<SchedulerDeps> = {}): SchedulerDeps {
+  return {
+    log: silentLogger(),
+    clock: manualClock(),
+    timers: untilStopped,
+    desks: [],
+    sourceFor: () => fakeMailbox(),
+    random: () => 0.5,
+    reconcile: async () => 0,
+    deskPass: async () => ({ seen: 0, created: 0, appended: 0, duplicates: 0, quarantined: 0 }),
+    steps: steps(calls),
+    saveStatus: async (stoppedAt) => void calls.push(stoppedAt ? 'status stopped' : 'status'),
+    statusSaved: () => undefined,
+    reports: { connected: () => undefined, passed: () => undefined, failed: () => undefined },
+    metrics: { imapReconnect: () => undefined },
+    backgroundFailed: (what) => () => void calls.push(`failed: ${what}`),
+    watchers: () => [{ close: async () => void calls.push('watcher closed') }],
+    sending: () => undefined,
+    intervals: { pollMs: 60_000, retryMs: 30_000, statusMs: 15_000, dailyMs: 3_600_000, slaMaxMs: 60_000, flushMs: 10_000 },
+    ...over,
+  };
+}
+
+/** Starts the daemon, waits for its first housekeeping pass to send, stops it, and returns what it did. */
+async function runUntilFirstPass(leaseLost: boolean): Promise<string[]> {
+  const calls: string[] = [];
+  const stop = new AbortController();
+  let passDone!: () => void;
+  const drained = new Promise<void>((resolve) => (passDone = resolve));
+  const deps = schedulerDeps(calls);
+  const daemon = runScheduler({ ...deps, steps: { ...deps.steps, drain: async () => (calls.push('drain'), passDone(), DRAINED) } }, stop.signal, () => leaseLost);
+  await drained;
+  stop.abort();
+  await daemon;
+  return calls;
+}
+
+describe('runScheduler', () => {
+  it('runs the housekeeping pass and the status report at start; on stop closes the watchers, flushes the outbox and reports the stop', async () => {
+    const calls = await runUntilFirstPass(false);
+    expect(calls.filter((c) => c !== 'status')).toEqual(['escalate', 'autoClose', 'daily', 'drain', 'watcher closed', 'drain', 'status stopped']);
+    expect(calls).toContain('status');
+  });
+
+  it('does not flush after the writer lease was lost: the outbox belongs to the new holder', async () => {
+    const calls = await runUntilFirstPass(true);
+    expect(calls.filter((c) => c === 'drain')).toHaveLength(1);
+    expect(calls).not.toContain('status stopped');
+  });
+});
+
+describe('runOnce', () => {
+  it('passes every desk, reports one that cannot be opened, then the housekeeping pass with its failures named', async () => {
+    const calls: string[] = [];
+    const config = testConfig();
+    const working = fakeMailbox();
+    const summary = await runOnce({
+      ...schedulerDeps(calls, { steps: steps(calls, ['autoClose']) }),
+      desks: config.desks,
+      sourceFor: (desk) => (desk.id === 'HR' ? { open: async () => Promise.reject(new Error('connection refused')) } : working),
+    });
+    expect(summary.desks).toEqual({ IT: { seen: 0, created: 0, appended: 0, duplicates: 0, quarantined: 0 }, HR: { error: 'connection refused' } });
+    expect(summary).toMatchObject({ escalations: 1, closed: 0, outbox: DRAINED, housekeeping: { purged: null, notices: 1 }, failed: ['auto-close pass'] });
+    expect(calls).toEqual(['escalate', 'autoClose', 'failed: auto-close pass', 'daily', 'drain']);
+  });
+});
