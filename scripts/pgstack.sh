@@ -7,6 +7,8 @@ set -Eeuo pipefail
 umask 022
 
 PG_DIR=${PGSTACK_DIR:-/tmp/pgstack}
+# /proc/PID/cwd names the real path, so pid_of compares with symlinks resolved (check_env refuses a relative path).
+case $PG_DIR in /*) PG_DIR=$(readlink -m -- "$PG_DIR") ;; esac
 PORT=${PGSTACK_PORT:-15433}
 DB=${PGSTACK_DB:-sportello_test}
 ROLE=${PGSTACK_USER:-sportello}
