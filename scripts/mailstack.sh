@@ -59,16 +59,10 @@ Environment: MAILSTACK_DIR MAILSTACK_IMAP_PORT MAILSTACK_SMTP_PORT MAILSTACK_PAS
 EOF
 }
 
-log() { printf 'mailstack: %s\n' "$*" >&2; }
-# die CAUSE [FIX]: every failure names what went wrong and what to do about it.
-die() {
-  log "error: $1"
-  [ $# -lt 2 ] || log "fix: $2"
-  exit 1
-}
-now_ms() { date +%s%3N; }
-# set -e alone exits silently; name the command that failed so a CI log is actionable.
-trap 'rc=$?; log "error: \"$BASH_COMMAND\" failed (exit $rc) at line $LINENO; see $LOG_DIR"' ERR
+STACK_NAME=mailstack
+# log, die, now_ms, the ERR trap, port_open, apt_install
+# shellcheck source=lib/stack.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/stack.sh"
 
 check_env() {
   [ "$(id -u)" = 0 ] \
@@ -151,8 +145,6 @@ stop_tree() {
   log "$name: stopped (pid $pid)"
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 # wait_banner PORT PREFIX: wait up to 15s until the server on PORT greets with PREFIX.
 wait_banner() {
   local port=$1 prefix=$2 i line
@@ -166,55 +158,18 @@ wait_banner() {
 }
 
 # ---------------------------------------------------------------- packages
-POLICY_RC=/usr/sbin/policy-rc.d
-CREATED_POLICY=0
-drop_policy() { [ $CREATED_POLICY = 0 ] || rm -f "$POLICY_RC"; CREATED_POLICY=0; }
-
-# apt_q ARGS...: apt-get that can never prompt, never read the caller's stdin and never hand the
-# flock fd (9) to a maintainer script; output goes to apt.log, not to the caller's pipes.
-apt_q() {
-  DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
-    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@" \
-    9>&- </dev/null >>"$LOG_DIR/apt.log" 2>&1
-}
-
 install_packages() {
-  local p missing=() sim
+  local p missing=()
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  command -v apt-get >/dev/null || die "packages ${missing[*]} are missing and apt-get is not available" \
-    "install them by hand: ${PACKAGES[*]}"
-  log "installing ${missing[*]} (apt-get update + install, log: $LOG_DIR/apt.log)"
-  : >"$LOG_DIR/apt.log"
-  # A fresh CI image has empty package lists, so always refresh them first.
-  apt_q update || { tail -n 20 "$LOG_DIR/apt.log" >&2
-    die "apt-get update failed" "check network access to the Debian mirror and /etc/apt/sources.list*"; }
-  # Dry run: never let apt remove anything (an installed exim4 conflicts with postfix, and purging
-  # an MTA takes every package that depends on mail-transport-agent with it).
-  sim=$(apt-get -s -q install --no-install-recommends "${missing[@]}" </dev/null 2>&1) \
-    || { printf '%s\n' "$sim" | tail -n 20 >&2
-         die "apt-get cannot resolve ${missing[*]}" "this script targets Debian 12 (bookworm) with the main component enabled"; }
-  if grep -q '^Remv ' <<<"$sim" && [ "${MAILSTACK_ALLOW_REMOVALS:-0}" != 1 ]; then
-    grep '^Remv ' <<<"$sim" >&2
-    die "installing ${missing[*]} would remove the packages listed above; refusing" \
-      "install the packages yourself, or set MAILSTACK_ALLOW_REMOVALS=1 if those removals are acceptable"
-  fi
   # "No configuration": the postfix package must not write a system /etc/postfix/main.cf.
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-  # Keep the maintainer scripts from starting the system-wide dovecot (143/993) and postfix (25).
-  if [ ! -e "$POLICY_RC" ]; then
-    printf '#!/bin/sh\n# temporary, written by scripts/mailstack.sh during apt-get install\nexit 101\n' >"$POLICY_RC"
-    chmod 755 "$POLICY_RC"; CREATED_POLICY=1
-  fi
-  trap drop_policy EXIT
-  if ! apt_q install --no-install-recommends "${missing[@]}"; then
-    drop_policy; tail -n 30 "$LOG_DIR/apt.log" >&2
-    die "apt-get install ${missing[*]} failed" "read $LOG_DIR/apt.log; another apt/dpkg run may hold the lock"
-  fi
-  drop_policy
-  log "installed ${missing[*]}"
+  # The dry run inside refuses removals: an installed exim4 conflicts with postfix, and purging an
+  # MTA takes every package that depends on mail-transport-agent with it. policy-rc.d keeps the
+  # maintainer scripts from starting the system-wide dovecot (143/993) and postfix (25).
+  apt_install MAILSTACK_ALLOW_REMOVALS "${missing[@]}"
 }
 
 # ---------------------------------------------------------------- configuration

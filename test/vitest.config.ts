@@ -1,5 +1,7 @@
-// Two projects: fast pure unit tests (parallel), and integration tests that share one
-// real Dovecot + Postfix stack (scripts/mailstack.sh), so they run one file at a time.
+// Three projects: fast pure unit tests (parallel); integration tests that share one real Dovecot +
+// Postfix stack (scripts/mailstack.sh), so they run one file at a time; and postgres tests against a
+// private PostgreSQL (scripts/pgstack.sh), each file in a database of its own. A project's globalSetup
+// runs only when one of its files is selected, so `--project unit` starts no server.
 // The root globalSetup runs once per run and prints one line for tests skipped for want of the corpora.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
@@ -28,6 +30,17 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['test/support/global-setup.ts'],
           fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        root,
+        test: {
+          name: 'postgres',
+          include: ['test/postgres/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/pg-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -1,7 +1,6 @@
 // Test-side access to the local mail stack (scripts/mailstack.sh): run the script, send over SMTP,
 // read and inject over IMAP. Trusts what Dovecot/Postfix report (STATUS, FETCH BODY[]), never a timer.
 // Must never treat a sleep as synchronisation, leave an IMAP connection open, or talk to a non-loopback host.
-import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,9 @@ import { ImapFlow } from 'imapflow';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { createTransport } from 'nodemailer';
 import { SportelloError } from '../../src/errors.js';
+import { runScript, type RunOptions, type RunResult, type ScriptSpec } from './run-script.js';
+
+export type { RunOptions, RunResult } from './run-script.js';
 
 export const MAILSTACK_SCRIPT = fileURLToPath(new URL('../../scripts/mailstack.sh', import.meta.url));
 
@@ -43,99 +45,17 @@ export const STACK: StackInfo = stackFromEnv();
 
 // ---------------------------------------------------------------- the script
 
-export interface RunOptions {
-  /** Kill the script after this long (ms). `up` on a fresh machine runs apt-get: give it minutes. */
-  timeoutMs?: number;
-  /** Copy the script's stderr (its progress log) to ours as it arrives. */
-  echo?: boolean;
-  /** Exit codes that are not failures (e.g. `[0, 3]` for `status`). */
-  okCodes?: readonly number[];
-  /** Extra environment (e.g. another MAILSTACK_DIR) on top of ours. */
-  env?: Readonly<Record<string, string>>;
-}
-
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-// After the script exits, its pipes must reach EOF at once. If they don't, a daemon inherited them
-// (NOTES pitfall 3) and every caller that waits for EOF (execSync, `| tail`, CI log capture) hangs.
-const STDIO_GRACE_MS = 2_000;
-
 /** Runs `bash scripts/mailstack.sh ...args` with stdin closed and piped output, bounded by a timeout. */
 export function runMailstack(args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  const { timeoutMs = 120_000, echo = false, okCodes = [0], env } = opts;
-  const started = performance.now();
-  const context = { args: args.join(' '), script: MAILSTACK_SCRIPT };
-  return new Promise<RunResult>((resolve, reject) => {
-    const child = spawn('bash', [MAILSTACK_SCRIPT, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    let settled = false;
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-      if (echo) process.stderr.write(s);
-    });
-    const finish = (err: SportelloError | undefined, code: number) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(killTimer);
-      if (err) reject(err);
-      else resolve({ code, stdout, stderr, ms: Math.round(performance.now() - started) });
-    };
-    const killTimer = setTimeout(() => {
-      child.kill('SIGKILL');
-      finish(
-        new SportelloError('MAILSTACK_TIMEOUT', `mailstack.sh ${context.args} did not finish within ${timeoutMs} ms`, {
-          context: { ...context, stderr: tail(stderr) },
-          hint: 'run the same command by hand to see where it stops; `bash scripts/mailstack.sh logs` shows the daemons',
-        }),
-        -1,
-      );
-    }, timeoutMs);
-    child.on('error', (cause) =>
-      finish(new SportelloError('MAILSTACK_SCRIPT', `cannot run bash ${MAILSTACK_SCRIPT}`, { cause, context }), -1),
-    );
-    child.on('exit', (code, signal) => {
-      const exitCode = code ?? -1;
-      const failure = okCodes.includes(exitCode)
-        ? undefined
-        : new SportelloError(
-            'MAILSTACK_SCRIPT',
-            `mailstack.sh ${context.args} failed (${signal ? `signal ${signal}` : `exit ${exitCode}`}): ${tail(stderr, 3)}`,
-            { context: { ...context, exitCode, stderr: tail(stderr) }, hint: 'the script printed the cause and the fix above' },
-          );
-      if (child.stdout.readableEnded && child.stderr.readableEnded) return finish(failure, exitCode);
-      const grace = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
-        finish(
-          failure ??
-            new SportelloError('MAILSTACK_STDIO', `mailstack.sh ${context.args} exited but its output pipes stayed open`, {
-              context,
-              hint: 'a daemon inherited the caller\'s stdio; start daemons with </dev/null >/dev/null 2>>log',
-            }),
-          exitCode,
-        );
-      }, STDIO_GRACE_MS);
-      child.on('close', () => {
-        clearTimeout(grace);
-        finish(failure, exitCode);
-      });
-    });
-  });
+  return runScript(MAILSTACK, args, opts);
 }
 
-function tail(text: string, lines = 20): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
+export const MAILSTACK: ScriptSpec = Object.freeze({
+  name: 'mailstack',
+  path: MAILSTACK_SCRIPT,
+  codePrefix: 'MAILSTACK',
+  logsHint: '`bash scripts/mailstack.sh logs` shows the daemons',
+});
 
 /** Empties the given mailboxes (all six when none are given), the Postfix queue and vacation history. */
 export async function resetMailboxes(...users: string[]): Promise<void> {
