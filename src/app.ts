@@ -8,6 +8,8 @@ import type { Config, DeskConfig } from './config/schema.js';
 import type { CaseStore, Clock, MailboxSession, MailSender, MailSource, Metrics, ReplyRenderer } from './ports.js';
 import { PIPELINE } from './pipeline/stages.js';
 import { openSqliteStore, type StoreMode } from './adapters/sqlite-store.js';
+import { openPostgresStore } from './adapters/postgres-store.js';
+import { isPostgresUrl, redactDatabase } from './config/database.js';
 import { createSmtpSender } from './adapters/smtp-sender.js';
 import { createImapSource } from './adapters/imap-source.js';
 import { loadTemplates } from './adapters/templates.js';
@@ -112,7 +114,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // What rules are checked against (desks, agents, template names); without our own templates, no template check.
   let rulesCheck = rulesContext(config, loadedTemplates?.names() ?? null);
   const renderer: ReplyRenderer = { render: (name, language, vars) => templates.render(name, language, vars) };
-  const store = overrides.store ?? (await openSqliteStore(config.database));
+  const store = overrides.store ?? (await openStore(config, 'write'));
   const sender = overrides.sender ?? createSmtpSender(config.smtp);
   // Rules are loaded once here; an invalid rules directory at start-up is fatal (there is nothing
   // previous to keep). Later changes are validated by the watcher in run() and swapped in whole.
@@ -161,7 +163,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // running daemon must not touch the daemon's in-flight replies.
   const identity = overrides.leaseIdentity ?? localIdentity();
   const leaseOptions = (command: string, extra: Partial<WriterLeaseOptions> = {}): WriterLeaseOptions => ({
-    database: config.database,
+    database: redactDatabase(config.database),
     command,
     clock,
     identity,
@@ -500,7 +502,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
  * and never creates it (STORE_NOT_FOUND); 'write' is for short admin edits beside a running daemon.
  */
 export function openStore(config: Config, mode: StoreMode = 'read'): Promise<CaseStore> {
-  return openSqliteStore(config.database, { mode });
+  // `database: postgres://…` opts in to PostgreSQL; anything else is a SQLite file (the default).
+  return isPostgresUrl(config.database) ? openPostgresStore(config.database, { mode }) : openSqliteStore(config.database, { mode });
 }
 
 function imapSources(config: Config, log: Logger): (desk: DeskConfig) => MailSource {
@@ -518,7 +521,7 @@ function imapSources(config: Config, log: Logger): (desk: DeskConfig) => MailSou
 export async function surveyMailboxes(config: Config, overrides: Pick<AppOverrides, 'clock' | 'log' | 'store' | 'sourceFor'> = {}): Promise<(FolderSurvey | { desk: string; error: string })[]> {
   const log = overrides.log ?? createLogger();
   const clock = overrides.clock ?? { now: () => new Date() };
-  const store = overrides.store ?? (existsSync(config.database) ? await openSqliteStore(config.database) : null);
+  const store = overrides.store ?? (isPostgresUrl(config.database) || existsSync(config.database) ? await openStore(config, 'write') : null);
   const sourceFor = overrides.sourceFor ?? imapSources(config, log);
   const out: (FolderSurvey | { desk: string; error: string })[] = [];
   try {
@@ -545,7 +548,7 @@ export async function surveyMailboxes(config: Config, overrides: Pick<AppOverrid
  */
 export async function statusReport(config: Config, overrides: Pick<AppOverrides, 'clock' | 'store' | 'sourceFor'> = {}): Promise<StatusReport> {
   const clock = overrides.clock ?? { now: () => new Date() };
-  const store = overrides.store ?? (await openSqliteStore(config.database, { mode: 'read' }));
+  const store = overrides.store ?? (await openStore(config, 'read'));
   const quiet = createLogger({ level: 'silent' });
   try {
     return await gatherStatus({

@@ -16,7 +16,7 @@ import type { Facts, TaggedCase, ThreadKeys } from '../domain/facts.js';
 import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, FolderStart, ForgetCounts, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
-import { iso, json, toCase, toEvent, toMessage, toOutbox, toQuarantine, toTombstoneCase, type Row } from './sqlite/rows.js';
+import { iso, json, toCase, toEvent, toMessage, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toFacts, type Row } from './sqlite/rows.js';
 import { SqliteTx } from './sqlite/tx.js';
 import { driverError, storeError } from './sqlite/driver-errors.js';
 import { messageKeyHash, purgeIn } from './sqlite/retention.js';
@@ -238,17 +238,7 @@ class SqliteStore implements CaseStore {
             `SELECT DISTINCT m.case_id, m.desk FROM messages m WHERE m.message_id = ? AND m.desk <> ? AND m.direction = 'in' AND m.case_id IS NOT NULL`,
             messageKey, desk,
           );
-      return {
-        messageKey,
-        processedPosition: position && p ? { position, outcome: String(p.outcome) } : null,
-        knownMessage: m ? { caseId: m.case_id ? String(m.case_id) : null, from: m.from_address ? String(m.from_address) : null } : null,
-        quarantinedId: q ? Number(q.id) : null,
-        purgedByRetention: purged !== undefined,
-        referencedCase,
-        taggedCases,
-        sameMailElsewhere: elsewhere.map((r) => ({ caseId: String(r.case_id), desk: String(r.desk) })),
-        autoRepliesToSenderLastHour: Number(n?.n ?? 0),
-      };
+      return toFacts(messageKey, position, { processed: p, message: m, quarantine: q, purged, autoReplies: n, elsewhere }, { referencedCase, taggedCases });
     });
   }
 
@@ -454,18 +444,7 @@ class SqliteStore implements CaseStore {
   outboxProblems(limit: number): Promise<OutboxProblem[]> {
     return this.exclusive(async () => {
       const rows = await this.db.all<Row[]>(`SELECT * FROM outbox WHERE status <> 'sent' ORDER BY id DESC LIMIT ?`, limit);
-      return rows.map((r) => ({
-        id: Number(r.id),
-        caseId: (r.case_id as string | null) ?? null,
-        kind: String(r.kind),
-        status: r.status as OutboxProblem['status'],
-        recipient: String(r.recipient),
-        subject: (JSON.parse(String(r.mail_json)) as { subject: string }).subject,
-        attempts: Number(r.attempts),
-        lastError: (r.last_error as string | null) ?? null,
-        createdAt: String(r.created_at),
-        nextAttemptAt: String(r.next_attempt_at),
-      }));
+      return rows.map(toOutboxProblem);
     });
   }
 
@@ -594,14 +573,7 @@ class SqliteStore implements CaseStore {
   auditLog(limit: number): Promise<AuditEntry[]> {
     return this.exclusive(async () => {
       const rows = await this.db.all<Row[]>('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?', limit);
-      return rows.map((r) => ({
-        id: Number(r.id),
-        at: String(r.at),
-        action: r.action as AuditEntry['action'],
-        actor: String(r.actor),
-        counts: JSON.parse(String(r.counts_json)) as Record<string, number>,
-        subjectHash: (r.subject_hash as string | null) ?? null,
-      }));
+      return rows.map(toAuditEntry);
     });
   }
 
@@ -611,15 +583,7 @@ class SqliteStore implements CaseStore {
         `SELECT o.id, o.case_id, c.desk, json_extract(o.mail_json, '$.from.address') AS from_address, o.kind, o.recipient, o.created_at
          FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE o.status = 'uncertain' ORDER BY o.id`,
       );
-      return rows.map((r) => ({
-        id: Number(r.id),
-        caseId: (r.case_id as string | null) ?? null,
-        desk: (r.desk as string | null) ?? null,
-        from: String(r.from_address ?? ''),
-        kind: String(r.kind),
-        recipient: String(r.recipient),
-        createdAt: String(r.created_at),
-      }));
+      return rows.map(toUncertainReply);
     });
   }
 

@@ -84,7 +84,7 @@ export function program(): Command {
   const prog = new Command('sportello')
     .description('Email-driven service desk: IMAP in, tracked cases, auto-replies with honest expected resolution times.')
     .addOption(new Option('-c, --config <file>', 'configuration file').default('sportello.yml').env('SPORTELLO_CONFIG'))
-    .addOption(new Option('--db <file>', 'SQLite database file (overrides "database" in the config)').env('SPORTELLO_DB'))
+    .addOption(new Option('--db <file>', 'SQLite database file or postgres:// URL (overrides "database" in the config)').env('SPORTELLO_DB'))
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .version(version(), '-V, --version', 'print the version')
     .showHelpAfterError()

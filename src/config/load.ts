@@ -2,6 +2,7 @@
 // values, zod validation, relative paths resolved against the file, then a deep freeze.
 // Every problem is reported at once with its key path, line and what was expected; never a partial config.
 
+import { isPostgresUrl } from './database.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument, isScalar, type Document } from 'yaml';
@@ -174,6 +175,9 @@ function finalize(parsed: z.output<typeof configSchema>, file: string | null, db
 
 function resolveDb(override: string | null, base: string, configured: string): string {
   if (override === ':memory:' || (!override && configured === ':memory:')) return ':memory:';
+  // A PostgreSQL URL is taken as written (its ${VAR} secrets already expanded); only a file path is relative.
+  const chosen = override ?? configured;
+  if (isPostgresUrl(chosen)) return chosen.trim();
   return override ? path.resolve(override) : path.resolve(base, configured);
 }
 

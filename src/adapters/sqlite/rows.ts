@@ -1,10 +1,13 @@
 // Row mapping for the SQLite store: how stored columns become the records the rest of Sportello reads
-// (ISO 8601 text times, JSON columns parsed). Part of the store module; nothing outside adapters/ imports it.
+// (ISO 8601 text times, JSON columns parsed). Part of the store modules (the PostgreSQL store reads the same
+// values through its type parsers); nothing outside adapters/ imports it.
 
 import type { Address } from '../../domain/mail.js';
 import type { CaseEventType, CaseRecord, CaseStatus, SlaClockRecord } from '../../domain/case.js';
-import type { EventRecord, MessageRecord, OutboxEntry, OutgoingMail, QuarantineRecord, QuarantineState } from '../../ports.js';
+import type { AuditEntry, CaseFields, EventRecord, MessageRecord, OutboxEntry, OutboxProblem, OutgoingMail, QuarantineRecord, QuarantineState, UncertainReply } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
+import type { Facts } from '../../domain/facts.js';
+import type { MailboxPosition } from '../../domain/plan.js';
 
 export type Row = Record<string, unknown>;
 
@@ -120,4 +123,92 @@ export function toTombstoneCase(r: Row): CaseRecord {
     sla_clock_json: null,
     rated_at: r.closed_at,
   });
+}
+
+export function toOutboxProblem(r: Row): OutboxProblem {
+  return {
+    id: Number(r.id),
+    caseId: (r.case_id as string | null) ?? null,
+    kind: String(r.kind),
+    status: r.status as OutboxProblem['status'],
+    recipient: String(r.recipient),
+    subject: (JSON.parse(String(r.mail_json)) as { subject: string }).subject,
+    attempts: Number(r.attempts),
+    lastError: (r.last_error as string | null) ?? null,
+    createdAt: String(r.created_at),
+    nextAttemptAt: String(r.next_attempt_at),
+  };
+}
+
+export function toAuditEntry(r: Row): AuditEntry {
+  return {
+    id: Number(r.id),
+    at: String(r.at),
+    action: r.action as AuditEntry['action'],
+    actor: String(r.actor),
+    counts: JSON.parse(String(r.counts_json)) as Record<string, number>,
+    subjectHash: (r.subject_hash as string | null) ?? null,
+  };
+}
+
+/** A row of outbox joined with its case's desk and the sender address taken out of the mail. */
+export function toUncertainReply(r: Row): UncertainReply {
+  return {
+    id: Number(r.id),
+    caseId: (r.case_id as string | null) ?? null,
+    desk: (r.desk as string | null) ?? null,
+    from: String(r.from_address ?? ''),
+    kind: String(r.kind),
+    recipient: String(r.recipient),
+    createdAt: String(r.created_at),
+  };
+}
+
+/**
+ * The columns setCaseFields writes, in order; `keepFirst`: written only while still NULL (the first
+ * response is recorded once; later replies never move it). Empty when there is nothing to write.
+ */
+export function caseFieldColumns(f: CaseFields): { readonly column: string; readonly value: unknown; readonly keepFirst?: true }[] {
+  const out: { column: string; value: unknown; keepFirst?: true }[] = [];
+  if (f.assignee !== undefined) out.push({ column: 'assignee', value: f.assignee });
+  if (f.firstResponseAt !== undefined) out.push({ column: 'first_response_at', value: f.firstResponseAt, keepFirst: true });
+  if (f.resolvedAt !== undefined) out.push({ column: 'resolved_at', value: f.resolvedAt });
+  if (f.closedAt !== undefined) out.push({ column: 'closed_at', value: f.closedAt });
+  if (f.waitUntil !== undefined) out.push({ column: 'wait_until', value: f.waitUntil });
+  if (f.rating !== undefined) {
+    out.push({ column: 'rating', value: f.rating.score }, { column: 'rating_comment', value: f.rating.comment }, { column: 'rated_at', value: f.rating.at });
+  }
+  return out;
+}
+
+/** `column = <param>` assignments for caseFieldColumns plus updated_at, the parameter spelled by `param(n)` (1-based). */
+export function caseFieldSets(f: CaseFields, now: Date, param: (n: number) => string): { sets: string[]; args: unknown[] } | null {
+  const columns = caseFieldColumns(f);
+  if (!columns.length) return null;
+  const all = [...columns, { column: 'updated_at', value: iso(now) }];
+  return {
+    sets: all.map((c, i) => `${c.column} = ${'keepFirst' in c && c.keepFirst ? `COALESCE(${c.column}, ${param(i + 1)})` : param(i + 1)}`),
+    args: all.map((c) => c.value),
+  };
+}
+
+/** The rows lookupFacts read, as Facts (rows only: what they mean is follow-up-match's). */
+export function toFacts(
+  messageKey: string,
+  position: MailboxPosition | null,
+  rows: { processed?: Row; message?: Row; quarantine?: Row; purged?: Row; autoReplies?: Row; elsewhere: readonly Row[] },
+  cases: Pick<Facts, 'referencedCase' | 'taggedCases'>,
+): Facts {
+  const { processed: p, message: m, quarantine: q } = rows;
+  return {
+    messageKey,
+    processedPosition: position && p ? { position, outcome: String(p.outcome) } : null,
+    knownMessage: m ? { caseId: m.case_id ? String(m.case_id) : null, from: m.from_address ? String(m.from_address) : null } : null,
+    quarantinedId: q ? Number(q.id) : null,
+    purgedByRetention: rows.purged !== undefined,
+    referencedCase: cases.referencedCase,
+    taggedCases: cases.taggedCases,
+    sameMailElsewhere: rows.elsewhere.map((r) => ({ caseId: String(r.case_id), desk: String(r.desk) })),
+    autoRepliesToSenderLastHour: Number(rows.autoReplies?.n ?? 0),
+  };
 }

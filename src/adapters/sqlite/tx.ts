@@ -9,7 +9,7 @@ import { baseAddress } from '../../mail/address.js';
 import type { MailboxPosition } from '../../domain/plan.js';
 import type { CaseFields, CaseUpdate, NewMessage, OutboxEntry, QuarantineEntry, QuarantineState, StoreTx } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
-import { iso, json, toCase, toWriterLease, type Row } from './rows.js';
+import { caseFieldSets, iso, json, toCase, toWriterLease, type Row } from './rows.js';
 
 export class SqliteTx implements StoreTx {
   constructor(private readonly db: Database) {}
@@ -96,26 +96,8 @@ export class SqliteTx implements StoreTx {
   }
 
   async setCaseFields(caseId: string, f: CaseFields, now: Date): Promise<void> {
-    const sets: string[] = [];
-    const args: unknown[] = [];
-    const put = (column: string, value: unknown) => {
-      sets.push(`${column} = ?`);
-      args.push(value);
-    };
-    if (f.assignee !== undefined) put('assignee', f.assignee);
-    // The first response is recorded once; later replies never move it.
-    if (f.firstResponseAt !== undefined) sets.push('first_response_at = COALESCE(first_response_at, ?)'), args.push(f.firstResponseAt);
-    if (f.resolvedAt !== undefined) put('resolved_at', f.resolvedAt);
-    if (f.closedAt !== undefined) put('closed_at', f.closedAt);
-    if (f.waitUntil !== undefined) put('wait_until', f.waitUntil);
-    if (f.rating !== undefined) {
-      put('rating', f.rating.score);
-      put('rating_comment', f.rating.comment);
-      put('rated_at', f.rating.at);
-    }
-    if (!sets.length) return;
-    put('updated_at', iso(now));
-    await this.db.run(`UPDATE cases SET ${sets.join(', ')} WHERE id = ?`, ...args, caseId);
+    const u = caseFieldSets(f, now, () => '?');
+    if (u) await this.db.run(`UPDATE cases SET ${u.sets.join(', ')} WHERE id = ?`, ...u.args, caseId);
   }
 
   async casesElsewhere(messageId: string, desk: string): Promise<string[]> {

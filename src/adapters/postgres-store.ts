@@ -1,0 +1,533 @@
+// The only module that talks to PostgreSQL (node-postgres, a Pool): the CaseStore of ../ports.ts with
+// the behaviour of sqlite-store.ts, for installs that opt in with `database: postgres://…`. Transactions
+// are READ COMMITTED with row locks where SQLite relied on its single writer (see postgres/tx.ts);
+// a deadlock or serialization failure runs the whole transaction again. Must never leak a driver type,
+// print a password, or hold a decision (it returns rows; the stages decide).
+
+import pg from 'pg';
+import { createHmac } from 'node:crypto';
+import { SportelloError } from '../errors.js';
+import type { Address } from '../domain/mail.js';
+import type { CaseEvent, CaseStatus } from '../domain/case.js';
+import { baseAddress } from '../mail/address.js';
+import type { MailboxPosition } from '../domain/plan.js';
+import type { Facts, TaggedCase, ThreadKeys } from '../domain/facts.js';
+import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
+import type {
+  AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, DaemonStatusRecord, FolderStart, ForgetCounts, OutboxEntry, OutboxProblem,
+  PurgeCounts, QuarantineRecord, StoreTx, UncertainReply,
+} from '../ports.js';
+import { iso, json, toCase, toEvent, toMessage, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toFacts } from './sqlite/rows.js';
+import { messageKeyHash } from './sqlite/retention.js';
+import { forgetIn, type ErasureDialect } from './sqlite/erasure.js';
+import { PG_TYPES } from './postgres/types.js';
+import { migratePostgres, schemaState } from './postgres/migrate.js';
+import { PgTx } from './postgres/tx.js';
+import { purgeInPostgres } from './postgres/retention.js';
+import { RETRYABLE, pgCode, pgStoreError, query, type Queryable, type Row } from './postgres/sql.js';
+import { redactDatabase } from '../config/database.js';
+import type { StoreMode } from './sqlite-store.js';
+
+/** How often a transaction that lost a serialization race or a deadlock is run again before STORE. */
+const ATTEMPTS = 5;
+
+const PG_ERASURE: ErasureDialect = {
+  inIds: (column) => `${column} = ANY(?)`,
+  ids: (list) => [...list],
+  // encode(…, 'escape') keeps ASCII as is and writes other bytes as \ooo: lower() then folds ASCII
+  // letters only, like SQLite's; the needle is escaped the same way, so its bytes match exactly.
+  rawContains: `position(lower(encode(convert_to(?, 'UTF8'), 'escape')) in lower(encode(raw, 'escape'))) > 0`,
+};
+
+export interface PostgresStoreOptions {
+  readonly mode?: StoreMode;
+  /** Connections in the pool (default 10). */
+  readonly max?: number;
+}
+
+/**
+ * write (the default): connects and brings the schema up to date. read: every transaction is read-only
+ * and a schema this version does not match is refused, never migrated (read commands).
+ */
+export async function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): Promise<CaseStore & { readonly pool: pg.Pool }> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    types: PG_TYPES,
+    max: opts.max ?? 10,
+    connectionTimeoutMillis: 10_000,
+    ...(opts.mode === 'read' ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
+  // An idle client's error (server restart) would otherwise crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    try {
+      if (opts.mode === 'read') await checkSchema(client, url);
+      else await migratePostgres(client);
+    } finally {
+      client.release();
+    }
+  } catch (cause) {
+    await pool.end().catch(() => undefined);
+    if (cause instanceof SportelloError) throw cause;
+    if (pgCode(cause) === '3D000') {
+      throw new SportelloError('STORE_NOT_FOUND', `the database ${redactDatabase(url)} does not exist`, {
+        cause,
+        hint: 'create it (createdb) and start sportello run or once to set it up, or fix "database" in the config',
+      });
+    }
+    throw pgStoreError(url, cause, 'cannot open the database');
+  }
+  return new PostgresStore(pool, url);
+}
+
+async function checkSchema(client: pg.PoolClient, url: string): Promise<void> {
+  const state = await schemaState(client);
+  if (!state.applied.length) {
+    throw new SportelloError('STORE', `${redactDatabase(url)} is not a Sportello database (no schema_migrations table)`, {
+      hint: 'check "database" in the config; sportello run or once sets up an empty database',
+    });
+  }
+  if (state.pending.length) {
+    throw new SportelloError('STORE', `the database ${redactDatabase(url)} has not been upgraded to this version (missing ${state.pending.join(', ')})`, {
+      hint: 'start sportello run (or once) of this version once to upgrade it; read commands never change the database',
+    });
+  }
+}
+
+/** `?` placeholders (as the SQL shared with SQLite writes them) as $1, $2…, string literals left alone. */
+export function positional(sql: string): string {
+  let n = 0;
+  return sql.replace(/'(?:[^']|'')*'|\?/g, (m) => (m === '?' ? `$${++n}` : m));
+}
+
+class PostgresStore implements CaseStore {
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly url: string,
+  ) {}
+
+  private q(sql: string, ...args: unknown[]): Promise<{ rows: Row[]; rowCount: number }> {
+    return query(this.pool, this.url, sql, args);
+  }
+
+  private async rows(sql: string, ...args: unknown[]): Promise<Row[]> {
+    return (await this.q(sql, ...args)).rows;
+  }
+
+  /**
+   * One transaction on one pooled connection: all or nothing. An error of the work itself comes back
+   * unchanged (driver failures are already STORE); a deadlock or serialization failure runs it again.
+   */
+  private async inTransaction<T>(work: (db: Queryable) => Promise<T>, opts: { readonly isolation?: string; readonly rollback?: boolean } = {}): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (cause) {
+        throw pgStoreError(this.url, cause, 'cannot connect to the database');
+      }
+      let broken: Error | undefined;
+      try {
+        await query(client, this.url, `BEGIN ISOLATION LEVEL ${opts.isolation ?? 'READ COMMITTED'}`);
+        const result = await work(client);
+        await query(client, this.url, opts.rollback ? 'ROLLBACK' : 'COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        const code = pgCode(err);
+        if (attempt < ATTEMPTS && code && RETRYABLE.has(code) && err instanceof SportelloError) continue;
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.inTransaction((db) => work(new PgTx(db, this.url)));
+  }
+
+  /** Several reads that must agree with each other (one snapshot), as SQLite's one connection gave. */
+  private snapshot<T>(work: (db: Queryable) => Promise<T>): Promise<T> {
+    return this.inTransaction(work, { isolation: 'REPEATABLE READ READ ONLY' });
+  }
+
+  lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts> {
+    // Rows only: what they mean (duplicate, reused Message-ID, which tagged case) is follow-up-match's.
+    return this.snapshot(async (db) => {
+      const one = async (sql: string, ...args: unknown[]) => (await query(db, this.url, sql, args)).rows[0];
+      const all = async (sql: string, ...args: unknown[]) => (await query(db, this.url, sql, args)).rows;
+      const p = position
+        ? await one('SELECT outcome FROM processed WHERE desk = $1 AND folder = $2 AND uid_validity = $3 AND uid = $4', desk, position.folder, position.uidValidity, position.uid)
+        : undefined;
+      const m = await one('SELECT case_id, from_address FROM messages WHERE desk = $1 AND message_id = $2', desk, messageKey);
+      const q = await one(
+        'SELECT id FROM quarantine WHERE desk = $1 AND message_id = $2 AND released_at IS NULL AND id <> $3 ORDER BY id LIMIT 1',
+        desk, messageKey, exceptQuarantine ?? -1,
+      );
+      const purged = await one('SELECT 1 FROM purged_message_keys WHERE desk = $1 AND key_hash = $2', desk, messageKeyHash(messageKey));
+
+      let referencedCase: Facts['referencedCase'] = null;
+      for (const id of keys.messageIds) {
+        const r = await one('SELECT c.id FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.desk = $1 AND m.message_id = $2', desk, id);
+        if (r) {
+          referencedCase = await this.caseFact(db, String(r.id));
+          break;
+        }
+      }
+
+      const taggedCases: TaggedCase[] = [];
+      for (const tag of new Set(keys.tags)) {
+        const c = await one('SELECT id, requester_address FROM cases WHERE id = $1 AND desk = $2', tag, desk);
+        if (!c) continue;
+        const rows = await all(`SELECT from_address, to_json, cc_json FROM messages WHERE case_id = $1 AND direction = 'in' AND kind = 'requester' ORDER BY id`, tag);
+        const people = new Set<string>([String(c.requester_address)]);
+        for (const r of rows) {
+          if (r.from_address) people.add(String(r.from_address));
+          for (const a of [...JSON.parse(String(r.to_json)), ...JSON.parse(String(r.cc_json))] as Address[]) people.add(a.address);
+        }
+        taggedCases.push({ ...(await this.caseFact(db, String(c.id))), participants: [...people] });
+      }
+
+      const n = sender
+        ? await one(`SELECT COUNT(*) AS n FROM outbox WHERE recipient = $1 AND kind = 'auto-reply' AND created_at >= $2`, sender, iso(since))
+        : undefined;
+      const elsewhere = messageKey.startsWith('sha256:')
+        ? []
+        : await all(
+            `SELECT DISTINCT m.case_id, m.desk FROM messages m WHERE m.message_id = $1 AND m.desk <> $2 AND m.direction = 'in' AND m.case_id IS NOT NULL ORDER BY m.desk, m.case_id`,
+            messageKey, desk,
+          );
+      return toFacts(messageKey, position, { processed: p, message: m, quarantine: q, purged, autoReplies: n, elsewhere }, { referencedCase, taggedCases });
+    });
+  }
+
+  /** The case row plus the requester's newest Message-ID, for threading replies. */
+  private async caseFact(db: Queryable, id: string): Promise<NonNullable<Facts['referencedCase']>> {
+    const c = (await query(db, this.url, 'SELECT * FROM cases WHERE id = $1', [id])).rows[0]!;
+    const last = (
+      await query(
+        db, this.url,
+        `SELECT message_id FROM messages WHERE case_id = $1 AND direction = 'in' AND kind = 'requester' AND message_id NOT LIKE 'sha256:%' ORDER BY id DESC LIMIT 1`,
+        [id],
+      )
+    ).rows[0];
+    return { caseId: id, status: c.status as CaseStatus, record: toCase(c), lastRequesterMessageId: last ? String(last.message_id) : null };
+  }
+
+  async checkpoint(desk: string, folder: string): Promise<Checkpoint | null> {
+    const [r] = await this.rows('SELECT uid_validity, last_uid FROM mailbox_state WHERE desk = $1 AND folder = $2', desk, folder);
+    return r ? { uidValidity: Number(r.uid_validity), lastUid: Number(r.last_uid) } : null;
+  }
+
+  async resetCheckpoint(desk: string, folder: string, uidValidity: number, now: Date): Promise<void> {
+    await this.q(
+      `INSERT INTO mailbox_state (desk, folder, uid_validity, last_uid, updated_at) VALUES ($1, $2, $3, 0, $4)
+       ON CONFLICT (desk, folder) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = 0, updated_at = excluded.updated_at`,
+      desk, folder, uidValidity, iso(now),
+    );
+  }
+
+  async dueOutbox(now: Date, limit: number): Promise<OutboxEntry[]> {
+    const rows = await this.rows(`SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $2`, iso(now), limit);
+    return rows.map(toOutbox);
+  }
+
+  async markSending(id: number, now: Date): Promise<boolean> {
+    // A claim, not a blind update: only a row still pending is taken, and a row another claimer has
+    // locked right now is skipped (SKIP LOCKED) rather than waited for, so two senders never both get
+    // it and neither blocks. The claim's time is kept in next_attempt_at, as SQLite keeps it.
+    const res = await this.q(
+      `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $1
+       WHERE id = (SELECT id FROM outbox WHERE id = $2 AND status = 'pending' FOR UPDATE SKIP LOCKED)`,
+      iso(now), id,
+    );
+    return res.rowCount === 1;
+  }
+
+  async markSent(id: number, now: Date): Promise<void> {
+    await this.q(`UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = $2`, iso(now), id);
+  }
+
+  async markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+    await this.q(`UPDATE outbox SET status = 'pending', last_error = $1, next_attempt_at = $2 WHERE id = $3`, error, iso(nextAttemptAt), id);
+  }
+
+  /** The outbox's own events (send-failed…) go through the one event writer, StoreTx.addEvents. */
+  private addEvent(db: Queryable, caseId: string, event: CaseEvent, now: Date): Promise<void> {
+    return new PgTx(db, this.url).addEvents(caseId, [event], now);
+  }
+
+  markFailed(id: number, error: string, now: Date): Promise<void> {
+    return this.inTransaction(async (db) => {
+      const r = (await query(db, this.url, `UPDATE outbox SET status = 'failed', last_error = $1 WHERE id = $2 RETURNING case_id, recipient, kind`, [error, id])).rows[0];
+      if (r?.case_id) {
+        await this.addEvent(db, String(r.case_id), { type: 'send-failed', actor: 'sportello', data: { outbox: id, to: r.recipient, kind: r.kind, error } }, now);
+      }
+    });
+  }
+
+  parkInterrupted(now: Date): Promise<number> {
+    // One transaction, row by row: a row is parked and its event written together, and only for a row
+    // this call actually moved from "sending" (never an event for a reply that went out meanwhile).
+    return this.inTransaction(async (db) => {
+      const rows = (await query(db, this.url, `SELECT id, case_id, recipient, kind FROM outbox WHERE status = 'sending' ORDER BY id FOR UPDATE`)).rows;
+      let parked = 0;
+      for (const r of rows) {
+        const res = await query(
+          db, this.url,
+          `UPDATE outbox SET status = 'uncertain', last_error = $1 WHERE id = $2 AND status = 'sending'`,
+          [`interrupted while sending (${iso(now)}); not resent automatically to avoid a duplicate reply`, r.id],
+        );
+        if (res.rowCount === 0) continue;
+        parked++;
+        if (!r.case_id) continue;
+        await this.addEvent(db, String(r.case_id), {
+          type: 'send-uncertain',
+          actor: 'sportello',
+          data: { outbox: Number(r.id), to: r.recipient, kind: r.kind, note: 'interrupted mid-send; not resent automatically, check with the recipient' },
+        }, now);
+      }
+      return parked;
+    });
+  }
+
+  async listCases(filter: CaseFilter): Promise<CaseRecord[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (sql: (p: string) => string, value: unknown) => {
+      args.push(value);
+      where.push(sql(`$${args.length}`));
+    };
+    if (filter.desk) add((p) => `desk = ${p}`, filter.desk);
+    if (filter.status?.length) add((p) => `status = ANY(${p})`, [...filter.status]);
+    // SQLite's NOCASE folds ASCII letters only; lower() under COLLATE "C" does the same.
+    if (filter.assignee === null) where.push('assignee IS NULL');
+    else if (filter.assignee !== undefined) add((p) => `lower(assignee) = lower(${p} COLLATE "C")`, filter.assignee);
+    if (filter.category !== undefined) add((p) => `category = ${p}`, filter.category);
+    if (filter.requester !== undefined) add((p) => `lower(requester_address) = lower(${p} COLLATE "C")`, filter.requester);
+    if (filter.since !== undefined) add((p) => `created_at >= ${p}`, iso(filter.since));
+    const order = filter.newestFirst ? 'created_at DESC, desk, number DESC' : 'created_at, desk, number';
+    const rows = await this.rows(
+      `SELECT * FROM cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT $${args.length + 1} OFFSET $${args.length + 2}`,
+      ...args, filter.limit ?? 1000, filter.offset ?? 0,
+    );
+    return rows.map(toCase);
+  }
+
+  statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }> {
+    return this.snapshot(async (db) => {
+      const all = async (sql: string) => (await query(db, this.url, sql, [iso(since)])).rows;
+      const cases = await all('SELECT * FROM cases WHERE created_at >= $1 ORDER BY created_at, id');
+      const mails = await all(`SELECT desk, COALESCE(date, created_at) AS at FROM messages WHERE direction = 'in' AND kind = 'requester' AND created_at >= $1 ORDER BY id`);
+      // Cases deleted by retention still count: their tombstones carry the numbers and times, no person.
+      const tombstones = await all('SELECT * FROM case_tombstones WHERE created_at >= $1 ORDER BY created_at, id');
+      const pastMails = tombstones.flatMap((t) =>
+        (JSON.parse(String(t.requester_mail_times_json)) as string[]).filter((at) => at >= iso(since)).map((at) => ({ desk: String(t.desk), at })),
+      );
+      return {
+        cases: [...tombstones.map(toTombstoneCase), ...cases.map(toCase)].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+        requesterMails: [...pastMails, ...mails.map((m) => ({ desk: String(m.desk), at: String(m.at) }))],
+      };
+    });
+  }
+
+  async waitExpired(now: Date): Promise<CaseRecord[]> {
+    return (await this.rows(`SELECT * FROM cases WHERE status = 'waiting' AND wait_until IS NOT NULL AND wait_until <= $1 ORDER BY created_at, id`, iso(now))).map(toCase);
+  }
+
+  async resolvedBefore(before: Date): Promise<CaseRecord[]> {
+    return (await this.rows(`SELECT * FROM cases WHERE status = 'resolved' AND resolved_at IS NOT NULL AND resolved_at <= $1 ORDER BY created_at, id`, iso(before))).map(toCase);
+  }
+
+  slaCases(): Promise<{ record: CaseRecord; notified: string[] }[]> {
+    return this.snapshot(async (db) => {
+      const rows = (await query(db, this.url, `SELECT * FROM cases WHERE status IN ('new','open','waiting') AND sla_clock_json IS NOT NULL ORDER BY created_at, id`)).rows;
+      const sent = (
+        await query(db, this.url, `SELECT e.case_id, e.threshold FROM escalations e JOIN cases c ON c.id = e.case_id WHERE c.status IN ('new','open','waiting') ORDER BY e.case_id, e.sent_at, e.threshold`)
+      ).rows;
+      const byCase = new Map<string, string[]>();
+      for (const r of sent) byCase.set(String(r.case_id), [...(byCase.get(String(r.case_id)) ?? []), String(r.threshold)]);
+      return rows.map((r) => ({ record: toCase(r), notified: byCase.get(String(r.id)) ?? [] }));
+    });
+  }
+
+  getCaseDetail(id: string): Promise<CaseDetail | null> {
+    return this.snapshot(async (db) => {
+      const all = async (sql: string, arg: unknown) => (await query(db, this.url, sql, [arg])).rows;
+      const [c] = await all('SELECT * FROM cases WHERE id = $1', id.toUpperCase());
+      if (!c) return null;
+      const messages = await all('SELECT * FROM messages WHERE case_id = $1 ORDER BY id', c.id);
+      const events = await all('SELECT * FROM events WHERE case_id = $1 ORDER BY id', c.id);
+      const links = await all('SELECT linked_id, reason, at FROM case_links WHERE case_id = $1 ORDER BY at, linked_id', c.id);
+      return {
+        ...toCase(c),
+        messages: messages.map(toMessage),
+        events: events.map(toEvent),
+        links: links.map((l) => ({ caseId: String(l.linked_id), reason: String(l.reason), at: String(l.at) })),
+      };
+    });
+  }
+
+  async listQuarantine(limit: number, opts: { readonly all?: boolean } = {}): Promise<QuarantineRecord[]> {
+    return (await this.rows(`SELECT * FROM quarantine ${opts.all ? '' : `WHERE state = 'held'`} ORDER BY id DESC LIMIT $1`, limit)).map(toQuarantine);
+  }
+
+  async outboxProblems(limit: number): Promise<OutboxProblem[]> {
+    const rows = await this.rows(`SELECT * FROM outbox WHERE status <> 'sent' ORDER BY id DESC LIMIT $1`, limit);
+    return rows.map(toOutboxProblem);
+  }
+
+  requeue(id: number, now: Date, actor: string): Promise<boolean> {
+    return this.inTransaction(async (db) => {
+      const r = (
+        await query(
+          db, this.url,
+          `UPDATE outbox SET status = 'pending', next_attempt_at = $1, last_error = NULL WHERE id = $2 AND status IN ('failed', 'uncertain') RETURNING case_id, recipient, kind`,
+          [iso(now), id],
+        )
+      ).rows[0];
+      if (!r) return false;
+      if (r.case_id) await this.addEvent(db, String(r.case_id), { type: 'send-requeued', actor, data: { outbox: id, to: r.recipient, kind: r.kind } }, now);
+      return true;
+    });
+  }
+
+  async outboxSummary(): Promise<Record<string, number>> {
+    const rows = await this.rows('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status');
+    return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
+  }
+
+  private closed = false;
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  async folderStart(desk: string, folder: string): Promise<FolderStart | null> {
+    const [r] = await this.rows('SELECT uid_validity, first_start, take_from, backlog_uid FROM mailbox_state WHERE desk = $1 AND folder = $2', desk, folder);
+    return r
+      ? { uidValidity: Number(r.uid_validity), firstStart: (r.first_start as string | null) ?? null, takeFrom: (r.take_from as string | null) ?? null, backlogUid: Number(r.backlog_uid) }
+      : null;
+  }
+
+  async startFolder(desk: string, folder: string, start: FolderStart & { readonly lastUid: number }, now: Date): Promise<void> {
+    // The first start is set once: a rescan after a UIDVALIDITY change keeps it (and what it skipped).
+    await this.q(
+      `INSERT INTO mailbox_state (desk, folder, uid_validity, last_uid, updated_at, first_start, take_from, backlog_uid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (desk, folder) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, updated_at = excluded.updated_at,
+         backlog_uid = excluded.backlog_uid,
+         take_from = CASE WHEN mailbox_state.first_start IS NULL THEN excluded.take_from ELSE mailbox_state.take_from END,
+         first_start = COALESCE(mailbox_state.first_start, excluded.first_start)`,
+      desk, folder, start.uidValidity, start.lastUid, iso(now), start.firstStart, start.takeFrom, start.backlogUid,
+    );
+  }
+
+  async skipTo(desk: string, folder: string, uidValidity: number, uid: number, now: Date): Promise<void> {
+    await this.q(
+      'UPDATE mailbox_state SET last_uid = GREATEST(last_uid, $1), updated_at = $2 WHERE desk = $3 AND folder = $4 AND uid_validity = $5',
+      uid, iso(now), desk, folder, uidValidity,
+    );
+  }
+
+  async recentlyProcessed(desk: string, folder: string, uidValidity: number, limit: number): Promise<number[]> {
+    const rows = await this.rows('SELECT uid FROM processed WHERE desk = $1 AND folder = $2 AND uid_validity = $3 ORDER BY uid DESC LIMIT $4', desk, folder, uidValidity, limit);
+    return rows.map((r) => Number(r.uid));
+  }
+
+  async getQuarantine(id: number): Promise<QuarantineRecord | null> {
+    const [r] = await this.rows('SELECT * FROM quarantine WHERE id = $1', id);
+    return r ? toQuarantine(r) : null;
+  }
+
+  async heldQuarantineIds(code?: string): Promise<number[]> {
+    const rows = code
+      ? await this.rows(`SELECT id FROM quarantine WHERE state = 'held' AND code = $1 ORDER BY id`, code)
+      : await this.rows(`SELECT id FROM quarantine WHERE state = 'held' ORDER BY id`);
+    return rows.map((r) => Number(r.id));
+  }
+
+  async dropQuarantine(id: number, reason: string, actor: string, now: Date): Promise<boolean> {
+    const res = await this.q(
+      `UPDATE quarantine SET state = 'dropped', raw = NULL, dropped_at = $1, dropped_by = $2, drop_reason = $3 WHERE id = $4 AND state = 'held'`,
+      iso(now), actor, reason, id,
+    );
+    return res.rowCount === 1;
+  }
+
+  backup(_file: string): Promise<void> {
+    // A consistent copy of a PostgreSQL database is the server's business (pg_dump reads one snapshot).
+    return Promise.reject(
+      new SportelloError('USAGE', `sportello backup copies a SQLite database; ${redactDatabase(this.url)} is PostgreSQL`, {
+        hint: 'use pg_dump (e.g. pg_dump --format=custom --file sportello.dump DATABASE_URL), or the server\'s own backups',
+      }),
+    );
+  }
+
+  purge(cutoffs: PurgeCutoffs, now: Date, options: { dryRun: boolean; actor: string; claimDay?: string }): Promise<PurgeCounts | null> {
+    // SERIALIZABLE: the set of cases to delete must not change under it (a follow-up joining one).
+    return this.inTransaction(async (db) => {
+      if (options.claimDay && !(await new PgTx(db, this.url).claimDaily('purge', options.claimDay, now))) return null;
+      const counts = await purgeInPostgres(db, this.url, cutoffs, now);
+      await this.audit(db, 'purge', options.actor, counts, null, now);
+      return counts;
+    }, { isolation: 'SERIALIZABLE', rollback: options.dryRun });
+  }
+
+  async erasureHash(address: string): Promise<string> {
+    const [salt] = await this.rows(`SELECT value FROM store_meta WHERE key = 'erasure-salt'`);
+    return createHmac('sha256', String(salt?.value ?? '')).update(baseAddress(address.trim())).digest('hex');
+  }
+
+  forget(target: ErasureTarget, subjectHash: string, now: Date, options: { dryRun: boolean; actor: string }): Promise<ForgetCounts> {
+    return this.inTransaction(async (db) => {
+      const run = (sql: string, ...args: unknown[]) => query(db, this.url, positional(sql), args);
+      const earlier = (await run(`SELECT id, at FROM audit_log WHERE action = 'forget' AND subject_hash = ? ORDER BY id`, subjectHash)).rows;
+      const counts = await forgetIn({ all: async (sql, ...args) => (await run(sql, ...args)).rows, run }, target, PG_ERASURE);
+      await this.audit(db, 'forget', options.actor, counts, subjectHash, now);
+      return { ...counts, previousErasures: earlier.map((e) => ({ id: Number(e.id), at: String(e.at) })) };
+    }, { isolation: 'SERIALIZABLE', rollback: options.dryRun });
+  }
+
+  async auditLog(limit: number): Promise<AuditEntry[]> {
+    const rows = await this.rows('SELECT * FROM audit_log ORDER BY id DESC LIMIT $1', limit);
+    return rows.map(toAuditEntry);
+  }
+
+  async uncertainOutbox(): Promise<UncertainReply[]> {
+    const rows = await this.rows(
+      `SELECT o.id, o.case_id, c.desk, (o.mail_json::json -> 'from' ->> 'address') AS from_address, o.kind, o.recipient, o.created_at
+       FROM outbox o LEFT JOIN cases c ON c.id = o.case_id WHERE o.status = 'uncertain' ORDER BY o.id`,
+    );
+    return rows.map(toUncertainReply);
+  }
+
+  /** Inside a transaction: counts only, and for `forget` the salted hash, never the address. */
+  private async audit(db: Queryable, action: AuditEntry['action'], actor: string, counts: object, subjectHash: string | null, now: Date): Promise<void> {
+    const numbers = Object.fromEntries(Object.entries(counts).filter(([, v]) => typeof v === 'number'));
+    await query(db, this.url, 'INSERT INTO audit_log (at, action, actor, counts_json, subject_hash) VALUES ($1, $2, $3, $4, $5)', [iso(now), action, actor, json(numbers), subjectHash]);
+  }
+
+  async unclaim(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+    await this.q(
+      `UPDATE outbox SET status = 'pending', attempts = GREATEST(attempts - 1, 0), last_error = $1, next_attempt_at = $2 WHERE id = $3 AND status = 'sending'`,
+      error, iso(nextAttemptAt), id,
+    );
+  }
+
+  async quarantineCount(): Promise<number> {
+    return Number((await this.rows("SELECT COUNT(*) AS n FROM quarantine WHERE state = 'held'"))[0]?.n ?? 0);
+  }
+
+  async saveDaemonStatus(statusJson: string, now: Date): Promise<void> {
+    await this.q('INSERT INTO daemon_status (id, json, at) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET json = excluded.json, at = excluded.at', statusJson, iso(now));
+  }
+
+  async daemonStatus(): Promise<DaemonStatusRecord | null> {
+    const [r] = await this.rows('SELECT json, at FROM daemon_status WHERE id = 1');
+    return r ? { json: String(r.json), at: String(r.at) } : null;
+  }
+}

@@ -1,0 +1,198 @@
+// Work inside one PostgreSQL store transaction (see postgres-store.ts, which opens and closes it):
+// the PostgreSQL twin of ../sqlite/tx.ts. Where SQLite relied on its single writer, row locks do the
+// same here: the desk counter row is locked by its upsert (case numbers unique and increasing in commit
+// order), the writer lease by a transaction-scoped advisory lock taken before it is read.
+// Must never be used outside the transaction that created it.
+
+import type { CaseEvent, CaseRecord, CaseStatus } from '../../domain/case.js';
+import { formatCaseId } from '../../domain/case.js';
+import { baseAddress } from '../../mail/address.js';
+import type { MailboxPosition } from '../../domain/plan.js';
+import type { CaseFields, CaseUpdate, NewMessage, OutboxEntry, QuarantineEntry, QuarantineState, StoreTx } from '../../ports.js';
+import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
+import { caseFieldSets, iso, json, toCase, toWriterLease } from '../sqlite/rows.js';
+import { query, type Queryable, type Row } from './sql.js';
+
+export class PgTx implements StoreTx {
+  constructor(
+    private readonly db: Queryable,
+    private readonly where: string,
+  ) {}
+
+  private q(sql: string, ...args: unknown[]): Promise<{ rows: Row[]; rowCount: number }> {
+    return query(this.db, this.where, sql, args);
+  }
+
+  async createCase(input: Parameters<StoreTx['createCase']>[0], now: Date): Promise<CaseRecord> {
+    // The upsert locks the desk's counter row until this transaction ends: a second writer waits, then
+    // reads the committed number (or the old one if this transaction rolls back): no gap, no reuse.
+    const counter = await this.q(
+      `INSERT INTO desk_counters (desk, last_number) VALUES ($1, 1)
+       ON CONFLICT (desk) DO UPDATE SET last_number = desk_counters.last_number + 1 RETURNING last_number`,
+      input.desk,
+    );
+    const n = Number(counter.rows[0]!.last_number);
+    const id = formatCaseId(input.prefix, n);
+    const r = input.routing;
+    const sla = input.sla;
+    const res = await this.q(
+      `INSERT INTO cases (id, desk, number, status, category, priority, language, requester_address, requester_name,
+                          subject, created_at, updated_at, due_at, routing_json, sla_policy, first_response_due_at, sla_clock_json, imported)
+       VALUES ($1, $2, $3, 'new', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING *`,
+      id, input.desk, n, r.category, r.priority, r.language, input.requester.address, input.requester.name,
+      input.subject, iso(now), iso(now), sla?.dueAt ?? null, json(r), sla?.policy ?? null, sla?.firstResponseDueAt ?? null,
+      sla ? json({ start: iso(now), firstResponseMinutes: sla.firstResponseMinutes, resolutionMinutes: sla.resolutionMinutes, pauses: [] }) : null,
+      input.imported ?? null,
+    );
+    return toCase(res.rows[0]!);
+  }
+
+  async getCase(id: string): Promise<CaseRecord | null> {
+    const r = (await this.q('SELECT * FROM cases WHERE id = $1', id)).rows[0];
+    return r ? toCase(r) : null;
+  }
+
+  async addMessage(m: NewMessage, now: Date): Promise<number> {
+    const res = await this.q(
+      `INSERT INTO messages (case_id, desk, direction, kind, message_id, in_reply_to, references_json, from_address,
+                             from_name, to_json, cc_json, subject, date, text, raw, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+      m.caseId, m.desk, m.direction, m.kind, m.messageId, m.mail.inReplyTo[0] ?? null, json(m.mail.references),
+      m.mail.from?.address ?? null, m.mail.from?.name ?? null, json(m.mail.to), json(m.mail.cc), m.mail.subject,
+      m.mail.date, m.mail.text, m.raw, iso(now),
+    );
+    if (m.caseId) await this.q('UPDATE cases SET updated_at = $1 WHERE id = $2', iso(now), m.caseId);
+    return Number(res.rows[0]!.id);
+  }
+
+  async addEvents(caseId: string, events: readonly CaseEvent[], now: Date): Promise<void> {
+    for (const e of events) {
+      await this.q('INSERT INTO events (case_id, at, type, actor, data_json) VALUES ($1, $2, $3, $4, $5)', caseId, iso(now), e.type, e.actor, json(e.data));
+    }
+  }
+
+  async setStatus(caseId: string, status: CaseStatus, now: Date): Promise<void> {
+    await this.q('UPDATE cases SET status = $1, updated_at = $2 WHERE id = $3', status, iso(now), caseId);
+  }
+
+  async updateCase(caseId: string, p: CaseUpdate, now: Date): Promise<void> {
+    await this.q(
+      `UPDATE cases SET category = $1, priority = $2, status = $3, sla_policy = $4, due_at = $5, first_response_due_at = $6,
+                        sla_clock_json = $7, routing_json = $8, updated_at = $9 WHERE id = $10`,
+      p.category, p.priority, p.status, p.slaPolicy, p.dueAt, p.firstResponseDueAt, p.slaClock ? json(p.slaClock) : null,
+      json(p.routing), iso(now), caseId,
+    );
+  }
+
+  async enqueue(entry: Omit<OutboxEntry, 'id' | 'attempts'>, messageRow: number | null, now: Date): Promise<number> {
+    const res = await this.q(
+      `INSERT INTO outbox (case_id, message_row, kind, status, envelope_from, recipient, mail_json, next_attempt_at, created_at)
+       VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8) RETURNING id`,
+      entry.caseId, messageRow, entry.kind, entry.envelopeFrom, baseAddress(entry.mail.to[0]?.address ?? ''), json(entry.mail), iso(now), iso(now),
+    );
+    return Number(res.rows[0]!.id);
+  }
+
+  async quarantine(q: QuarantineEntry, now: Date): Promise<number> {
+    const res = await this.q(
+      `INSERT INTO quarantine (desk, folder, uid_validity, uid, message_id, code, reason, stage, raw, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+      q.position?.desk ?? null, q.position?.folder ?? null, q.position?.uidValidity ?? null, q.position?.uid ?? null,
+      q.messageId, q.code, q.reason, q.stage, q.raw, iso(now),
+    );
+    return Number(res.rows[0]!.id);
+  }
+
+  async setCaseFields(caseId: string, f: CaseFields, now: Date): Promise<void> {
+    const u = caseFieldSets(f, now, (n) => `$${n}`);
+    if (u) await this.q(`UPDATE cases SET ${u.sets.join(', ')} WHERE id = $${u.args.length + 1}`, ...u.args, caseId);
+  }
+
+  async casesElsewhere(messageId: string, desk: string): Promise<string[]> {
+    const res = await this.q(
+      `SELECT DISTINCT case_id FROM messages WHERE message_id = $1 AND desk <> $2 AND direction = 'in' AND case_id IS NOT NULL ORDER BY case_id`,
+      messageId, desk,
+    );
+    return res.rows.map((r) => String(r.case_id));
+  }
+
+  async link(a: string, b: string, reason: string, now: Date): Promise<void> {
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      await this.q('INSERT INTO case_links (case_id, linked_id, reason, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', x, y, reason, iso(now));
+    }
+  }
+
+  async recordEscalation(caseId: string, threshold: string, dueAt: Date, now: Date): Promise<boolean> {
+    const res = await this.q(
+      'INSERT INTO escalations (case_id, threshold, due_at, sent_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      caseId, threshold, iso(dueAt), iso(now),
+    );
+    return res.rowCount > 0;
+  }
+
+  async markPosition(p: MailboxPosition, messageId: string | null, outcome: string, caseId: string | null, now: Date): Promise<void> {
+    await this.q(
+      `INSERT INTO processed (desk, folder, uid_validity, uid, message_id, outcome, case_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT DO NOTHING`,
+      p.desk, p.folder, p.uidValidity, p.uid, messageId, outcome, caseId, iso(now),
+    );
+    await this.q(
+      `INSERT INTO mailbox_state (desk, folder, uid_validity, last_uid, updated_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (desk, folder) DO UPDATE SET last_uid = GREATEST(mailbox_state.last_uid, excluded.last_uid), updated_at = excluded.updated_at
+       WHERE mailbox_state.uid_validity = excluded.uid_validity`,
+      p.desk, p.folder, p.uidValidity, p.uid, iso(now),
+    );
+  }
+
+  async quarantineState(id: number): Promise<QuarantineState | null> {
+    const r = (await this.q('SELECT state FROM quarantine WHERE id = $1', id)).rows[0];
+    return r ? (r.state as QuarantineState) : null;
+  }
+
+  async releaseQuarantine(id: number, caseId: string | null, actor: string, now: Date): Promise<void> {
+    await this.q(
+      `UPDATE quarantine SET state = 'released', released_at = $1, released_by = $2, released_case_id = $3 WHERE id = $4 AND state = 'held'`,
+      iso(now), actor, caseId, id,
+    );
+    // The mailbox position was recorded as quarantined; it now tells where the mail went.
+    await this.q(
+      `UPDATE processed SET outcome = 'released', case_id = $1, at = $2
+       WHERE (desk, folder, uid_validity, uid) = (SELECT desk, folder, uid_validity, uid FROM quarantine WHERE id = $3)`,
+      caseId, iso(now), id,
+    );
+  }
+
+  async requarantine(id: number, q: Pick<QuarantineEntry, 'messageId' | 'code' | 'reason' | 'stage'>, actor: string, now: Date): Promise<void> {
+    await this.q(
+      `UPDATE quarantine SET code = $1, reason = $2, stage = $3, message_id = COALESCE($4, message_id),
+                             attempts = attempts + 1, last_attempt_at = $5, last_attempt_by = $6
+       WHERE id = $7 AND state = 'held'`,
+      q.code, q.reason, q.stage, q.messageId, iso(now), actor, id,
+    );
+  }
+
+  async writerLease(name: string): Promise<WriterLeaseRecord | null> {
+    // SQLite's BEGIN IMMEDIATE made read-decide-write one step; here a lock per lease name does, held
+    // until this transaction ends, so two starters reading "free" at once cannot both write their row.
+    await this.q(`SELECT pg_advisory_xact_lock(hashtextextended('sportello-writer-lease:' || $1, 0))`, name);
+    const r = (await this.q('SELECT * FROM writer_lease WHERE name = $1', name)).rows[0];
+    return r ? toWriterLease(r) : null;
+  }
+
+  async putWriterLease(name: string, l: WriterLeaseRecord): Promise<void> {
+    await this.q(
+      `INSERT INTO writer_lease (name, token, host, pid, command, started_at, heartbeat_at, lease_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (name) DO UPDATE SET token = excluded.token, host = excluded.host, pid = excluded.pid, command = excluded.command,
+         started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, lease_until = excluded.lease_until`,
+      name, l.token, l.host, l.pid, l.command, l.startedAt, l.heartbeatAt, l.leaseUntil,
+    );
+  }
+
+  async releaseWriterLease(name: string, token: string): Promise<boolean> {
+    return (await this.q('DELETE FROM writer_lease WHERE name = $1 AND token = $2', name, token)).rowCount > 0;
+  }
+
+  async claimDaily(job: string, day: string, now: Date): Promise<boolean> {
+    return (await this.q('INSERT INTO daily_claims (job, day, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', job, day, iso(now))).rowCount > 0;
+  }
+}
