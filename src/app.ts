@@ -9,6 +9,7 @@ import type { CaseStore, Clock, MailboxSession, MailSender, MailSource, Metrics,
 import { PIPELINE } from './pipeline/stages.js';
 import { openSqliteStore, type StoreMode } from './adapters/sqlite-store.js';
 import { openPostgresStore } from './adapters/postgres-store.js';
+import { copySqliteToPostgres, type CopyReport } from './adapters/postgres/copy-from-sqlite.js';
 import { isPostgresUrl, redactDatabase } from './config/database.js';
 import { createSmtpSender } from './adapters/smtp-sender.js';
 import { createImapSource } from './adapters/imap-source.js';
@@ -504,6 +505,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 export function openStore(config: Config, mode: StoreMode = 'read'): Promise<CaseStore> {
   // `database: postgres://…` opts in to PostgreSQL; anything else is a SQLite file (the default).
   return isPostgresUrl(config.database) ? openPostgresStore(config.database, { mode }) : openSqliteStore(config.database, { mode });
+}
+
+/** `sportello migrate-store`: the SQLite file `from` copied into the empty PostgreSQL database `to`. */
+export function migrateStore(from: string, to: string, clock: Clock = { now: () => new Date() }): Promise<CopyReport> {
+  return copySqliteToPostgres(from, to, clock.now());
 }
 
 function imapSources(config: Config, log: Logger): (desk: DeskConfig) => MailSource {

@@ -319,10 +319,10 @@ class PostgresStore implements CaseStore {
   statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }> {
     return this.snapshot(async (db) => {
       const all = async (sql: string) => (await query(db, this.url, sql, [iso(since)])).rows;
-      const cases = await all('SELECT * FROM cases WHERE created_at >= $1 ORDER BY created_at, id');
+      const cases = await all('SELECT * FROM cases WHERE created_at >= $1 ORDER BY created_at, desk, number');
       const mails = await all(`SELECT desk, COALESCE(date, created_at) AS at FROM messages WHERE direction = 'in' AND kind = 'requester' AND created_at >= $1 ORDER BY id`);
       // Cases deleted by retention still count: their tombstones carry the numbers and times, no person.
-      const tombstones = await all('SELECT * FROM case_tombstones WHERE created_at >= $1 ORDER BY created_at, id');
+      const tombstones = await all('SELECT * FROM case_tombstones WHERE created_at >= $1 ORDER BY created_at, desk, number');
       const pastMails = tombstones.flatMap((t) =>
         (JSON.parse(String(t.requester_mail_times_json)) as string[]).filter((at) => at >= iso(since)).map((at) => ({ desk: String(t.desk), at })),
       );
@@ -334,18 +334,18 @@ class PostgresStore implements CaseStore {
   }
 
   async waitExpired(now: Date): Promise<CaseRecord[]> {
-    return (await this.rows(`SELECT * FROM cases WHERE status = 'waiting' AND wait_until IS NOT NULL AND wait_until <= $1 ORDER BY created_at, id`, iso(now))).map(toCase);
+    return (await this.rows(`SELECT * FROM cases WHERE status = 'waiting' AND wait_until IS NOT NULL AND wait_until <= $1 ORDER BY created_at, desk, number`, iso(now))).map(toCase);
   }
 
   async resolvedBefore(before: Date): Promise<CaseRecord[]> {
-    return (await this.rows(`SELECT * FROM cases WHERE status = 'resolved' AND resolved_at IS NOT NULL AND resolved_at <= $1 ORDER BY created_at, id`, iso(before))).map(toCase);
+    return (await this.rows(`SELECT * FROM cases WHERE status = 'resolved' AND resolved_at IS NOT NULL AND resolved_at <= $1 ORDER BY created_at, desk, number`, iso(before))).map(toCase);
   }
 
   slaCases(): Promise<{ record: CaseRecord; notified: string[] }[]> {
     return this.snapshot(async (db) => {
-      const rows = (await query(db, this.url, `SELECT * FROM cases WHERE status IN ('new','open','waiting') AND sla_clock_json IS NOT NULL ORDER BY created_at, id`)).rows;
+      const rows = (await query(db, this.url, `SELECT * FROM cases WHERE status IN ('new','open','waiting') AND sla_clock_json IS NOT NULL ORDER BY created_at, desk, number`)).rows;
       const sent = (
-        await query(db, this.url, `SELECT e.case_id, e.threshold FROM escalations e JOIN cases c ON c.id = e.case_id WHERE c.status IN ('new','open','waiting') ORDER BY e.case_id, e.sent_at, e.threshold`)
+        await query(db, this.url, `SELECT e.case_id, e.threshold FROM escalations e JOIN cases c ON c.id = e.case_id WHERE c.status IN ('new','open','waiting') ORDER BY e.case_id, e.threshold`)
       ).rows;
       const byCase = new Map<string, string[]>();
       for (const r of sent) byCase.set(String(r.case_id), [...(byCase.get(String(r.case_id)) ?? []), String(r.threshold)]);

@@ -218,7 +218,7 @@ class SqliteStore implements CaseStore {
         const c = await this.db.get<Row>('SELECT id, requester_address FROM cases WHERE id = ? AND desk = ?', tag, desk);
         if (!c) continue;
         const rows = await this.db.all<Row[]>(
-          `SELECT from_address, to_json, cc_json FROM messages WHERE case_id = ? AND direction = 'in' AND kind = 'requester'`,
+          `SELECT from_address, to_json, cc_json FROM messages WHERE case_id = ? AND direction = 'in' AND kind = 'requester' ORDER BY id`,
           tag,
         );
         const people = new Set<string>([String(c.requester_address)]);
@@ -235,7 +235,7 @@ class SqliteStore implements CaseStore {
       const elsewhere = messageKey.startsWith('sha256:')
         ? []
         : await this.db.all<Row[]>(
-            `SELECT DISTINCT m.case_id, m.desk FROM messages m WHERE m.message_id = ? AND m.desk <> ? AND m.direction = 'in' AND m.case_id IS NOT NULL`,
+            `SELECT DISTINCT m.case_id, m.desk FROM messages m WHERE m.message_id = ? AND m.desk <> ? AND m.direction = 'in' AND m.case_id IS NOT NULL ORDER BY m.desk, m.case_id`,
             messageKey, desk,
           );
       return toFacts(messageKey, position, { processed: p, message: m, quarantine: q, purged, autoReplies: n, elsewhere }, { referencedCase, taggedCases });
@@ -373,13 +373,13 @@ class SqliteStore implements CaseStore {
 
   statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }> {
     return this.exclusive(async () => {
-      const cases = await this.db.all<Row[]>('SELECT * FROM cases WHERE created_at >= ? ORDER BY created_at', iso(since));
+      const cases = await this.db.all<Row[]>('SELECT * FROM cases WHERE created_at >= ? ORDER BY created_at, desk, number', iso(since));
       const mails = await this.db.all<Row[]>(
-        `SELECT desk, COALESCE(date, created_at) AS at FROM messages WHERE direction = 'in' AND kind = 'requester' AND created_at >= ?`,
+        `SELECT desk, COALESCE(date, created_at) AS at FROM messages WHERE direction = 'in' AND kind = 'requester' AND created_at >= ? ORDER BY id`,
         iso(since),
       );
       // Cases deleted by retention still count: their tombstones carry the numbers and times, no person.
-      const tombstones = await this.db.all<Row[]>('SELECT * FROM case_tombstones WHERE created_at >= ? ORDER BY created_at', iso(since));
+      const tombstones = await this.db.all<Row[]>('SELECT * FROM case_tombstones WHERE created_at >= ? ORDER BY created_at, desk, number', iso(since));
       const pastMails = tombstones.flatMap((t) =>
         (JSON.parse(String(t.requester_mail_times_json)) as string[]).filter((at) => at >= iso(since)).map((at) => ({ desk: String(t.desk), at })),
       );
@@ -392,14 +392,14 @@ class SqliteStore implements CaseStore {
 
   waitExpired(now: Date): Promise<CaseRecord[]> {
     return this.exclusive(async () => {
-      const rows = await this.db.all<Row[]>(`SELECT * FROM cases WHERE status = 'waiting' AND wait_until IS NOT NULL AND wait_until <= ?`, iso(now));
+      const rows = await this.db.all<Row[]>(`SELECT * FROM cases WHERE status = 'waiting' AND wait_until IS NOT NULL AND wait_until <= ? ORDER BY created_at, desk, number`, iso(now));
       return rows.map(toCase);
     });
   }
 
   resolvedBefore(before: Date): Promise<CaseRecord[]> {
     return this.exclusive(async () => {
-      const rows = await this.db.all<Row[]>(`SELECT * FROM cases WHERE status = 'resolved' AND resolved_at IS NOT NULL AND resolved_at <= ?`, iso(before));
+      const rows = await this.db.all<Row[]>(`SELECT * FROM cases WHERE status = 'resolved' AND resolved_at IS NOT NULL AND resolved_at <= ? ORDER BY created_at, desk, number`, iso(before));
       return rows.map(toCase);
     });
   }
@@ -407,10 +407,10 @@ class SqliteStore implements CaseStore {
   slaCases(): Promise<{ record: CaseRecord; notified: string[] }[]> {
     return this.exclusive(async () => {
       const rows = await this.db.all<Row[]>(
-        `SELECT * FROM cases WHERE status IN ('new','open','waiting') AND sla_clock_json IS NOT NULL ORDER BY created_at`,
+        `SELECT * FROM cases WHERE status IN ('new','open','waiting') AND sla_clock_json IS NOT NULL ORDER BY created_at, desk, number`,
       );
       const sent = await this.db.all<Row[]>(
-        `SELECT e.case_id, e.threshold FROM escalations e JOIN cases c ON c.id = e.case_id WHERE c.status IN ('new','open','waiting')`,
+        `SELECT e.case_id, e.threshold FROM escalations e JOIN cases c ON c.id = e.case_id WHERE c.status IN ('new','open','waiting') ORDER BY e.case_id, e.threshold`,
       );
       const byCase = new Map<string, string[]>();
       for (const r of sent) byCase.set(String(r.case_id), [...(byCase.get(String(r.case_id)) ?? []), String(r.threshold)]);
@@ -465,7 +465,7 @@ class SqliteStore implements CaseStore {
 
   outboxSummary(): Promise<Record<string, number>> {
     return this.exclusive(async () => {
-      const rows = await this.db.all<Row[]>('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status');
+      const rows = await this.db.all<Row[]>('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status');
       return Object.fromEntries(rows.map((r) => [String(r.status), Number(r.n)]));
     });
   }

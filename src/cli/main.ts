@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { buildApp, openStore, surveyMailboxes, type App } from '../app.js';
+import { buildApp, migrateStore, openStore, surveyMailboxes, type App } from '../app.js';
 import { dryRunText } from './once-dry-run.js';
 import { createLogger } from '../log.js';
 import { SportelloError, describeError, isSportelloError } from '../errors.js';
@@ -19,6 +19,7 @@ import { addTemplateCommands } from './template-commands.js';
 import { addStatsCommand } from './stats-command.js';
 import { addQuarantineCommands } from './quarantine-commands.js';
 import { addBackupCommand } from './backup-command.js';
+import { addMigrateStoreCommand } from './migrate-store-command.js';
 import { addRetentionCommands } from './retention-commands.js';
 import { addStatusCommand } from './status-command.js';
 import { exitWhenFlushed, tolerateClosedReader } from './exit.js';
@@ -188,6 +189,7 @@ export function program(): Command {
   addStatsCommand(prog, tools);
   addQuarantineCommands(prog, { print, withStore, withApp });
   addBackupCommand(prog, { print, withStore });
+  addMigrateStoreCommand(prog, { print, migrateStore });
   addRetentionCommands(prog, tools);
   addStatusCommand(prog, tools);
 

@@ -102,7 +102,7 @@ export class SqliteTx implements StoreTx {
 
   async casesElsewhere(messageId: string, desk: string): Promise<string[]> {
     const rows = await this.db.all<Row[]>(
-      `SELECT DISTINCT case_id FROM messages WHERE message_id = ? AND desk <> ? AND direction = 'in' AND case_id IS NOT NULL`,
+      `SELECT DISTINCT case_id FROM messages WHERE message_id = ? AND desk <> ? AND direction = 'in' AND case_id IS NOT NULL ORDER BY case_id`,
       messageId, desk,
     );
     return rows.map((r) => String(r.case_id));
