@@ -1,0 +1,102 @@
+// What only the PostgreSQL store does, on the real server: migrating an empty database at a write open
+// (and not again), read-only opening for read commands (a missing or not yet upgraded database refused,
+// nothing created, a write refused as STORE), driver failures as STORE without the password, `backup`
+// pointing at pg_dump, and the composition root choosing the store from `database:`.
+// Everything both stores must do is in the store contract (test/support/store-contract.ts).
+import { afterEach, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../../src/adapters/postgres-store.js';
+import { PG_MIGRATIONS } from '../../../src/adapters/postgres/migrations.js';
+import { openStore } from '../../../src/app.js';
+import type { CaseStore } from '../../../src/ports.js';
+import { PG, freshDatabase, type FreshDatabase } from '../../support/pgstack.js';
+import { testConfig } from '../../support/fakes.js';
+import { T0, seedCase } from '../../support/store-contract.js';
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c().catch(() => undefined);
+  cleanup = [];
+});
+async function database(): Promise<FreshDatabase> {
+  const db = await freshDatabase('pgstore');
+  cleanup.push(() => db.drop());
+  return db;
+}
+function closing<T extends CaseStore>(s: T): T {
+  cleanup.push(() => s.close());
+  return s;
+}
+const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as { code: string; message: string; hint: string });
+
+describe('opening a PostgreSQL store', () => {
+  it('a write open migrates an empty database once; reopening keeps the data and re-runs nothing', async () => {
+    const db = await database();
+    const first = await openPostgresStore(db.url);
+    await seedCase(first);
+    await first.close();
+    const again = closing(await openPostgresStore(db.url));
+    expect((await again.listCases({})).map((c) => c.id)).toEqual(['IT-1']);
+    const c = await db.connect();
+    const { rows } = await c.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
+    expect(rows.map((r) => r.name)).toEqual(PG_MIGRATIONS.map((m) => m.name));
+  });
+
+  it('read mode: a missing database is STORE_NOT_FOUND, an empty one is not a Sportello database and stays empty', async () => {
+    const missing = await errorOf(openPostgresStore(PG.url('t_no_such_database'), { mode: 'read' }));
+    expect(missing).toMatchObject({ code: 'STORE_NOT_FOUND', message: `the database ${PG.url('t_no_such_database').replace(':secret@', ':***@')} does not exist` });
+    const db = await database();
+    const empty = await errorOf(openPostgresStore(db.url, { mode: 'read' }));
+    expect(empty).toMatchObject({ code: 'STORE', message: expect.stringContaining('is not a Sportello database (no schema_migrations table)') });
+    const c = await db.connect();
+    expect((await c.query(`SELECT to_regclass('schema_migrations') AS t`)).rows[0]).toEqual({ t: null });
+  });
+
+  it('read mode refuses a database not yet upgraded to this version, naming what is missing', async () => {
+    const db = await database();
+    const c = await db.connect();
+    await c.query(`CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL); INSERT INTO schema_migrations VALUES ('001-initial', now())`);
+    const err = await errorOf(openPostgresStore(db.url, { mode: 'read' }));
+    expect(err).toMatchObject({ code: 'STORE' });
+    expect(err!.message).toContain('has not been upgraded to this version (missing 002-sla');
+    expect(err!.message).not.toContain('secret');
+  });
+
+  it('read mode reads what a writer stored beside it; a write through it fails as STORE with the read-only hint', async () => {
+    const db = await database();
+    const writer = closing(await openPostgresStore(db.url));
+    const reader = closing(await openPostgresStore(db.url, { mode: 'read' }));
+    await seedCase(writer);
+    expect(await reader.listCases({})).toHaveLength(1);
+    const err = await errorOf(reader.resetCheckpoint('IT', 'INBOX', 1, T0));
+    expect(err).toMatchObject({ code: 'STORE', message: expect.stringContaining('read-only transaction') });
+    expect(err!.hint).toContain('read-only');
+    expect(err!.message).not.toContain('secret');
+  });
+
+  it('a refused login or an unreachable server is STORE naming the database without its password', async () => {
+    const badLogin = await errorOf(openPostgresStore(PG.url().replace(':secret@', ':wrong@')));
+    expect(badLogin).toMatchObject({ code: 'STORE' });
+    expect(badLogin!.message).not.toContain('wrong');
+    expect(badLogin!.hint).toMatch(/user and password/);
+    const down = await errorOf(openPostgresStore(`postgres://sportello:secret@127.0.0.1:1/x`));
+    expect(down).toMatchObject({ code: 'STORE' });
+    expect(down!.message).toContain('postgres://sportello:***@127.0.0.1:1/x');
+    expect(down!.hint).toContain('running and reachable');
+  });
+
+  it('backup is refused with the pg_dump hint; close is safe twice', async () => {
+    const db = await database();
+    const store = await openPostgresStore(db.url);
+    expect(await errorOf(store.backup('/tmp/x.db'))).toMatchObject({ code: 'USAGE', hint: expect.stringContaining('pg_dump') });
+    await store.close();
+    await store.close();
+  });
+
+  it('the composition root opens PostgreSQL for a postgres:// database', async () => {
+    const db = await database();
+    const store = closing(await openStore(testConfig(db.url), 'write'));
+    await seedCase(store);
+    const c = await db.connect();
+    expect((await c.query('SELECT id FROM cases')).rows).toEqual([{ id: 'IT-1' }]);
+  });
+});
