@@ -7,28 +7,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/adapters/sqlite-store.js';
 import { openPostgresStore } from '../../src/adapters/postgres-store.js';
 import { migrateStore } from '../../src/app.js';
 import type { CaseStore } from '../../src/ports.js';
 import { retentionCutoffs } from '../../src/housekeeping/retention.js';
-import { freshDatabase, type FreshDatabase } from '../support/pgstack.js';
+import { perTest } from '../support/pgstack.js';
 import { runCli } from '../support/cli.js';
 import { T0, at, inbound, newCase, outgoing, seedCase } from '../support/store-contract.js';
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
-
-async function database(): Promise<FreshDatabase> {
-  const db = await freshDatabase('migrate');
-  cleanup.push(() => db.drop());
-  return db;
-}
-
+const { database, closing } = perTest('migrate');
 async function sqliteInstall(): Promise<string> {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'sportello-migrate-')), 'sportello.db');
   const store = await openSqliteStore(file);
@@ -105,10 +94,8 @@ describe('sportello migrate-store', () => {
       daily_claims: 1, store_meta: 1, writer_lease: 1, daemon_status: 1, escalations: 1, case_links: 2, mailbox_state: 1, processed: 1,
     });
 
-    const lite = await openSqliteStore(file);
-    cleanup.push(() => lite.close());
-    const pgs = await openPostgresStore(db.url);
-    cleanup.push(() => pgs.close());
+    const lite = closing(await openSqliteStore(file));
+    const pgs = closing(await openPostgresStore(db.url));
     const [fromLite, fromPg] = [await everything(lite), await everything(pgs)];
     expect(fromPg).toEqual(fromLite);
     expect(fromPg.cases.map((c) => c.id)).toEqual(['HR-1', 'IT-2']);
@@ -143,8 +130,7 @@ describe('sportello migrate-store', () => {
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/already holds data: .*\bcases \(2\), .*desk_counters \(2\)/);
     expect(again.stderr).not.toContain(':secret@');
-    const pgs = await openPostgresStore(db.url, { mode: 'read' });
-    cleanup.push(() => pgs.close());
+    const pgs = closing(await openPostgresStore(db.url, { mode: 'read' }));
     expect(await pgs.listCases({})).toHaveLength(2);
   });
 
@@ -156,8 +142,7 @@ describe('sportello migrate-store', () => {
     await store.close();
     const db = await database();
     await expect(migrateStore(file, db.url)).rejects.toMatchObject({ code: 'STORE_LOCKED', message: expect.stringContaining('sportello run on host h1, pid 99') });
-    const pgs = await openPostgresStore(db.url);
-    cleanup.push(() => pgs.close());
+    const pgs = closing(await openPostgresStore(db.url));
     expect(await pgs.listCases({})).toEqual([]);
     const wrong = await runCli(['migrate-store', '--from', file, '--to', '/tmp/other.db']);
     expect(wrong.code).not.toBe(0);

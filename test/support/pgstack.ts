@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import { PG_TYPES } from '../../src/adapters/postgres/types.js';
 import { runScript, type RunOptions, type RunResult, type ScriptSpec } from './run-script.js';
 
@@ -95,4 +96,27 @@ export async function freshDatabase(label: string): Promise<FreshDatabase> {
       }
     },
   });
+}
+
+/**
+ * For a test file: `database()` gives the running test a fresh database, `closing(x)` closes x after it;
+ * both are undone after each test (last first), stores before their databases.
+ */
+export function perTest(label: string): { database(): Promise<FreshDatabase>; closing<T extends { close(): Promise<void> }>(x: T): T } {
+  let undo: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const u of undo.reverse()) await u().catch(() => undefined);
+    undo = [];
+  });
+  return {
+    async database() {
+      const db = await freshDatabase(label);
+      undo.push(() => db.drop());
+      return db;
+    },
+    closing(x) {
+      undo.push(() => x.close());
+      return x;
+    },
+  };
 }

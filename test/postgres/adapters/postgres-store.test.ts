@@ -3,29 +3,15 @@
 // nothing created, a write refused as STORE), driver failures as STORE without the password, `backup`
 // pointing at pg_dump, and the composition root choosing the store from `database:`.
 // Everything both stores must do is in the store contract (test/support/store-contract.ts).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../../src/adapters/postgres-store.js';
 import { PG_MIGRATIONS } from '../../../src/adapters/postgres/migrations.js';
 import { openStore } from '../../../src/app.js';
-import type { CaseStore } from '../../../src/ports.js';
-import { PG, freshDatabase, type FreshDatabase } from '../../support/pgstack.js';
+import { PG, perTest } from '../../support/pgstack.js';
 import { testConfig } from '../../support/fakes.js';
 import { T0, seedCase } from '../../support/store-contract.js';
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
-async function database(): Promise<FreshDatabase> {
-  const db = await freshDatabase('pgstore');
-  cleanup.push(() => db.drop());
-  return db;
-}
-function closing<T extends CaseStore>(s: T): T {
-  cleanup.push(() => s.close());
-  return s;
-}
+const { database, closing } = perTest('pgstore');
 const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as { code: string; message: string; hint: string });
 
 describe('opening a PostgreSQL store', () => {
