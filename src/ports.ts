@@ -267,7 +267,7 @@ export interface CaseStore {
   /** Starts a folder over after a UIDVALIDITY change (or the first time); Message-IDs keep it idempotent. */
   resetCheckpoint(desk: string, folder: string, uidValidity: number, now: Date): Promise<void>;
   dueOutbox(now: Date, limit: number): Promise<OutboxEntry[]>;
-  /** Claims a pending row for sending; false when another process already took it. */
+  /** Claims a pending row for sending (the claim's time is kept with it); false when another process already took it. */
   markSending(id: number, now: Date): Promise<boolean>;
   markSent(id: number, now: Date): Promise<void>;
   markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
@@ -276,8 +276,10 @@ export interface CaseStore {
    * Rows left "sending" by a crash: we cannot know if the server took them, so they are set aside, never
    * resent. Each parked row and its `send-uncertain` event commit together. Only the writer-lease holder
    * may call it (only the holder sends, so any row still "sending" then belongs to a dead process).
+   * `claimedBefore`: the claim expiry — only rows claimed (markSending) at or before it are parked, so a
+   * sender that is still within its claim keeps its row; without it, every "sending" row is parked.
    */
-  parkInterrupted(now: Date): Promise<number>;
+  parkInterrupted(now: Date, claimedBefore?: Date): Promise<number>;
   listCases(filter: CaseFilter): Promise<CaseRecord[]>;
   /** Cases opened since `since` and the times requesters wrote, for `sportello stats`. */
   statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }>;

@@ -268,11 +268,18 @@ class PostgresStore implements CaseStore {
     });
   }
 
-  parkInterrupted(now: Date): Promise<number> {
+  parkInterrupted(now: Date, claimedBefore?: Date): Promise<number> {
     // One transaction, row by row: a row is parked and its event written together, and only for a row
     // this call actually moved from "sending" (never an event for a reply that went out meanwhile).
     return this.inTransaction(async (db) => {
-      const rows = (await query(db, this.url, `SELECT id, case_id, recipient, kind FROM outbox WHERE status = 'sending' ORDER BY id FOR UPDATE`)).rows;
+      // A sending row's next_attempt_at is the time it was claimed (markSending): the claim expires after it.
+      const rows = (
+        await query(
+          db, this.url,
+          `SELECT id, case_id, recipient, kind FROM outbox WHERE status = 'sending' AND ($1::timestamptz IS NULL OR next_attempt_at <= $1) ORDER BY id FOR UPDATE`,
+          [claimedBefore ? iso(claimedBefore) : null],
+        )
+      ).rows;
       let parked = 0;
       for (const r of rows) {
         const res = await query(

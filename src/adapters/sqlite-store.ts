@@ -309,11 +309,15 @@ class SqliteStore implements CaseStore {
     });
   }
 
-  parkInterrupted(now: Date): Promise<number> {
+  parkInterrupted(now: Date, claimedBefore?: Date): Promise<number> {
     // One transaction, row by row: a row is parked and its event written together, and only for a row
     // this call actually moved from "sending" (never an event for a reply that went out meanwhile).
     return this.immediate(async () => {
-      const rows = await this.db.all<Row[]>(`SELECT id, case_id, recipient, kind FROM outbox WHERE status = 'sending' ORDER BY id`);
+      // A sending row's next_attempt_at is the time it was claimed (markSending).
+      const rows = await this.db.all<Row[]>(
+        `SELECT id, case_id, recipient, kind FROM outbox WHERE status = 'sending' AND (? IS NULL OR next_attempt_at <= ?) ORDER BY id`,
+        claimedBefore ? iso(claimedBefore) : null, claimedBefore ? iso(claimedBefore) : null,
+      );
       let parked = 0;
       for (const r of rows) {
         const res = await this.db.run(

@@ -609,6 +609,19 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(await store.outboxSummary()).toEqual({ uncertain: 2 });
     });
 
+    it('with a claim expiry, parkInterrupted parks only rows claimed before it (a live sender keeps its row)', async () => {
+      const store = await openStore();
+      const a = await queued(store);
+      const b = await queued(store);
+      await store.markSending(a, T0);
+      await store.markSending(b, at(5));
+      expect(await store.parkInterrupted(at(6), at(4))).toBe(1);
+      expect(await store.outboxSummary()).toEqual({ uncertain: 1, sending: 1 });
+      expect((await store.outboxProblems(10)).map((p) => [p.id, p.status])).toEqual([[b, 'sending'], [a, 'uncertain']]);
+      expect(await store.parkInterrupted(at(7), at(5))).toBe(1);
+      expect(await store.outboxSummary()).toEqual({ uncertain: 2 });
+    });
+
     it('dueOutbox honours the limit and the order of queueing', async () => {
       const store = await openStore();
       const ids = [await queued(store), await queued(store), await queued(store)];
