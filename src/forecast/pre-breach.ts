@@ -7,7 +7,7 @@ import type { CaseStatus } from '../domain/case.js';
 import type { BusinessCalendar } from '../sla/index.js';
 import { addBusinessMinutes, businessMinutesBetween, elapsedBusinessMinutes, isOpen, thresholdAt } from '../sla/index.js';
 import { quantile } from '../stats/report.js';
-import { comparableCases, type HistoryCase } from './history.js';
+import { comparableCases, wholeMinutes, type HistoryCase } from './history.js';
 import { nextPromise, type CasePromise } from './promise.js';
 import type { ForecastSettings } from './settings.js';
 
