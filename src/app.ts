@@ -34,6 +34,8 @@ import { existsSync } from 'node:fs';
 import { releaseOne, type ReleaseResult } from './shell/release.js';
 import { acquireWriterLease, localIdentity, tryAcquireWriterLease, type LeaseIdentity, type WriterLease, type WriterLeaseOptions } from './shell/writer-lease.js';
 import { runHousekeeping, type HousekeepingPass } from './shell/housekeeping.js';
+import { historySince, withPromise } from './routing/promise-plan.js';
+import type { HistoryCase } from './forecast/history.js';
 import { createHealth } from './shell/health.js';
 import { readiness } from './health/readiness.js';
 import type { HealthSnapshot, Readiness, SavedDaemonStatus } from './health/snapshot.js';
@@ -255,7 +257,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const rulesOf = (id: string) => deskRulesOf(engine.ruleSet, id);
   const ownAddresses = config.desks.map((d) => d.address);
   const ownDomains = [...new Set(ownAddresses.map((a) => a.split('@')[1]!))];
-  const contextFor = (desk: DeskConfig): DeskContext => ({
+  /** `history`: the desk's cases for forecasting promises (read once per pass); without it the SLA decides. */
+  const contextFor = (desk: DeskConfig, history: readonly HistoryCase[] | null = null): DeskContext => ({
     desk: {
       id: desk.id,
       prefix: desk.prefix,
@@ -280,7 +283,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     autoRepliesPerAddressPerHour: config.limits.autoRepliesPerAddressPerHour,
     // Read through `engine` at call time so a rules reload takes effect with the next mail.
     route: (mail) => engine.router(desk, mail),
-    sla: (routing, now) => engine.sla(desk, routing, now),
+    sla: (routing, now) => withPromise(engine.sla(desk, routing, now), rulesOf(desk.id), routing, history, now),
     articles: (mail, routing) => engine.articles(desk, mail, routing),
   });
   const ingestDeps: IngestDeps = {
@@ -332,7 +335,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       const cp = await store.checkpoint(desk.id, desk.imap.folder);
       const backlog = await session.countAbove(cp && cp.uidValidity === session.uidValidity ? cp.lastUid : 0);
       health.deskBacklog(desk.id, backlog);
-      const result = await ingestMailbox(ingestDeps, desk, contextFor(desk), session, shouldStop);
+      const history = await store.promiseHistory(desk.id, historySince(rulesOf(desk.id), clock.now()));
+      const result = await ingestMailbox(ingestDeps, desk, contextFor(desk, history), session, shouldStop);
       for (const outcome of ['created', 'appended', 'duplicates', 'quarantined'] as const) metrics.mails(desk.id, outcome === 'duplicates' ? 'duplicate' : outcome, result[outcome]);
       health.deskBacklog(desk.id, Math.max(0, backlog - result.seen));
       return result;

@@ -8,6 +8,8 @@ import type { Language } from './domain/routing.js';
 import type { Facts, ThreadKeys } from './pipeline/types.js';
 import type { WriterLeaseRecord } from './domain/writer-lease.js';
 import type { ErasureTarget, PurgeCutoffs } from './housekeeping/retention.js';
+import type { CasePromise } from './forecast/promise.js';
+import type { HistoryCase } from './forecast/history.js';
 
 export interface Clock {
   now(): Date;
@@ -112,6 +114,8 @@ export interface CaseRecord {
   readonly waitUntil: string | null;
   /** Opened from mail received before the desk's first start: that first start (ISO); nothing was mailed about it. */
   readonly imported?: string | null;
+  /** The resolution date told to the requester and why (forecast, SLA, #eta, update); null before promises existed. */
+  readonly promise?: CasePromise | null;
 }
 
 /** Lifecycle and satisfaction fields set directly (no SLA recomputation needed). */
@@ -261,6 +265,10 @@ export interface StoreTx {
   putWriterLease(name: string, lease: WriterLeaseRecord): Promise<void>;
   /** Drops the writer lease if `token` still holds it; false when someone else had taken it over. */
   releaseWriterLease(name: string, token: string): Promise<boolean>;
+  /** Replaces the case's promise (a #eta, the update before a miss). */
+  setPromise(caseId: string, promise: CasePromise, now: Date): Promise<void>;
+  /** Claims a mail about promise `seq` of a case ("pre-breach"); false when it was already recorded (never mail twice). */
+  claimPromiseNotice(caseId: string, seq: number, kind: string, now: Date): Promise<boolean>;
   /** Claims a once-a-day job (e.g. "purge", "uncertain-notice:IT") for `day`; false when already done that day. */
   claimDaily(job: string, day: string, now: Date): Promise<boolean>;
 }
@@ -309,6 +317,10 @@ export interface CaseStore {
   listCases(filter: CaseFilter): Promise<CaseRecord[]>;
   /** Cases opened since `since` and the times requesters wrote, for `sportello stats`. */
   statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }>;
+  /** A desk's cases for forecasting: resolved since `since` and every case still new, open or waiting; times and classification only. */
+  promiseHistory(desk: string, since: Date): Promise<HistoryCase[]>;
+  /** New and open cases carrying a promise, with when an agent last wrote on each and the promise seqs already updated. */
+  promiseCases(): Promise<{ readonly record: CaseRecord; readonly lastAgentAt: string | null; readonly updated: readonly number[] }[]>;
   /** Waiting cases whose #wait time has passed. */
   waitExpired(now: Date): Promise<CaseRecord[]>;
   /** Resolved cases resolved before `before`, for auto-closing. */

@@ -15,7 +15,9 @@ export const TEMPLATE_VARIABLES = {
   'auto-reply': {
     subject: true,
     language: true,
-    case: { id: true, subject: true, category: true, priority: true, dueAt: true, dueText: true, firstResponseText: true },
+    case: { id: true, subject: true, category: true, priority: true, dueAt: true, dueText: true, slaDueText: true, firstResponseText: true },
+    // Set when the date comes from the desk's history (src/shell/compose.ts promiseVars); null otherwise.
+    promise: { source: true, comparable: true, percent: true, later: true },
     schedule: { open: true, opensText: true, onCall: { address: true, phone: true } },
     articles: true,
     requester: person,

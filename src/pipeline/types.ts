@@ -12,6 +12,7 @@ import type { NotifyPolicy } from '../agents/notification.js';
 import type { TrustOptions } from '../agents/trust.js';
 import type { Language, RoutingDecision } from '../domain/routing.js';
 import type { ImportedMail } from './imported.js';
+import type { CasePromise } from '../forecast/promise.js';
 
 export interface DeskView {
   readonly id: string;
@@ -45,6 +46,8 @@ export interface SlaPlan {
   readonly opensAt: string | null;
   /** How to reach on-call for urgent matters (shown out of hours). */
   readonly onCall: { readonly address: string | null; readonly phone: string | null } | null;
+  /** The resolution date the requester is told (forecast from history, else the SLA deadline); absent without history data. */
+  readonly promise?: CasePromise | null;
 }
 
 /** A self-service article suggested in the auto-reply. */
