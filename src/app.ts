@@ -570,7 +570,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     const daily = (async () => {
       while (!signal.aborted) {
         const pass = await dailyJobs();
-        if (pass.notices) await drain().catch(() => undefined);
+        if (pass.notices || pass.promises?.updates || pass.promises?.digests) await drain().catch(() => undefined);
         await sleep(HOUSEKEEPING_WAKE_MS, signal);
       }
     })();

@@ -11,7 +11,8 @@ export type Direction = 'in' | 'out';
  * automatic: machine mail that threads to a case (vacation replies, bounces) — recorded, never answered.
  * auto-reply: our acknowledgement of a new case.
  * escalation: our warning to the desk's escalation address that the SLA target is near or breached.
- * due-update: our notice to the requester that the expected resolution time moved.
+ * due-update: our notice to the requester that the expected resolution time moved (also after an agent's #eta).
+ * promise-update: our honest update to the requester before a promise is missed.
  * agent: an agent's mail (its text is relayed as `relay`, or it was a reply-all the requester already has).
  * note: an agent's internal note; only agents ever receive it.
  * notification / confirmation / command-error / not-trusted: our mails to agents.
@@ -23,6 +24,7 @@ export type MessageKind =
   | 'auto-reply'
   | 'escalation'
   | 'due-update'
+  | 'promise-update'
   | 'agent'
   | 'note'
   | 'relay'

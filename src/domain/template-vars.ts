@@ -9,6 +9,15 @@ const desk = { id: true, name: true, address: true } as const;
 const person = { name: true, address: true } as const;
 /** composeMessage adds these to every case-related message's `case`. */
 const messageCase = { id: true, subject: true, status: true, assignee: true } as const;
+/** The update before a promise is missed: the requester's mail and the agents' note get the same. */
+const promiseNotice = {
+  subject: true,
+  case: { id: true, subject: true, category: true, priority: true, requesterName: true, requesterAddress: true },
+  due: { before: true, after: true, later: true },
+  share: true,
+  requester: person,
+  desk,
+} as const;
 
 export const TEMPLATE_VARIABLES = {
   // src/shell/compose.ts composeReply; also every template a rule names with `template:`.
@@ -64,6 +73,11 @@ export const TEMPLATE_VARIABLES = {
     sla: { target: true, waited: true, used: true, dueText: true, overdue: true },
     desk,
   },
+  // src/forecast/notice-vars.ts promiseUpdateVars (src/shell/promise-watch.ts): before a promise is missed.
+  'promise-update': promiseNotice,
+  'promise-alert': promiseNotice,
+  // src/forecast/notice-vars.ts digestVars: once a day to the escalation address.
+  'forecast-digest': { subject: true, desk, percent: true, count: true, rows: true },
   // src/housekeeping/uncertain-notice.ts noticeVars (the daily notice about replies parked as uncertain)
   'uncertain-notice': { subject: true, desk, count: true, rows: true, listCommand: true },
 } as const satisfies Record<string, VarShape>;

@@ -1,5 +1,6 @@
-// The daily jobs: retention (drop raw sources and old closed cases) and the notice about replies parked
-// as uncertain. Each is claimed per calendar day in the store inside the transaction that does the work,
+// The daily jobs: retention (drop raw sources and old closed cases), the notice about replies parked
+// as uncertain, and the promise watch (src/shell/promise-watch.ts: updates before a promise is missed,
+// checked every pass; the forecast digest, once a day). Each is claimed per calendar day in the store inside the transaction that does the work,
 // so restarts, `once` from cron next to the daemon, or an hourly wake-up never run it twice a day.
 
 import type { CaseStore, Clock, PurgeCounts } from '../ports.js';
@@ -11,6 +12,7 @@ import { noticeVars, planUncertainNotices } from '../housekeeping/uncertain-noti
 import type { DeskRules } from '../rules/index.js';
 import type { ComposeDeps } from './compose.js';
 import { machineMail } from './machine-mail.js';
+import { runPromiseWatch, type PromisePass } from './promise-watch.js';
 
 export interface HousekeepingDeps {
   readonly store: CaseStore;
@@ -29,6 +31,8 @@ export interface HousekeepingPass {
   readonly purged: PurgeCounts | null;
   /** Uncertain-replies notices queued (at most one per desk per day). */
   readonly notices: number;
+  /** Requester updates before a promise is missed, and forecast digests, queued by this pass. */
+  readonly promises?: PromisePass;
 }
 
 export async function runHousekeeping(deps: HousekeepingDeps): Promise<HousekeepingPass> {
@@ -40,7 +44,8 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Housekeep
     purged = await deps.store.purge(cutoffs, now, { dryRun: false, actor: 'sportello', claimDay: day });
     if (purged) deps.log.info({ ...purged, ...cutoffs }, 'retention applied');
   }
-  return { purged, notices: await queueUncertainNotices(deps, now, day) };
+  const notices = await queueUncertainNotices(deps, now, day);
+  return { purged, notices, promises: await runPromiseWatch(deps, now, day) };
 }
 
 async function queueUncertainNotices(deps: HousekeepingDeps, now: Date, day: string): Promise<number> {
