@@ -51,6 +51,8 @@ export interface PlanFields {
   readonly rating?: { readonly score: number; readonly comment: string | null };
   /** ISO instant a #wait ends (the case reopens by itself), or null to clear it. */
   readonly waitUntil?: string | null;
+  /** An agent's #eta: the resolution date to promise (resolved on the desk calendar by the shell). */
+  readonly eta?: { readonly minutes: number } | { readonly date: string };
 }
 
 export interface NewCase {

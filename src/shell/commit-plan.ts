@@ -9,6 +9,7 @@ import type { CaseStore, StoreTx } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
 import { composeMessage, composeReply, type ComposeDeps } from './compose.js';
 import { updateCase } from './update-case.js';
+import { promiseEta } from './eta.js';
 import { SportelloError } from '../errors.js';
 
 /** Relayed files are copied into the outbox row; past this size they stay with the agent's mail. */
@@ -112,6 +113,10 @@ export async function commitPlan(
             }, now);
           }
           current = (await tx.getCase(kase.id)) ?? kase;
+          if (f?.eta) {
+            await promiseEta(tx, compose, desk, compose.rulesFor?.(desk.id), current, f.eta, now, mail.from?.address ?? 'sportello', { silent: plan.quiet === true });
+            current = (await tx.getCase(kase.id)) ?? current;
+          }
         }
         const requesterMessageId = plan.action === 'append' ? (plan.requesterMessageId ?? null) : mail.messageId;
         for (const intent of plan.replies) {

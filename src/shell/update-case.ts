@@ -104,7 +104,7 @@ export function dueUpdateVars(
 export const deskVars = (desk: DeskConfig) => ({ id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address });
 
 /** Records and queues a mail the desk starts itself (not a reply): auto-generated, our loop stamps, no threading. */
-async function queueNotice(tx: StoreTx, compose: ComposeDeps, desk: DeskConfig, caseId: string, kind: 'due-update' | 'notification', to: Address[], rendered: RenderedReply, now: Date): Promise<void> {
+export async function queueNotice(tx: StoreTx, compose: ComposeDeps, desk: DeskConfig, caseId: string, kind: 'due-update' | 'notification', to: Address[], rendered: RenderedReply, now: Date): Promise<void> {
   const mail = machineMail(compose, desk, to, rendered, caseId);
   const row = await tx.addMessage(
     { caseId, desk: desk.id, direction: 'out', kind, messageId: mail.messageId, mail: { from: mail.from, to: mail.to, cc: [], subject: mail.subject, date: now.toISOString(), text: mail.text, inReplyTo: [], references: [] }, raw: null },
