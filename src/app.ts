@@ -35,6 +35,8 @@ import { releaseOne, type ReleaseResult } from './shell/release.js';
 import { acquireWriterLease, localIdentity, tryAcquireWriterLease, type LeaseIdentity, type WriterLease, type WriterLeaseOptions } from './shell/writer-lease.js';
 import { runHousekeeping, type HousekeepingPass } from './shell/housekeeping.js';
 import { historySince, withPromise } from './routing/promise-plan.js';
+import { gatherReport } from './shell/report-data.js';
+import { renderReport } from './report/html.js';
 import type { HistoryCase } from './forecast/history.js';
 import { createHealth } from './shell/health.js';
 import { readiness } from './health/readiness.js';
@@ -202,13 +204,23 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
             return { ready: r.ready, body: { ...r, desks: health.snapshot().desks } };
           },
           metrics: () => prometheus.scrape(),
+          report: (query) => reportPage(query),
         },
         log.child({ component: 'http' }),
       );
-      log.info({ url: http.url, endpoints: ['/healthz', '/readyz', '/metrics'] }, 'health and metrics listening');
+      log.info({ url: http.url, endpoints: ['/healthz', '/readyz', '/metrics', '/report'] }, 'health and metrics listening');
     }
     listening(http?.url ?? null);
     return http;
+  }
+
+  /** /report: the same page as `sportello report`, for ?since=DAYS (default 90) and ?desk=ID (default all). */
+  async function reportPage(query: { since: string | null; desk: string | null }): Promise<{ status: number; body: string }> {
+    const days = query.since === null ? 90 : Number(query.since);
+    if (!Number.isInteger(days) || days <= 0) return { status: 400, body: `since=${query.since} is not a whole number of days; e.g. /report?since=90\n` };
+    const desks = query.desk === null ? config.desks : config.desks.filter((d) => d.id.toUpperCase() === query.desk!.toUpperCase());
+    if (!desks.length) return { status: 404, body: `no desk ${query.desk}; desks: ${config.desks.map((d) => d.id).join(', ')}\n` };
+    return { status: 200, body: renderReport(await gatherReport(store, desks, rulesOf, config.timezone, days, clock.now())) };
   }
 
   /**

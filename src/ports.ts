@@ -316,7 +316,7 @@ export interface CaseStore {
   parkInterrupted(now: Date): Promise<number>;
   listCases(filter: CaseFilter): Promise<CaseRecord[]>;
   /** Cases opened since `since` and the times requesters wrote, for `sportello stats`. */
-  statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }>;
+  statsData(since: Date): Promise<StatsData>;
   /** A desk's cases for forecasting: resolved since `since` and every case still new, open or waiting; times and classification only. */
   promiseHistory(desk: string, since: Date): Promise<HistoryCase[]>;
   /** New and open cases carrying a promise, with when an agent last wrote on each and the promise seqs already updated. */
@@ -373,6 +373,14 @@ export interface CaseStore {
   /** Replaces the daemon's self-report (also proves the database is writable). */
   saveDaemonStatus(json: string, now: Date): Promise<void>;
   daemonStatus(): Promise<DaemonStatusRecord | null>;
+}
+
+/** What `sportello stats` and the report read: cases opened since a date (tombstones included), when requesters wrote, how often each case was reopened. */
+export interface StatsData {
+  readonly cases: CaseRecord[];
+  readonly requesterMails: { desk: string; at: string }[];
+  /** Case id → number of times it was reopened (cases never reopened are absent). */
+  readonly reopened?: Readonly<Record<string, number>>;
 }
 
 /** A folder's first contact: when the desk first started on it and which backlog was taken. */

@@ -13,7 +13,7 @@ import type { CaseStatus } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, ThreadKeys } from '../pipeline/types.js';
-import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, SlaClockRecord, FolderStart, ForgetCounts, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
+import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, SlaClockRecord, StatsData, FolderStart, ForgetCounts, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
 import type { ErasureTarget, PurgeCutoffs } from '../housekeeping/retention.js';
 import type { HistoryCase } from '../forecast/history.js';
 import { MIGRATIONS } from './sqlite/migrations.js';
@@ -392,7 +392,7 @@ class SqliteStore implements CaseStore {
     });
   }
 
-  statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }> {
+  statsData(since: Date): Promise<StatsData> {
     return this.exclusive(async () => {
       const cases = await this.db.all<Row[]>('SELECT * FROM cases WHERE created_at >= ? ORDER BY created_at', iso(since));
       const mails = await this.db.all<Row[]>(
@@ -404,9 +404,14 @@ class SqliteStore implements CaseStore {
       const pastMails = tombstones.flatMap((t) =>
         (JSON.parse(String(t.requester_mail_times_json)) as string[]).filter((at) => at >= iso(since)).map((at) => ({ desk: String(t.desk), at })),
       );
+      const reopens = await this.db.all<Row[]>(
+        `SELECT e.case_id, COUNT(*) AS n FROM events e JOIN cases c ON c.id = e.case_id WHERE e.type = 'reopened' AND c.created_at >= ? GROUP BY e.case_id`,
+        iso(since),
+      );
       return {
         cases: [...tombstones.map(toTombstoneCase), ...cases.map(toCase)].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
         requesterMails: [...pastMails, ...mails.map((m) => ({ desk: String(m.desk), at: String(m.at) }))],
+        reopened: Object.fromEntries(reopens.map((r) => [String(r.case_id), Number(r.n)])),
       };
     });
   }

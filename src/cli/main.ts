@@ -17,6 +17,7 @@ import type { CaseStore } from '../ports.js';
 import { readFileSync } from 'node:fs';
 import { addTemplateCommands } from './template-commands.js';
 import { addStatsCommand } from './stats-command.js';
+import { addReportCommand } from './report-command.js';
 import { addQuarantineCommands } from './quarantine-commands.js';
 import { addBackupCommand } from './backup-command.js';
 import { addRetentionCommands } from './retention-commands.js';
@@ -185,6 +186,7 @@ export function program(): Command {
   addRoutingCommands(prog, tools);
   addTemplateCommands(prog, tools);
   addStatsCommand(prog, tools);
+  addReportCommand(prog, tools);
   addQuarantineCommands(prog, { print, withStore, withApp });
   addBackupCommand(prog, { print, withStore });
   addRetentionCommands(prog, tools);

@@ -3,6 +3,7 @@
 
 import type { CaseDetail, CaseRecord } from '../ports.js';
 import { explainPromise, type CasePromise } from '../forecast/index.js';
+import { csv } from '../stats/promises.js';
 
 export function caseJson(c: CaseRecord) {
   return {
@@ -79,12 +80,7 @@ const CSV_COLUMNS = ['id', 'desk', 'status', 'category', 'priority', 'assignee',
 
 /** RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, its quotes doubled. Times in ISO 8601 UTC. */
 export function casesCsv(cases: readonly CaseRecord[]): string {
-  const field = (v: string | null) => (v === null ? '' : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const rows = cases.map((c) => {
-    const j = caseJson(c);
-    return CSV_COLUMNS.map((k) => field(j[k]));
-  });
-  return [[...CSV_COLUMNS], ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n';
+  return csv([[...CSV_COLUMNS], ...cases.map((c) => CSV_COLUMNS.map((k) => caseJson(c)[k]))]);
 }
 
 export function caseText(c: CaseDetail, timeZone = 'UTC'): string {

@@ -48,7 +48,7 @@ export function preBreach(input: PreBreachInput): PreBreachDecision {
   if (!isOpen(calendar, now)) return { due: false, reason: 'desk-closed' };
   const at = newDate(input);
   // Still on time by the forecast: the same promise stands (and its one update is spent).
-  const next = at === promise.at ? promise : nextPromise(promise, at, 'update', now, { forecast: promise.forecast });
+  const next = at === promise.at ? promise : nextPromise(promise, at, 'update', now);
   return { due: true, reachedAt, next };
 }
 

@@ -22,12 +22,14 @@ export interface CasePromise {
   readonly forecast: Forecast | null;
   /** Who set it with #eta. */
   readonly by?: string;
+  /** The first date the case was promised: "promise kept" is measured against it, not against a later one. */
+  readonly firstAt?: string;
 }
 
 /** The first promise of a new case; null when there is neither a forecast nor an SLA deadline. */
 export function firstPromise(slaDueAt: string | null, forecast: Forecast | null, now: Date): CasePromise | null {
-  if (forecast) return { seq: 1, at: forecast.dueAt, start: now.toISOString(), source: 'forecast', slaDueAt, forecast };
-  if (slaDueAt) return { seq: 1, at: slaDueAt, start: now.toISOString(), source: 'sla', slaDueAt, forecast: null };
+  if (forecast) return { seq: 1, at: forecast.dueAt, start: now.toISOString(), source: 'forecast', slaDueAt, forecast, firstAt: forecast.dueAt };
+  if (slaDueAt) return { seq: 1, at: slaDueAt, start: now.toISOString(), source: 'sla', slaDueAt, forecast: null, firstAt: slaDueAt };
   return null;
 }
 
@@ -39,8 +41,10 @@ export function nextPromise(previous: CasePromise | null, at: string, source: Pr
     start: now.toISOString(),
     source,
     slaDueAt: extra.slaDueAt !== undefined ? extra.slaDueAt : (previous?.slaDueAt ?? null),
-    forecast: extra.forecast ?? null,
+    // The original forecast stays with the case: calibration is measured against it.
+    forecast: extra.forecast !== undefined ? extra.forecast : (previous?.forecast ?? null),
     ...(extra.by ? { by: extra.by } : {}),
+    firstAt: previous?.firstAt ?? previous?.at ?? at,
   };
 }
 
