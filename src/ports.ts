@@ -2,12 +2,13 @@
 // SQLite, templates); tests pass fakes or the real adapters. No library type appears here.
 
 import type { Address, InboundMail } from './domain/mail.js';
-import type { CaseEvent, CaseRecord, CaseStatus, Direction, MessageKind, SlaClockRecord } from './domain/case.js';
+import type { CaseEvent, CaseRecord, CaseStatus, Direction, HistoryCase, MessageKind, SlaClockRecord } from './domain/case.js';
 import type { Facts, ThreadKeys } from './domain/facts.js';
 import type { MailboxPosition, NewCase } from './domain/plan.js';
 import type { Language } from './domain/routing.js';
 import type { WriterLeaseRecord } from './domain/writer-lease.js';
 import type { ErasureTarget, PurgeCutoffs } from './domain/retention.js';
+import type { CasePromise } from './domain/promise.js';
 
 export interface Clock {
   now(): Date;
@@ -229,6 +230,10 @@ export interface StoreTx {
   putWriterLease(name: string, lease: WriterLeaseRecord): Promise<void>;
   /** Drops the writer lease if `token` still holds it; false when someone else had taken it over. */
   releaseWriterLease(name: string, token: string): Promise<boolean>;
+  /** Replaces the case's promise (a #eta, the update before a miss). */
+  setPromise(caseId: string, promise: CasePromise, now: Date): Promise<void>;
+  /** Claims a mail about promise `seq` of a case ("pre-breach"); false when it was already recorded (never mail twice). */
+  claimPromiseNotice(caseId: string, seq: number, kind: string, now: Date): Promise<boolean>;
   /** Claims a once-a-day job (e.g. "purge", "uncertain-notice:IT") for `day`; false when already done that day. */
   claimDaily(job: string, day: string, now: Date): Promise<boolean>;
 }
@@ -280,7 +285,11 @@ export interface CaseStore {
   parkInterrupted(now: Date): Promise<number>;
   listCases(filter: CaseFilter): Promise<CaseRecord[]>;
   /** Cases opened since `since` and the times requesters wrote, for `sportello stats`. */
-  statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }>;
+  statsData(since: Date): Promise<StatsData>;
+  /** A desk's cases for forecasting: resolved since `since` and every case still new, open or waiting; times and classification only. */
+  promiseHistory(desk: string, since: Date): Promise<HistoryCase[]>;
+  /** New and open cases carrying a promise, with when an agent last wrote on each and the promise seqs already updated. */
+  promiseCases(): Promise<{ readonly record: CaseRecord; readonly lastAgentAt: string | null; readonly updated: readonly number[] }[]>;
   /** Waiting cases whose #wait time has passed. */
   waitExpired(now: Date): Promise<CaseRecord[]>;
   /** Resolved cases resolved before `before`, for auto-closing. */
@@ -333,6 +342,14 @@ export interface CaseStore {
   /** Replaces the daemon's self-report (also proves the database is writable). */
   saveDaemonStatus(json: string, now: Date): Promise<void>;
   daemonStatus(): Promise<DaemonStatusRecord | null>;
+}
+
+/** What `sportello stats` and the report read: cases opened since a date (tombstones included), when requesters wrote, how often each case was reopened. */
+export interface StatsData {
+  readonly cases: CaseRecord[];
+  readonly requesterMails: { desk: string; at: string }[];
+  /** Case id → number of times it was reopened (cases never reopened are absent). */
+  readonly reopened?: Readonly<Record<string, number>>;
 }
 
 /** A folder's first contact: when the desk first started on it and which backlog was taken. */

@@ -9,12 +9,13 @@ import { open, type Database } from 'sqlite';
 import { Umzug } from 'umzug';
 import { SportelloError } from '../errors.js';
 import type { Address } from '../domain/mail.js';
-import type { CaseEvent, CaseStatus } from '../domain/case.js';
+import type { CaseEvent, CaseStatus, HistoryCase } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, TaggedCase, ThreadKeys } from '../domain/facts.js';
-import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, FolderStart, ForgetCounts, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
+import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, SlaClockRecord, StatsData, FolderStart, ForgetCounts, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
+
 import { MIGRATIONS } from './sqlite/migrations.js';
 import { iso, json, toCase, toEvent, toMessage, toOutbox, toQuarantine, toTombstoneCase, type Row } from './sqlite/rows.js';
 import { SqliteTx } from './sqlite/tx.js';
@@ -381,7 +382,7 @@ class SqliteStore implements CaseStore {
     });
   }
 
-  statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }> {
+  statsData(since: Date): Promise<StatsData> {
     return this.exclusive(async () => {
       const cases = await this.db.all<Row[]>('SELECT * FROM cases WHERE created_at >= ? ORDER BY created_at', iso(since));
       const mails = await this.db.all<Row[]>(
@@ -393,10 +394,51 @@ class SqliteStore implements CaseStore {
       const pastMails = tombstones.flatMap((t) =>
         (JSON.parse(String(t.requester_mail_times_json)) as string[]).filter((at) => at >= iso(since)).map((at) => ({ desk: String(t.desk), at })),
       );
+      const reopens = await this.db.all<Row[]>(
+        `SELECT e.case_id, COUNT(*) AS n FROM events e JOIN cases c ON c.id = e.case_id WHERE e.type = 'reopened' AND c.created_at >= ? GROUP BY e.case_id`,
+        iso(since),
+      );
       return {
         cases: [...tombstones.map(toTombstoneCase), ...cases.map(toCase)].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
         requesterMails: [...pastMails, ...mails.map((m) => ({ desk: String(m.desk), at: String(m.at) }))],
+        reopened: Object.fromEntries(reopens.map((r) => [String(r.case_id), Number(r.n)])),
       };
+    });
+  }
+
+  promiseHistory(desk: string, since: Date): Promise<HistoryCase[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(
+        `SELECT category, priority, status, created_at, resolved_at, sla_clock_json FROM cases
+          WHERE desk = ? AND ((resolved_at IS NOT NULL AND resolved_at >= ?) OR status IN ('new', 'open', 'waiting'))
+          UNION ALL
+         SELECT category, priority, 'closed', created_at, resolved_at, NULL FROM case_tombstones
+          WHERE desk = ? AND resolved_at IS NOT NULL AND resolved_at >= ?`,
+        desk, iso(since), desk, iso(since),
+      );
+      return rows.map((r) => ({
+        category: (r.category as string | null) ?? null,
+        priority: String(r.priority),
+        status: r.status as HistoryCase['status'],
+        createdAt: String(r.created_at),
+        resolvedAt: (r.resolved_at as string | null) ?? null,
+        pauses: r.sla_clock_json ? (JSON.parse(String(r.sla_clock_json)) as SlaClockRecord).pauses : [],
+      }));
+    });
+  }
+
+  promiseCases(): Promise<{ record: CaseRecord; lastAgentAt: string | null; updated: number[] }[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(
+        `SELECT c.*, (SELECT MAX(m.created_at) FROM messages m WHERE m.case_id = c.id AND m.kind IN ('agent', 'relay')) AS last_agent_at
+           FROM cases c WHERE c.status IN ('new', 'open') AND c.promise_json IS NOT NULL ORDER BY c.created_at`,
+      );
+      const sent = await this.db.all<Row[]>(
+        `SELECT p.case_id, p.seq FROM promise_notices p JOIN cases c ON c.id = p.case_id WHERE c.status IN ('new', 'open') AND p.kind = 'pre-breach'`,
+      );
+      const byCase = new Map<string, number[]>();
+      for (const r of sent) byCase.set(String(r.case_id), [...(byCase.get(String(r.case_id)) ?? []), Number(r.seq)]);
+      return rows.map((r) => ({ record: toCase(r), lastAgentAt: (r.last_agent_at as string | null) ?? null, updated: byCase.get(String(r.id)) ?? [] }));
     });
   }
 

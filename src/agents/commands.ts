@@ -1,16 +1,16 @@
 // Decides which commands an agent's mail carries: the "#…" lines at the top of the new text (#note, #assign,
-// #priority, #category, #wait, #resolve, #close, #reopen, with es/it aliases), and what text is left to relay.
+// #priority, #category, #wait, #eta, #resolve, #close, #reopen, with es/it aliases), and what text is left to relay.
 // Must never guess a value: a typo is an error with a suggestion, and the caller applies nothing unless errors is empty.
 
 import { PRIORITIES, type Priority } from '../domain/routing.js';
 import { extractNewText } from '../quotes/index.js';
 import { didYouMean, fold } from './did-you-mean.js';
 
-export const COMMAND_NAMES = ['note', 'assign', 'priority', 'category', 'wait', 'resolve', 'close', 'reopen'] as const;
+export const COMMAND_NAMES = ['note', 'assign', 'priority', 'category', 'wait', 'eta', 'resolve', 'close', 'reopen'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Commands that take exactly one value; the others take none. */
-const TAKES_VALUE: ReadonlySet<CommandName> = new Set(['assign', 'priority', 'category', 'wait']);
+const TAKES_VALUE: ReadonlySet<CommandName> = new Set(['assign', 'priority', 'category', 'wait', 'eta']);
 /** At most one of these per mail: they each decide the case's next status. */
 const STATUS_COMMANDS: ReadonlySet<CommandName> = new Set(['wait', 'resolve', 'close', 'reopen']);
 
@@ -21,6 +21,7 @@ const ALIASES: Readonly<Record<string, CommandName>> = {
   priority: 'priority', prioridad: 'priority', priorita: 'priority',
   category: 'category', categoria: 'category',
   wait: 'wait', esperar: 'wait', espera: 'wait', attesa: 'wait', attendi: 'wait',
+  eta: 'eta', plazo: 'eta', prevision: 'eta', scadenza: 'eta', previsione: 'eta',
   resolve: 'resolve', resolver: 'resolve', resuelto: 'resolve', risolvi: 'resolve', risolto: 'resolve',
   close: 'close', cerrar: 'close', chiudi: 'close',
   reopen: 'reopen', reabrir: 'reopen', riapri: 'reopen',
@@ -54,7 +55,9 @@ export type Command =
   /** The category id as configured. */
   | { readonly name: 'category'; readonly category: string; readonly raw: string }
   /** Calendar minutes to wait for the requester; the caller adds them to its clock. */
-  | { readonly name: 'wait'; readonly minutes: number; readonly raw: string };
+  | { readonly name: 'wait'; readonly minutes: number; readonly raw: string }
+  /** The resolution date the agent promises: a duration (business time from now) or a date (close of business). */
+  | { readonly name: 'eta'; readonly eta: { readonly minutes: number } | { readonly date: string }; readonly raw: string };
 
 export type CommandErrorCode = 'unknown-command' | 'missing-value' | 'bad-value' | 'extra-value' | 'ambiguous-agent' | 'conflict';
 
@@ -181,7 +184,7 @@ function tokenize(line: string): { text: string; start: number }[] {
 }
 
 type WithoutRaw<T> = T extends unknown ? Omit<T, 'raw'> : never;
-type ValueResult = WithoutRaw<Extract<Command, { name: 'assign' | 'priority' | 'category' | 'wait' }>> | CommandError;
+type ValueResult = WithoutRaw<Extract<Command, { name: 'assign' | 'priority' | 'category' | 'wait' | 'eta' }>> | CommandError;
 
 function parseValue(name: CommandName, typed: string, values: readonly string[], lineNo: number, vocab: CommandVocabulary): ValueResult {
   const valid = validValues(name, vocab);
@@ -195,6 +198,13 @@ function parseValue(name: CommandName, typed: string, values: readonly string[],
       return error('bad-value', typed, name, joined, valid, null, lineNo, `${typed}: "${joined}" is not a duration such as 30m, 4h, 2d or 1w`);
     }
     return { name, minutes };
+  }
+  if (name === 'eta') {
+    const eta = parseEta(joined);
+    if (eta === null) {
+      return error('bad-value', typed, name, joined, valid, null, lineNo, `${typed}: "${joined}" is not a duration such as 4h or 2d, nor a date such as 2026-12-10`);
+    }
+    return { name, eta };
   }
   if (values.length > 1) {
     return error('extra-value', typed, name, joined, valid, null, lineNo, `${typed} takes one value, got "${joined}"`);
@@ -272,6 +282,18 @@ export function parseDuration(text: string): number | null {
   return Number.isFinite(minutes) && minutes > 0 && minutes <= MAX_WAIT_MINUTES ? minutes : null;
 }
 
+/** "#eta 2d" (a duration as #wait takes it) or "#eta 2026-12-10" (a real calendar date); null otherwise. */
+export function parseEta(text: string): { readonly minutes: number } | { readonly date: string } | null {
+  const t = text.trim();
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
+  if (m) {
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    return d.toISOString().slice(0, 10) === t ? { date: t } : null;
+  }
+  const minutes = parseDuration(t);
+  return minutes === null ? null : { minutes };
+}
+
 /** The canonical values listed in an error, e.g. ["low", "normal", "high", "urgent"]. */
 export function validValues(name: CommandName, vocab: CommandVocabulary): readonly string[] {
   switch (name) {
@@ -283,6 +305,8 @@ export function validValues(name: CommandName, vocab: CommandVocabulary): readon
       return vocab.agents.map((a) => localPart(a.address));
     case 'wait':
       return ['30m', '4h', '2d', '1w'];
+    case 'eta':
+      return ['4h', '2d', '2026-12-10'];
     default:
       return [];
   }

@@ -2,6 +2,8 @@
 // strings, ISO 8601 times) and a readable fixed-width table for people. Presentation only.
 
 import type { CaseDetail, CaseRecord } from '../ports.js';
+import { explainPromise, type CasePromise } from '../forecast/index.js';
+import { csv } from '../stats/promises.js';
 
 export function caseJson(c: CaseRecord) {
   return {
@@ -78,12 +80,7 @@ const CSV_COLUMNS = ['id', 'desk', 'status', 'category', 'priority', 'assignee',
 
 /** RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, its quotes doubled. Times in ISO 8601 UTC. */
 export function casesCsv(cases: readonly CaseRecord[]): string {
-  const field = (v: string | null) => (v === null ? '' : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const rows = cases.map((c) => {
-    const j = caseJson(c);
-    return CSV_COLUMNS.map((k) => field(j[k]));
-  });
-  return [[...CSV_COLUMNS], ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n';
+  return csv([[...CSV_COLUMNS], ...cases.map((c) => CSV_COLUMNS.map((k) => caseJson(c)[k]))]);
 }
 
 export function caseText(c: CaseDetail, timeZone = 'UTC'): string {
@@ -95,6 +92,7 @@ export function caseText(c: CaseDetail, timeZone = 'UTC'): string {
     `  created ${t(c.createdAt)} ${timeZone} · due ${t(c.dueAt)}${c.slaPolicy ? ` (${c.slaPolicy})` : ''} · assignee ${c.assignee ?? '-'}`,
     `  first response ${t(c.firstResponseAt)} · resolved ${t(c.resolvedAt)} · rating ${c.rating ? `${c.rating.score}/5${c.rating.comment ? ` “${c.rating.comment}”` : ''}` : '-'}`,
     ...(c.links.length ? [`  linked ${c.links.map((l) => `${l.caseId} (${l.reason})`).join(', ')}`] : []),
+    ...(promiseLine(c.promise, timeZone) ? [`  ${promiseLine(c.promise, timeZone)}`] : []),
     ...(c.imported ? [`  imported: received before the desk's first start (${t(c.imported)}); nothing was mailed for it`] : []),
   ];
   const messages = c.messages.map(
@@ -102,4 +100,11 @@ export function caseText(c: CaseDetail, timeZone = 'UTC'): string {
   );
   const events = c.events.map((e) => `  ${t(e.at)}  ${e.type.padEnd(20)} ${e.actor}  ${JSON.stringify(e.data)}`);
   return [...head, '', 'Messages:', ...messages, '', 'Events:', ...events].join('\n');
+}
+
+/** "promised Tue 2026-11-24 18:00 (forecast from history: 80 % of 43 comparable cases …)". */
+export function promiseLine(promise: CasePromise | null | undefined, timeZone: string): string | null {
+  if (!promise) return null;
+  const sla = promise.slaDueAt && promise.slaDueAt !== promise.at ? `; SLA due ${shortTime(promise.slaDueAt, timeZone)}` : '';
+  return `promised ${shortTime(promise.at, timeZone)} ${timeZone} (${explainPromise(promise)}${sla})`;
 }

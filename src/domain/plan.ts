@@ -5,6 +5,7 @@
 import type { Address } from './mail.js';
 import type { CaseEvent, CaseStatus, MessageKind } from './case.js';
 import type { Priority, RoutingDecision } from './routing.js';
+import type { CasePromise } from './promise.js';
 
 /** Where the mail sits on the IMAP server; the idempotency key together with the Message-ID. */
 export interface MailboxPosition {
@@ -28,6 +29,8 @@ export interface SlaPlan {
   readonly opensAt: string | null;
   /** How to reach on-call for urgent matters (shown out of hours). */
   readonly onCall: { readonly address: string | null; readonly phone: string | null } | null;
+  /** The resolution date the requester is told (forecast from history, else the SLA deadline); absent without history data. */
+  readonly promise?: CasePromise | null;
 }
 
 /** A self-service article suggested in the auto-reply. */
@@ -74,6 +77,8 @@ export interface PlanFields {
   readonly rating?: { readonly score: number; readonly comment: string | null };
   /** ISO instant a #wait ends (the case reopens by itself), or null to clear it. */
   readonly waitUntil?: string | null;
+  /** An agent's #eta: the resolution date to promise (resolved on the desk calendar by the shell). */
+  readonly eta?: { readonly minutes: number } | { readonly date: string };
 }
 
 export interface NewCase {

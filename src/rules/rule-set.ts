@@ -5,6 +5,7 @@
 import type { Language, Priority } from '../domain/routing.js';
 import type { Article } from '../knowledge/index.js';
 import type { EscalationThreshold } from '../sla/escalation.js';
+import { DEFAULT_FORECAST, type ForecastSettings } from '../forecast/settings.js';
 import type { BusinessCalendar } from '../sla/index.js';
 import type { CorpusRow } from './corpus.js';
 import { parseDuration } from './duration.js';
@@ -49,6 +50,8 @@ export interface DeskRules {
   readonly sla: DeskSla | null;
   /** Where escalation mails go and at which share of a target; null when the desk declares none. */
   readonly escalation: DeskEscalation | null;
+  /** How promises are learned from history (quantile, minimum history, pre-breach share); defaults when absent. */
+  readonly forecast: ForecastSettings;
   /** Self-service articles of this desk (sorted by id), loaded with the rules. */
   readonly articles: readonly Article[];
 }
@@ -114,6 +117,7 @@ export function buildRuleSet(files: readonly string[], desks: readonly DeskSourc
       calendar: desk.calendar,
       sla: desk.spec.sla ? deskSla(desk.spec.sla) : null,
       escalation: desk.spec.escalation ? deskEscalation(desk.spec.escalation) : null,
+      forecast: desk.spec.forecast ?? DEFAULT_FORECAST,
       articles: [...desk.articles],
     };
   }

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { LANGUAGES, PRIORITIES } from '../domain/routing.js';
 import { calendarSpecSchema } from '../sla/calendar-spec.js';
 import { escalationThresholdsSchema } from '../sla/escalation.js';
+import { ForecastSpec } from '../forecast/settings.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 
 /** Category every desk has implicitly: where mail goes when no rule or confident classifier decides. */
@@ -212,6 +213,7 @@ export const DeskSpec = z.strictObject({
   calendar: CalendarSpec.optional(),
   sla: SlaSpec.optional(),
   escalation: EscalationSpec.optional(),
+  forecast: ForecastSpec.optional().describe('Promises from the desk\'s own history; defaults apply when absent.'),
   knowledge: nonEmpty
     .optional()
     .describe('Folder of self-service articles (Markdown), relative to this rules file; default knowledge/<desk id in lower case> when that folder exists.'),
@@ -256,6 +258,7 @@ export const KEY_NOUNS: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, stri
   [priorityPolicies, 'priority'],
   [EscalationSpec, 'escalation setting'],
   [threshold, 'threshold field'],
+  [ForecastSpec, 'forecast setting'],
 ]);
 
 /** The JSON Schema committed as rules/schema.json. */

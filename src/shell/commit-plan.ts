@@ -10,6 +10,7 @@ import type { DeskRuntime } from './desk-runtime.js';
 import { composeMessage, composeReply, type ComposeDeps } from './compose.js';
 import { updateCase } from './update-case.js';
 import { queueOutbound } from './outbound.js';
+import { promiseEta } from './eta.js';
 import { SportelloError } from '../errors.js';
 
 /** Relayed files are copied into the outbox row; past this size they stay with the agent's mail. */
@@ -121,6 +122,10 @@ export async function commitPlan({ store, compose }: CommitDeps, desk: DeskRunti
             }, now);
           }
           current = (await tx.getCase(kase.id)) ?? kase;
+          if (f?.eta) {
+            await promiseEta(tx, compose, desk, { kase: current, eta: f.eta, now, actor: mail.from?.address ?? 'sportello', silent: plan.quiet === true });
+            current = (await tx.getCase(kase.id)) ?? current;
+          }
         }
         const requesterMessageId = plan.action === 'append' ? (plan.requesterMessageId ?? null) : mail.messageId;
         for (const intent of plan.replies) {

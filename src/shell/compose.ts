@@ -44,9 +44,12 @@ export function composeReply(deps: ComposeDeps, desk: ComposeDesk, { intent, kas
       category: kase.category,
       priority: kase.priority,
       dueAt: kase.dueAt,
-      dueText: when(sla?.dueAt ?? null),
+      // The promise (forecast from history, else the SLA deadline) is what the requester reads.
+      dueText: when(sla?.promise?.at ?? sla?.dueAt ?? null),
+      slaDueText: when(sla?.dueAt ?? null),
       firstResponseText: when(sla?.firstResponseDueAt ?? null),
     },
+    promise: promiseVars(sla, language),
     schedule: {
       open: sla?.open ?? true,
       opensText: sla && !sla.open ? when(sla.opensAt) : null,
@@ -58,6 +61,20 @@ export function composeReply(deps: ComposeDeps, desk: ComposeDesk, { intent, kas
     desk: deskRef(desk),
   });
   return outgoingMail(deps, { kind: 'auto-reply', desk, caseId: kase.id, to: [intent.to], content: rendered, thread: replyThread(mail) });
+}
+
+const PERCENT_LOCALE = { es: 'es-ES', it: 'it-IT', en: 'en-GB' } as const;
+
+/** What the auto-reply may say about where its date comes from; null when it is the SLA's. */
+function promiseVars(sla: AutoReplyIntent['sla'], language: AutoReplyIntent['language']): Record<string, unknown> | null {
+  const p = sla?.promise;
+  if (!p || p.source !== 'forecast' || !p.forecast) return null;
+  return {
+    source: p.source,
+    comparable: p.forecast.comparable,
+    percent: new Intl.NumberFormat(PERCENT_LOCALE[language], { style: 'percent', maximumFractionDigits: 0 }).format(p.forecast.quantile),
+    later: p.slaDueAt !== null && p.at > p.slaDueAt,
+  };
 }
 
 /**

@@ -8,6 +8,8 @@ import type { InboundMail } from '../domain/mail.js';
 import type { RoutingDecision } from '../domain/routing.js';
 import type { DeskRules } from '../rules/index.js';
 import type { ArticleRef, PipelineContext, SlaPlan } from '../pipeline/types.js';
+import type { HistoryCase } from '../domain/case.js';
+import { withPromise } from '../routing/promise-plan.js';
 
 /** A desk's pipeline context; the shell adds the processing instant per mail. */
 export type DeskContext = Omit<PipelineContext, 'now'>;
@@ -82,4 +84,13 @@ export function buildDeskRuntimes(config: Config, sources: DeskSources): DeskRun
 /** The runtime of a desk id, or undefined for a desk no longer configured. */
 export function runtimeOf(desks: readonly DeskRuntime[], id: string): DeskRuntime | undefined {
   return desks.find((d) => d.config.id === id);
+}
+
+/**
+ * The runtime for one pass with the desk's history in hand: a new case's schedule then carries the date
+ * forecast from comparable cases (else the SLA deadline stays the promise).
+ */
+export function withHistory(desk: DeskRuntime, history: readonly HistoryCase[]): DeskRuntime {
+  const sla = desk.context.sla;
+  return { ...desk, context: { ...desk.context, sla: (routing, now) => withPromise(sla(routing, now), desk.rules(), routing, history, now) } };
 }

@@ -116,7 +116,7 @@ export function dueUpdateVars(desk: Pick<DeskRuntime, 'view' | 'rules'>, u: DueU
 }
 
 /** Records and queues a mail the desk starts itself (not a reply): auto-generated, our loop stamps, no threading. */
-async function queueNotice(
+export async function queueNotice(
   tx: StoreTx,
   compose: ComposeDeps,
   desk: DeskRuntime,

@@ -291,4 +291,19 @@ CREATE TABLE daemon_status (
 );
 `,
   },
+  {
+    name: '010-promises',
+    sql: `
+-- The resolution date told to the requester and its evidence (src/domain/promise.ts), as JSON text.
+ALTER TABLE cases ADD COLUMN promise_json TEXT COLLATE "C";
+-- Mails about one promise (the update before it is missed): a row is the claim, so it is sent once.
+CREATE TABLE promise_notices (
+  case_id TEXT COLLATE "C" NOT NULL REFERENCES cases (id),
+  seq INTEGER NOT NULL,
+  kind TEXT COLLATE "C" NOT NULL,
+  at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (case_id, seq, kind)
+);
+`,
+  },
 ];

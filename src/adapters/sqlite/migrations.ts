@@ -269,4 +269,20 @@ CREATE TABLE daemon_status (
 );
 `,
   },
+  {
+    name: '010-promises',
+    sql: `
+-- The resolution date told to the requester and its evidence (src/forecast/promise.ts): {"seq": n, "at": ISO,
+-- "start": ISO, "source": "sla"|"forecast"|"eta"|"update", "slaDueAt": ISO|null, "forecast": {...}|null}.
+ALTER TABLE cases ADD COLUMN promise_json TEXT;
+-- Mails about one promise (the update before it is missed): a row is the claim, so it is sent once.
+CREATE TABLE promise_notices (
+  case_id TEXT NOT NULL REFERENCES cases (id),
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (case_id, seq, kind)
+);
+`,
+  },
 ];

@@ -5,6 +5,7 @@ import type { Address } from '../../domain/mail.js';
 import type { CaseEventType, CaseRecord, CaseStatus, SlaClockRecord } from '../../domain/case.js';
 import type { EventRecord, MessageRecord, OutboxEntry, OutgoingMail, QuarantineRecord, QuarantineState } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
+import type { CasePromise } from '../../forecast/promise.js';
 
 export type Row = Record<string, unknown>;
 
@@ -36,6 +37,7 @@ export function toCase(r: Row): CaseRecord {
     rating: r.rating === null || r.rating === undefined ? null : { score: Number(r.rating), comment: (r.rating_comment as string | null) ?? null, at: String(r.rated_at) },
     routing: r.routing_json ? JSON.parse(String(r.routing_json)) : null,
     imported: (r.imported as string | null | undefined) ?? null,
+    promise: r.promise_json ? (JSON.parse(String(r.promise_json)) as CasePromise) : null,
   };
 }
 

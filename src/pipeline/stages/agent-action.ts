@@ -1,5 +1,5 @@
 // What a verified agent's mail on a case does: commands at the top (#note, #assign, #priority,
-// #category, #wait, #resolve, #close, #reopen, or the it+note@ plus-address) applied all or nothing,
+// #category, #wait, #eta, #resolve, #close, #reopen, or the it+note@ plus-address) applied all or nothing,
 // the new text relayed to the requester from the desk (or to the other agents for a note), a
 // confirmation or an error listing valid commands, and the survey when the case is resolved.
 // Must never relay command lines, quoted history or an internal note to the requester.
@@ -146,6 +146,7 @@ export const agentAction: Stage = {
           closed: outcome.changes.status === 'closed',
           // #wait sets when the case reopens by itself; any other status change clears a pending wait.
           ...(outcome.changes.waitUntil ? { waitUntil: outcome.changes.waitUntil } : outcome.changes.status ? { waitUntil: null } : {}),
+          ...(outcome.changes.eta ? { eta: outcome.changes.eta } : {}),
         },
         events: [
           ...outcome.events,
