@@ -13,6 +13,7 @@ import { createImapSource } from './adapters/imap-source.js';
 import { loadTemplates } from './adapters/templates.js';
 import { extractAttachments, parseMail } from './adapters/mime-parser.js';
 import { ingestMailbox, type DeskContext, type IngestDeps, type PassResult } from './shell/ingest.js';
+import { incidentContext } from './incidents/context.js';
 import { drainOutbox, smtpAuthPause, type DrainResult } from './shell/outbox.js';
 import { DESK_BACKOFF, runDeskLoop, type FailureKind } from './shell/daemon.js';
 import { singleFlight, sleep } from './shell/sleep.js';
@@ -282,6 +283,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     route: (mail) => engine.router(desk, mail),
     sla: (routing, now) => engine.sla(desk, routing, now),
     articles: (mail, routing) => engine.articles(desk, mail, routing),
+    get incidents() {
+      return incidentContext(rulesOf(desk.id));
+    },
   });
   const ingestDeps: IngestDeps = {
     store,

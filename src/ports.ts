@@ -8,6 +8,7 @@ import type { Language } from './domain/routing.js';
 import type { Facts, ThreadKeys } from './pipeline/types.js';
 import type { WriterLeaseRecord } from './domain/writer-lease.js';
 import type { ErasureTarget, PurgeCutoffs } from './housekeeping/retention.js';
+import type { CaseKind, GroupCandidate } from './incidents/grouping.js';
 
 export interface Clock {
   now(): Date;
@@ -112,6 +113,10 @@ export interface CaseRecord {
   readonly waitUntil: string | null;
   /** Opened from mail received before the desk's first start: that first start (ISO); nothing was mailed about it. */
   readonly imported?: string | null;
+  /** 'incident': stands for one problem many requesters reported (src/incidents); 'case' otherwise. */
+  readonly kind?: CaseKind;
+  /** The incident this case is a member of, or null. */
+  readonly incident?: string | null;
 }
 
 /** Lifecycle and satisfaction fields set directly (no SLA recomputation needed). */
@@ -166,6 +171,8 @@ export interface CaseDetail extends CaseRecord {
   readonly messages: readonly MessageRecord[];
   readonly events: readonly EventRecord[];
   readonly links: readonly { readonly caseId: string; readonly reason: string; readonly at: string }[];
+  /** For an incident: its member cases, oldest first. */
+  readonly members?: readonly CaseRecord[];
 }
 
 export interface NewMessage {
@@ -243,6 +250,8 @@ export interface StoreTx {
   setCaseFields(caseId: string, fields: CaseFields, now: Date): Promise<void>;
   /** Cases of other desks holding an inbound mail with this Message-ID (the same mail sent to two desks). */
   casesElsewhere(messageId: string, desk: string): Promise<string[]>;
+  /** Makes a case a member of an incident (null: of none). */
+  setIncident(caseId: string, incident: string | null, now: Date): Promise<void>;
   /** Links two cases both ways (a reopened-late follow-up, the same mail to two desks). */
   link(a: string, b: string, reason: string, now: Date): Promise<void>;
   /** Claims an escalation threshold for a case; false when it was already recorded (never mail twice). */
@@ -291,6 +300,12 @@ export interface CaseStore {
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** `exceptQuarantine`: the quarantine row being released, which must not count as a duplicate of itself. */
   lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts>;
+  /**
+   * What incident grouping compares a new mail with: the desk's live cases (new, open, waiting) opened
+   * since `since`, its live incidents, and their live members of any age — each with its first text and
+   * the requester's newest Message-ID. Data only; src/incidents decides.
+   */
+  incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]>;
   checkpoint(desk: string, folder: string): Promise<Checkpoint | null>;
   /** Starts a folder over after a UIDVALIDITY change (or the first time); Message-IDs keep it idempotent. */
   resetCheckpoint(desk: string, folder: string, uidValidity: number, now: Date): Promise<void>;
@@ -361,6 +376,12 @@ export interface CaseStore {
   /** Replaces the daemon's self-report (also proves the database is writable). */
   saveDaemonStatus(json: string, now: Date): Promise<void>;
   daemonStatus(): Promise<DaemonStatusRecord | null>;
+}
+
+/** A live case as incident grouping and the incident fan-out see it. */
+export interface IncidentCandidate extends GroupCandidate {
+  readonly record: CaseRecord;
+  readonly lastRequesterMessageId: string | null;
 }
 
 /** A folder's first contact: when the desk first started on it and which backlog was taken. */

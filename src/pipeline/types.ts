@@ -12,6 +12,8 @@ import type { NotifyPolicy } from '../agents/notification.js';
 import type { TrustOptions } from '../agents/trust.js';
 import type { Language, RoutingDecision } from '../domain/routing.js';
 import type { ImportedMail } from './imported.js';
+import type { IncidentCandidate } from '../ports.js';
+import type { IncidentContext, IncidentPlanning } from '../incidents/context.js';
 
 export interface DeskView {
   readonly id: string;
@@ -74,6 +76,8 @@ export interface PipelineContext {
   readonly articles: (mail: InboundMail, routing: RoutingDecision) => readonly ArticleRef[];
   /** Set when the mail was received before the desk's first start: `now` is then its arrival, and nothing is mailed. */
   readonly imported?: ImportedMail | null;
+  /** The desk's incident grouping settings and category vocabulary; null when the rules turn grouping off. */
+  readonly incidents?: IncidentContext | null;
 }
 
 /** What the shell found in the store for the thread keys; the only input stages get from outside. */
@@ -90,6 +94,8 @@ export interface Facts {
   readonly sameMailElsewhere?: readonly { readonly caseId: string; readonly desk: string }[];
   /** Auto-replies we sent to the sender's address in the last hour (loop brake). */
   readonly autoRepliesToSenderLastHour: number;
+  /** The desk's live cases, incidents and incident members (src/incidents decides what they mean). */
+  readonly incidentCandidates?: readonly IncidentCandidate[];
 }
 
 export interface SenderInfo {
@@ -134,6 +140,8 @@ export interface Annotations {
   readonly routing: RoutingDecision | null;
   readonly sla: SlaPlan | null;
   readonly articles: readonly ArticleRef[];
+  /** A new case that joins an open incident or, with others, forms one (src/incidents). */
+  readonly incident?: IncidentPlanning | null;
 }
 
 export type StageResult = { readonly next: Partial<Annotations> } | { readonly stop: Plan };

@@ -62,6 +62,7 @@ export function composeReply(
     // Liquid treats "" as true: an absent name must be null so `{% if requester.name %}` works.
     requester: { name: intent.to.name || null, address: intent.to.address },
     desk: { id: desk.id, name: desk.name ?? `${desk.id} desk`, address: desk.address },
+    ...intent.vars,
   });
   return {
     from: { address: desk.address, name: desk.name ?? '' },

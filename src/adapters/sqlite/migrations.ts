@@ -269,4 +269,15 @@ CREATE TABLE daemon_status (
 );
 `,
   },
+  {
+    name: '010-incidents',
+    sql: `
+-- Incidents: a case of kind 'incident' stands for one outage many people reported; its member cases
+-- point at it. Grouping reads recent open cases by desk and creation time.
+ALTER TABLE cases ADD COLUMN kind TEXT NOT NULL DEFAULT 'case';
+ALTER TABLE cases ADD COLUMN incident TEXT REFERENCES cases(id);
+CREATE INDEX cases_incident ON cases (incident) WHERE incident IS NOT NULL;
+CREATE INDEX cases_desk_open_created ON cases (desk, created_at) WHERE status IN ('new', 'open', 'waiting');
+`,
+  },
 ];

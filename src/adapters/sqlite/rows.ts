@@ -36,6 +36,8 @@ export function toCase(r: Row): CaseRecord {
     rating: r.rating === null || r.rating === undefined ? null : { score: Number(r.rating), comment: (r.rating_comment as string | null) ?? null, at: String(r.rated_at) },
     routing: r.routing_json ? JSON.parse(String(r.routing_json)) : null,
     imported: (r.imported as string | null | undefined) ?? null,
+    kind: r.kind === 'incident' ? 'incident' : 'case',
+    incident: (r.incident as string | null | undefined) ?? null,
   };
 }
 
