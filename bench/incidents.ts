@@ -3,13 +3,8 @@
 // Prints pairwise precision and recall, and each wrong or missed link with its scenario.
 // Usage: npx tsx bench/incidents.ts [--window 45] [--min 3] [--threshold 0.6]. The last line is the summary.
 import path from 'node:path';
-import { loadRulesOrThrow, route } from '../src/rules/index.js';
-import { buildRouting } from '../src/routing/router.js';
-import { silentLogger } from '../src/log.js';
 import { DEFAULT_GROUPING, type GroupingSettings } from '../src/incidents/grouping.js';
-import { categoryVocabulary } from '../src/incidents/similarity.js';
-import type { InboundMail } from '../src/domain/mail.js';
-import { pairScores, readBursts, replay, type BurstMail } from './lib/incident-replay.js';
+import { pairScores, readBursts, replayWithRules } from './lib/incident-replay.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: number) => {
@@ -23,22 +18,9 @@ const settings: GroupingSettings = {
 };
 
 const root = path.resolve(import.meta.dirname, '..');
-const ruleSet = await loadRulesOrThrow(path.join(root, 'rules'));
-const engine = await buildRouting(ruleSet, path.join(root, 'var', 'cache'), silentLogger());
-const desk = ruleSet.desks.IT!;
-const vocab = new Map(desk.categories.map((c) => [c.id, categoryVocabulary(c.examples, c.keywords)]));
-
-const asMail = (m: BurstMail): InboundMail => ({
-  messageId: null, inReplyTo: [], references: [], subject: m.subject, from: { address: m.from, name: '' }, replyTo: [],
-  to: [{ address: 'it@example.test', name: '' }], cc: [], date: null, headers: {}, text: m.text, html: null, attachments: [], size: m.text.length, returnPath: m.from,
-});
-
 const scenarios = readBursts();
 const started = performance.now();
-const result = replay(scenarios, (m) => {
-  const r = route(ruleSet, 'IT', asMail(m), engine.deps);
-  return { category: r.category, language: r.language };
-}, settings, (c) => vocab.get(c) ?? null);
+const result = await replayWithRules(scenarios, path.join(root, 'rules'), path.join(root, 'var', 'cache'), settings);
 const ms = performance.now() - started;
 
 const verbose = args.includes('--verbose');

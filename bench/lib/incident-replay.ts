@@ -6,7 +6,11 @@ import { parse } from 'yaml';
 import type { CaseStatus } from '../../src/domain/case.js';
 import type { Language } from '../../src/domain/routing.js';
 import { decideGrouping, type GroupCandidate, type GroupingSettings } from '../../src/incidents/grouping.js';
-import type { CategoryVocabulary } from '../../src/incidents/similarity.js';
+import { categoryVocabulary, type CategoryVocabulary } from '../../src/incidents/similarity.js';
+import type { InboundMail } from '../../src/domain/mail.js';
+import { loadRulesOrThrow, route } from '../../src/rules/index.js';
+import { buildRouting } from '../../src/routing/router.js';
+import { silentLogger } from '../../src/log.js';
 
 export interface BurstMail {
   readonly at: number;
@@ -100,4 +104,23 @@ export function pairScores(mails: readonly ReplayedMail[]): PairScores {
     predictedPairs,
     correctPairs,
   };
+}
+
+function asMail(m: BurstMail): InboundMail {
+  return {
+    messageId: null, inReplyTo: [], references: [], subject: m.subject, from: { address: m.from, name: '' }, replyTo: [],
+    to: [{ address: 'it@example.test', name: '' }], cc: [], date: null, headers: {}, text: m.text, html: null, attachments: [], size: m.text.length, returnPath: m.from,
+  };
+}
+
+/** Routes every burst mail with the rules in `rulesDir` (desk IT, its trained classifier) and replays the grouping. */
+export async function replayWithRules(scenarios: readonly Scenario[], rulesDir: string, cacheDir: string, settings: GroupingSettings): Promise<ReplayedMail[]> {
+  const ruleSet = await loadRulesOrThrow(rulesDir);
+  const engine = await buildRouting(ruleSet, cacheDir, silentLogger());
+  const desk = ruleSet.desks.IT!;
+  const vocab = new Map(desk.categories.map((c) => [c.id, categoryVocabulary(c.examples, c.keywords)]));
+  return replay(scenarios, (m) => {
+    const r = route(ruleSet, 'IT', asMail(m), engine.deps);
+    return { category: r.category, language: r.language };
+  }, settings, (c) => vocab.get(c) ?? null);
 }

@@ -41,7 +41,7 @@ const FAILURE_PATTERNS: readonly RegExp[] = [
   /\b(cadut[oa]|cade|cadono|si interrompe|interrott[oa]|senza (rete|internet|connessione|wifi|segnale|servizio|corrente)|intermittente|lentissim[oa]|molto lent[oa]|fuori servizio|guast[oa]|bloccat[oa]|nessun[oa]? (rete|connessione|segnale))\b/,
   /\b(is|are|s|went|keeps going|has gone|seems) (down|offline|dead|broken|not working|out)\b/,
   /\b(isn t|is not|aren t|are not|doesn t|does not|don t|do not|won t|will not|can t|cannot|couldn t|could not) (work|working|connect|connecting|load|loading|print|printing|respond|responding|get|reach|access|sync|syncing|open|join)\b/,
-  /\b(no (internet|network|wifi|connection|signal|service|power)|outage|drops?|dropping|keeps dropping|disconnect(s|ed|ing)?|unreachable|intermittent|very slow|extremely slow|really slow|crawling|not working|stopped working|down again|timing out|times out|time out)\b/,
+  /\b(no (internet|network|wifi|connection|signal|service|power)|down|outage|drops?|dropping|keeps dropping|disconnect(s|ed|ing)?|unreachable|intermittent|very slow|extremely slow|really slow|crawling|not working|stopped working|down again|timing out|times out|time out)\b/,
 ];
 
 // Floors: "piso 3", "planta 3", "3ª planta", "tercera planta", "piano 3", "terzo piano", "floor 3", "3rd floor".
