@@ -32,7 +32,7 @@ export function addStatsCommand(prog: Command, deps: { config: (cmd: Command) =>
         const report = desks.map((d) => {
           const rules = deskRulesOf(loaded.ruleSet, d.id);
           const calendar = rules?.calendar ?? null;
-          const stats = cases.map((c) => ({ ...c, rating: c.rating?.score ?? null }));
+          const stats = cases.map((c) => ({ ...c, rating: c.rating?.score ?? null, kind: c.kind ?? 'case', incident: c.incident ?? null }));
           return deskStats(d.id, stats, requesterMails.filter((m) => m.desk === d.id).map((m) => m.at), calendar, calendar?.timezone ?? config.timezone);
         });
         deps.print(o.json ? JSON.stringify({ sinceDays: days, desks: report }, null, 2) : report.map(render).join('\n\n'));
@@ -63,6 +63,7 @@ function render(s: DeskStats): string {
     `  first response  ${dur(s.firstResponse)}; on time ${pct(s.firstResponseOnTime)}`,
     `  resolution      ${dur(s.resolution)}; on time ${pct(s.resolvedOnTime)}`,
     `  satisfaction    ${s.rating.average === null ? '-' : `${s.rating.average.toFixed(1)} / 5`} (${s.rating.count} ratings)`,
+    `  incidents       ${s.incidents.count}${s.incidents.count ? `: ${s.incidents.members} cases linked, median size ${s.incidents.medianSize}, largest ${s.incidents.largest}; resolved ${dur(s.incidents.resolution)}` : ''}`,
     `  peak hours (${s.timezone})${s.busiest ? `: busiest ${DAYS[s.busiest.weekday]} ${String(s.busiest.hour).padStart(2, '0')}:00 (${s.busiest.mails} mails)` : ''}`,
     '      0     6     12    18   23',
     ...heat,
