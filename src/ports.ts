@@ -9,6 +9,7 @@ import type { Language } from './domain/routing.js';
 import type { WriterLeaseRecord } from './domain/writer-lease.js';
 import type { ErasureTarget, PurgeCutoffs } from './domain/retention.js';
 import type { CasePromise } from './domain/promise.js';
+import type { IncidentCandidate } from './domain/incident.js';
 
 export interface Clock {
   now(): Date;
@@ -135,6 +136,8 @@ export interface CaseDetail extends CaseRecord {
   readonly messages: readonly MessageRecord[];
   readonly events: readonly EventRecord[];
   readonly links: readonly { readonly caseId: string; readonly reason: string; readonly at: string }[];
+  /** For an incident: its member cases, oldest first. */
+  readonly members?: readonly CaseRecord[];
 }
 
 export interface NewMessage {
@@ -212,6 +215,8 @@ export interface StoreTx {
   setCaseFields(caseId: string, fields: CaseFields, now: Date): Promise<void>;
   /** Cases of other desks holding an inbound mail with this Message-ID (the same mail sent to two desks). */
   casesElsewhere(messageId: string, desk: string): Promise<string[]>;
+  /** Makes a case a member of an incident (null: of none). */
+  setIncident(caseId: string, incident: string | null, now: Date): Promise<void>;
   /** Links two cases both ways (a reopened-late follow-up, the same mail to two desks). */
   link(a: string, b: string, reason: string, now: Date): Promise<void>;
   /** Claims an escalation threshold for a case; false when it was already recorded (never mail twice). */
@@ -268,6 +273,12 @@ export interface CaseStore {
    * follow-up-match decides what they mean. `exceptQuarantine`: the quarantine row being released, left out.
    */
   lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts>;
+  /**
+   * What incident grouping compares a new mail with: the desk's live cases (new, open, waiting) opened
+   * since `since`, its live incidents, and their live members of any age — each with its first text and
+   * the requester's newest Message-ID. Data only; src/incidents decides.
+   */
+  incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]>;
   checkpoint(desk: string, folder: string): Promise<Checkpoint | null>;
   /** Starts a folder over after a UIDVALIDITY change (or the first time); Message-IDs keep it idempotent. */
   resetCheckpoint(desk: string, folder: string, uidValidity: number, now: Date): Promise<void>;
@@ -351,6 +362,9 @@ export interface StatsData {
   /** Case id → number of times it was reopened (cases never reopened are absent). */
   readonly reopened?: Readonly<Record<string, number>>;
 }
+
+/** A live case as incident grouping and the incident fan-out see it (src/domain/incident.ts). */
+export type { IncidentCandidate } from './domain/incident.js';
 
 /** A folder's first contact: when the desk first started on it and which backlog was taken. */
 export interface FolderStart {

@@ -13,7 +13,7 @@ import type { CaseEvent, CaseStatus, HistoryCase } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, TaggedCase, ThreadKeys } from '../domain/facts.js';
-import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, SlaClockRecord, StatsData, FolderStart, ForgetCounts, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
+import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, SlaClockRecord, StatsData, FolderStart, ForgetCounts, IncidentCandidate, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
 
 import { MIGRATIONS } from './sqlite/migrations.js';
@@ -263,6 +263,33 @@ class SqliteStore implements CaseStore {
     return { caseId: id, status: c.status as CaseStatus, record: toCase(c), lastRequesterMessageId: last ? String(last.message_id) : null };
   }
 
+  incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(
+        `SELECT c.*,
+                (SELECT text FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' ORDER BY m.id LIMIT 1) AS first_text,
+                (SELECT message_id FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' AND m.kind = 'requester'
+                   AND m.message_id NOT LIKE 'sha256:%' ORDER BY m.id DESC LIMIT 1) AS last_requester_message_id
+           FROM cases c
+          WHERE c.desk = ? AND c.status IN ('new', 'open', 'waiting')
+            AND (c.created_at >= ? OR c.kind = 'incident'
+                 OR c.incident IN (SELECT id FROM cases WHERE desk = c.desk AND kind = 'incident' AND status IN ('new', 'open', 'waiting')))
+          ORDER BY c.created_at, c.number
+          LIMIT 500`,
+        desk, iso(since),
+      );
+      return rows.map((r) => {
+        const record = toCase(r);
+        return {
+          id: record.id, kind: record.kind ?? 'case', status: record.status, category: record.category, requester: record.requester.address,
+          createdAt: record.createdAt, incident: record.incident ?? null, language: record.language,
+          text: `${record.subject}\n${String(r.first_text ?? '')}`, record,
+          lastRequesterMessageId: r.last_requester_message_id ? String(r.last_requester_message_id) : null,
+        };
+      });
+    });
+  }
+
   checkpoint(desk: string, folder: string): Promise<Checkpoint | null> {
     return this.exclusive(async () => {
       const r = await this.db.get<Row>('SELECT uid_validity, last_uid FROM mailbox_state WHERE desk = ? AND folder = ?', desk, folder);
@@ -477,8 +504,10 @@ class SqliteStore implements CaseStore {
       const messages = await this.db.all<Row[]>('SELECT * FROM messages WHERE case_id = ? ORDER BY id', c.id);
       const events = await this.db.all<Row[]>('SELECT * FROM events WHERE case_id = ? ORDER BY id', c.id);
       const links = await this.db.all<Row[]>('SELECT linked_id, reason, at FROM case_links WHERE case_id = ? ORDER BY at, linked_id', c.id);
+      const members = c.kind === 'incident' ? await this.db.all<Row[]>('SELECT * FROM cases WHERE incident = ? ORDER BY created_at, number', c.id) : [];
       return {
         ...toCase(c),
+        ...(c.kind === 'incident' ? { members: members.map(toCase) } : {}),
         messages: messages.map(toMessage),
         events: events.map(toEvent),
         links: links.map((l) => ({ caseId: String(l.linked_id), reason: String(l.reason), at: String(l.at) })),

@@ -6,11 +6,11 @@ import { PRIORITIES, type Priority } from '../domain/routing.js';
 import { extractNewText } from '../quotes/index.js';
 import { didYouMean, fold } from './did-you-mean.js';
 
-export const COMMAND_NAMES = ['note', 'assign', 'priority', 'category', 'wait', 'eta', 'resolve', 'close', 'reopen'] as const;
+export const COMMAND_NAMES = ['note', 'assign', 'priority', 'category', 'wait', 'eta', 'resolve', 'close', 'reopen', 'incident', 'unlink'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Commands that take exactly one value; the others take none. */
-const TAKES_VALUE: ReadonlySet<CommandName> = new Set(['assign', 'priority', 'category', 'wait', 'eta']);
+const TAKES_VALUE: ReadonlySet<CommandName> = new Set(['assign', 'priority', 'category', 'wait', 'eta', 'incident']);
 /** At most one of these per mail: they each decide the case's next status. */
 const STATUS_COMMANDS: ReadonlySet<CommandName> = new Set(['wait', 'resolve', 'close', 'reopen']);
 
@@ -25,7 +25,13 @@ const ALIASES: Readonly<Record<string, CommandName>> = {
   resolve: 'resolve', resolver: 'resolve', resuelto: 'resolve', risolvi: 'resolve', risolto: 'resolve',
   close: 'close', cerrar: 'close', chiudi: 'close',
   reopen: 'reopen', reabrir: 'reopen', riapri: 'reopen',
+  incident: 'incident', incidencia: 'incident', incidente: 'incident',
+  unlink: 'unlink', desvincular: 'unlink', separa: 'unlink', scollega: 'unlink',
 };
+
+/** "#incident new" in each language. */
+const NEW_WORDS: ReadonlySet<string> = new Set(['new', 'nueva', 'nuevo', 'nuovo', 'nuova']);
+const CASE_ID_VALUE = /^[A-Z][A-Z0-9]{0,9}-[1-9][0-9]{0,8}$/;
 
 const PRIORITY_WORDS: Readonly<Record<string, Priority>> = {
   low: 'low', baja: 'low', bassa: 'low',
@@ -48,7 +54,9 @@ export const MAX_WAIT_MINUTES = 365 * 1440;
 const SELF_WORDS: ReadonlySet<string> = new Set(['me', 'myself', 'yo', 'io']);
 
 export type Command =
-  | { readonly name: 'note' | 'resolve' | 'close' | 'reopen'; readonly raw: string }
+  | { readonly name: 'note' | 'resolve' | 'close' | 'reopen' | 'unlink'; readonly raw: string }
+  /** Join the incident with this case id, or open a new one ("new") for this case. */
+  | { readonly name: 'incident'; readonly incident: string; readonly raw: string }
   /** The assignee's configured address. */
   | { readonly name: 'assign'; readonly agent: string; readonly raw: string }
   | { readonly name: 'priority'; readonly priority: Priority; readonly raw: string }
@@ -166,7 +174,7 @@ function parseLine(line: string, lineNo: number, vocab: CommandVocabulary, comma
       continue;
     }
     if (!TAKES_VALUE.has(name)) {
-      commands.push({ name: name as 'note' | 'resolve' | 'close' | 'reopen', raw: tok.text });
+      commands.push({ name: name as 'note' | 'resolve' | 'close' | 'reopen' | 'unlink', raw: tok.text });
       continue;
     }
     const values: string[] = [];
@@ -184,7 +192,7 @@ function tokenize(line: string): { text: string; start: number }[] {
 }
 
 type WithoutRaw<T> = T extends unknown ? Omit<T, 'raw'> : never;
-type ValueResult = WithoutRaw<Extract<Command, { name: 'assign' | 'priority' | 'category' | 'wait' | 'eta' }>> | CommandError;
+type ValueResult = WithoutRaw<Extract<Command, { name: 'assign' | 'priority' | 'category' | 'wait' | 'eta' | 'incident' }>> | CommandError;
 
 function parseValue(name: CommandName, typed: string, values: readonly string[], lineNo: number, vocab: CommandVocabulary): ValueResult {
   const valid = validValues(name, vocab);
@@ -218,6 +226,11 @@ function parseValue(name: CommandName, typed: string, values: readonly string[],
       const words = Object.keys(PRIORITY_WORDS).filter((w) => allowed.includes(PRIORITY_WORDS[w]!));
       const guess = didYouMean(value, words);
       return error('bad-value', typed, name, value, valid, guess === null ? null : PRIORITY_WORDS[guess]!, lineNo, `${typed}: unknown priority "${value}"`);
+    }
+    case 'incident': {
+      if (NEW_WORDS.has(fold(value))) return { name, incident: 'new' };
+      if (CASE_ID_VALUE.test(value.toUpperCase())) return { name, incident: value.toUpperCase() };
+      return error('bad-value', typed, name, value, valid, null, lineNo, `${typed}: "${value}" is neither a case id such as IT-57 nor "new"`);
     }
     case 'category': {
       const c = vocab.categories.find((id) => fold(id) === fold(value));
@@ -307,6 +320,8 @@ export function validValues(name: CommandName, vocab: CommandVocabulary): readon
       return ['30m', '4h', '2d', '1w'];
     case 'eta':
       return ['4h', '2d', '2026-12-10'];
+    case 'incident':
+      return ['IT-57', 'new'];
     default:
       return [];
   }
@@ -362,5 +377,5 @@ function error(
 export function commandFromPlusTag(tag: string): Command | null {
   const name = ALIASES[fold(tag)];
   if (name === undefined || TAKES_VALUE.has(name)) return null;
-  return { name: name as 'note' | 'resolve' | 'close' | 'reopen', raw: `+${tag}` };
+  return { name: name as 'note' | 'resolve' | 'close' | 'reopen' | 'unlink', raw: `+${tag}` };
 }

@@ -29,6 +29,8 @@ export function caseJson(c: CaseRecord) {
     rating: c.rating,
     routing: c.routing,
     imported: c.imported ?? null,
+    kind: c.kind ?? 'case',
+    incident: c.incident ?? null,
   };
 }
 
@@ -49,6 +51,7 @@ export function caseDetailJson(c: CaseDetail) {
     })),
     events: c.events.map((e) => ({ at: e.at, type: e.type, actor: e.actor, data: e.data })),
     links: c.links.map((l) => ({ id: l.caseId, reason: l.reason, at: l.at })),
+    ...(c.members ? { members: c.members.map((m) => ({ id: m.id, status: m.status, requester: m.requester.address, subject: m.subject, createdAt: m.createdAt })) } : {}),
   };
 }
 
@@ -86,13 +89,15 @@ export function casesCsv(cases: readonly CaseRecord[]): string {
 export function caseText(c: CaseDetail, timeZone = 'UTC'): string {
   const t = (iso: string | null) => shortTime(iso, timeZone);
   const head = [
-    `${c.id}  ${c.subject}`,
+    `${c.id}  ${c.kind === 'incident' ? 'INCIDENT · ' : ''}${c.subject}`,
     `  desk ${c.desk} · status ${c.status} · category ${c.category ?? '-'} · priority ${c.priority} · language ${c.language ?? '-'}`,
     `  requester ${c.requester.name ? `${c.requester.name} <${c.requester.address}>` : c.requester.address}`,
     `  created ${t(c.createdAt)} ${timeZone} · due ${t(c.dueAt)}${c.slaPolicy ? ` (${c.slaPolicy})` : ''} · assignee ${c.assignee ?? '-'}`,
     `  first response ${t(c.firstResponseAt)} · resolved ${t(c.resolvedAt)} · rating ${c.rating ? `${c.rating.score}/5${c.rating.comment ? ` “${c.rating.comment}”` : ''}` : '-'}`,
     ...(c.links.length ? [`  linked ${c.links.map((l) => `${l.caseId} (${l.reason})`).join(', ')}`] : []),
     ...(promiseLine(c.promise, timeZone) ? [`  ${promiseLine(c.promise, timeZone)}`] : []),
+    ...(c.incident ? [`  member of incident ${c.incident}`] : []),
+    ...(c.members ? [`  members (${c.members.length}, ${new Set(c.members.map((m) => m.requester.address)).size} requesters):`, ...c.members.map((m) => `    ${m.id.padEnd(8)} ${m.status.padEnd(9)} ${t(m.createdAt)}  ${m.requester.address}  “${m.subject}”`)] : []),
     ...(c.imported ? [`  imported: received before the desk's first start (${t(c.imported)}); nothing was mailed for it`] : []),
   ];
   const messages = c.messages.map(

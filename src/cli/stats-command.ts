@@ -114,6 +114,7 @@ function renderDesk(s: DeskStats): string {
     `  first response  ${dur(s.firstResponse)}; on time ${pct(s.firstResponseOnTime)}`,
     `  resolution      ${dur(s.resolution)}; on time ${pct(s.resolvedOnTime)}`,
     `  satisfaction    ${s.rating.average === null ? '-' : `${s.rating.average.toFixed(1)} / 5`} (${s.rating.count} ratings)`,
+    `  incidents       ${s.incidents.count}${s.incidents.count ? `: ${s.incidents.members} cases linked, median size ${s.incidents.medianSize}, largest ${s.incidents.largest}; resolved ${dur(s.incidents.resolution)}` : ''}`,
     `  peak hours (${s.timezone})${s.busiest ? `: busiest ${DAYS[s.busiest.weekday]} ${String(s.busiest.hour).padStart(2, '0')}:00 (${s.busiest.mails} mails)` : ''}`,
     '      0     6     12    18   23',
     ...heat,

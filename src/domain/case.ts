@@ -63,6 +63,9 @@ export type MessageKind =
  * rules declare).
  * Promises: eta-set (an agent's #eta, as written), promise-set (the promised date moved: #eta), promise-update
  * (the update before a promise is missed: from, to, when the share was reached).
+ * Incidents: incident-formed (on the incident: it opened, with its members), member-joined / member-left
+ * (on the incident), incident-joined / incident-left (on the member, by grouping or an agent's #incident /
+ * #unlink), incident-update (on a member: an agent's answer or #resolve on the incident reached it).
  * Outbox: send-failed (given up), send-uncertain (interrupted mid-send, never resent by itself),
  * send-requeued (an admin queued it again).
  */
@@ -102,6 +105,12 @@ export type CaseEventType =
   | 'eta-set'
   | 'promise-set'
   | 'promise-update'
+  | 'incident-formed'
+  | 'incident-joined'
+  | 'incident-left'
+  | 'member-joined'
+  | 'member-left'
+  | 'incident-update'
   | 'send-failed'
   | 'send-uncertain'
   | 'send-requeued';
@@ -142,6 +151,10 @@ export interface CaseRecord {
   readonly imported?: string | null;
   /** The resolution date told to the requester and why (forecast, SLA, #eta, update); null before promises existed. */
   readonly promise?: CasePromise | null;
+  /** 'incident': stands for one problem many requesters reported (src/incidents); 'case' otherwise. */
+  readonly kind?: 'case' | 'incident';
+  /** The incident this case is a member of, or null. */
+  readonly incident?: string | null;
 }
 
 /** The stored SLA clock of a case: when it started, its targets, and the pauses while waiting. */

@@ -19,36 +19,44 @@ const promiseNotice = {
   desk,
 } as const;
 
+const autoReply = {
+  subject: true,
+  language: true,
+  case: { id: true, subject: true, category: true, priority: true, dueAt: true, dueText: true, slaDueText: true, firstResponseText: true },
+  // Set when the date comes from the desk's history (src/shell/compose.ts promiseVars); null otherwise.
+  promise: { source: true, comparable: true, percent: true, later: true },
+  schedule: { open: true, opensText: true, onCall: { address: true, phone: true } },
+  articles: true,
+  requester: person,
+  desk,
+} as const;
+
+const notification = {
+  subject: true,
+  language: true,
+  kind: true,
+  headline: true,
+  case: { ...messageCase, category: true, priority: true, priorityText: true },
+  requester: person,
+  author: person,
+  routing: { category: true, why: true },
+  dueText: true,
+  text: true,
+  desk,
+  help: true,
+  commands: true,
+  noteAddress: true,
+} as const;
+
 export const TEMPLATE_VARIABLES = {
   // src/shell/compose.ts composeReply; also every template a rule names with `template:`.
-  'auto-reply': {
-    subject: true,
-    language: true,
-    case: { id: true, subject: true, category: true, priority: true, dueAt: true, dueText: true, slaDueText: true, firstResponseText: true },
-    // Set when the date comes from the desk's history (src/shell/compose.ts promiseVars); null otherwise.
-    promise: { source: true, comparable: true, percent: true, later: true },
-    schedule: { open: true, opensText: true, onCall: { address: true, phone: true } },
-    articles: true,
-    requester: person,
-    desk,
-  },
+  'auto-reply': autoReply,
+  // src/pipeline/incident-plan.ts incidentKnownVars: the auto-reply of a mail about a known outage.
+  'incident-known': { ...autoReply, incident: { id: true, subject: true, startedText: true, reporters: true, dueText: true } },
+  // src/pipeline/incident-plan.ts: the one agent notification when an incident opens.
+  'incident-notification': { ...notification, startedText: true, members: true },
   // src/agents/notification.ts buildAgentNotification (new case, follow-up, note, assignment).
-  'agent-notification': {
-    subject: true,
-    language: true,
-    kind: true,
-    headline: true,
-    case: { ...messageCase, category: true, priority: true, priorityText: true },
-    requester: person,
-    author: person,
-    routing: { category: true, why: true },
-    dueText: true,
-    text: true,
-    desk,
-    help: true,
-    commands: true,
-    noteAddress: true,
-  },
+  'agent-notification': notification,
   // src/agents/agent-replies.ts
   'agent-confirmation': { subject: true, language: true, case: messageCase, agent: person, desk, applied: true, relayTo: true },
   'agent-command-error': { subject: true, language: true, case: messageCase, agent: person, desk, errors: true, help: true },

@@ -13,6 +13,7 @@ import { compileCondition, type Predicate } from './match.js';
 import type { ActionsSpec, CategorySpecT, ConditionSpec, DeskSpecT, EscalationSpecT, SlaSpecT } from './schema.js';
 import { TRIAGE } from './schema.js';
 import type { DeskSla, SlaPolicy } from './sla-policy.js';
+import type { GroupingSettings } from '../incidents/grouping.js';
 
 export interface Category {
   readonly id: string;
@@ -54,6 +55,8 @@ export interface DeskRules {
   readonly forecast: ForecastSettings;
   /** Self-service articles of this desk (sorted by id), loaded with the rules. */
   readonly articles: readonly Article[];
+  /** Incident grouping (window in minutes); null when the desk's file has no `incidents:`. */
+  readonly incidents: GroupingSettings | null;
 }
 
 export interface DeskEscalation {
@@ -119,6 +122,9 @@ export function buildRuleSet(files: readonly string[], desks: readonly DeskSourc
       escalation: desk.spec.escalation ? deskEscalation(desk.spec.escalation) : null,
       forecast: desk.spec.forecast ?? DEFAULT_FORECAST,
       articles: [...desk.articles],
+      incidents: desk.spec.incidents
+        ? { windowMinutes: minutes(desk.spec.incidents.window), minRequesters: desk.spec.incidents.minRequesters, threshold: desk.spec.incidents.threshold }
+        : null,
     };
   }
   const calendars = desks.flatMap((d) => (d.calendar ? [d.calendar] : []));

@@ -59,6 +59,8 @@ export function composeReply(deps: ComposeDeps, desk: ComposeDesk, { intent, kas
     // Liquid treats "" as true: an absent name must be null so `{% if requester.name %}` works.
     requester: { name: intent.to.name || null, address: intent.to.address },
     desk: deskRef(desk),
+    // What the plan adds (an incident-known reply names the incident).
+    ...intent.vars,
   });
   return outgoingMail(deps, { kind: 'auto-reply', desk, caseId: kase.id, to: [intent.to], content: rendered, thread: replyThread(mail) });
 }

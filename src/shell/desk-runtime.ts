@@ -10,6 +10,7 @@ import type { DeskRules } from '../rules/index.js';
 import type { ArticleRef, PipelineContext, SlaPlan } from '../pipeline/types.js';
 import type { HistoryCase } from '../domain/case.js';
 import { withPromise } from '../routing/promise-plan.js';
+import { incidentContext } from '../incidents/context.js';
 
 /** A desk's pipeline context; the shell adds the processing instant per mail. */
 export type DeskContext = Omit<PipelineContext, 'now'>;
@@ -76,6 +77,10 @@ export function buildDeskRuntimes(config: Config, sources: DeskSources): DeskRun
       route: (mail) => sources.routing().router(desk, mail),
       sla: (routing, now) => sources.routing().sla(desk, routing, now),
       articles: (mail, routing) => sources.routing().articles(desk, mail, routing),
+      // Read at call time: a rules reload turns grouping on or off with the next mail.
+      get incidents() {
+        return incidentContext(rules());
+      },
     };
     return { config: desk, view, context, rules };
   });

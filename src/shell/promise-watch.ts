@@ -77,12 +77,13 @@ async function updateBeforeMiss(
   const { next, reachedAt } = decision;
   const language: Language = record.language ?? desk.view.language;
   const common = { case: record, desk: deskRef(desk.view), timezone: rules.calendar.timezone, before: promise.at, after: next.at, share: rules.forecast.preBreachShare, now };
-  // Reached before the desk's first start: nobody could have acted then; recorded, never mailed.
-  const silent = record.imported ? reachedAt < new Date(record.imported) : false;
+  // An imported case (mail from before the desk's first start) was never answered, so its requester never
+  // heard this promise: recorded, never mailed — unless an agent's #eta told them a date since.
+  const silent = record.imported ? promise.source !== 'eta' || reachedAt < new Date(record.imported) : false;
   return deps.store.transaction(async (tx) => {
     if (!(await tx.claimPromiseNotice(record.id, promise.seq, 'pre-breach', now))) return false;
     if (next.seq !== promise.seq) await tx.setPromise(record.id, next, now);
-    await tx.addEvents(record.id, [{ type: 'promise-update', actor: 'sportello', data: { seq: promise.seq, from: promise.at, to: next.at, reachedAt: reachedAt.toISOString(), ...(silent ? { beforeFirstStart: record.imported } : {}) } }], now);
+    await tx.addEvents(record.id, [{ type: 'promise-update', actor: 'sportello', data: { seq: promise.seq, from: promise.at, to: next.at, reachedAt: reachedAt.toISOString(), ...(silent ? { notMailed: 'imported: the requester was never told this promise', firstStart: record.imported } : {}) } }], now);
     if (silent) return false;
     const toRequester = deps.compose.renderer.render('promise-update', language, promiseUpdateVars({ ...common, language, audience: 'requester' }));
     await queueCaseMail(tx, deps, desk, record.id, 'promise-update', [record.requester], toRequester, now);

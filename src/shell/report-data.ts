@@ -19,7 +19,7 @@ export async function gatherReport(
 ): Promise<ReportData> {
   const data = await store.statsData(new Date(now.getTime() - sinceDays * 86_400_000));
   const reopened = data.reopened ?? {};
-  const cases: PromiseStatsCase[] = data.cases.map((c) => ({ ...c, rating: c.rating?.score ?? null, promise: c.promise ?? null, reopened: reopened[c.id] ?? 0 }));
+  const cases: PromiseStatsCase[] = data.cases.map((c) => ({ ...c, rating: c.rating?.score ?? null, promise: c.promise ?? null, reopened: reopened[c.id] ?? 0, kind: c.kind ?? 'case', incident: c.incident ?? null }));
   return {
     generatedAt: now.toISOString(),
     sinceDays,

@@ -306,4 +306,15 @@ CREATE TABLE promise_notices (
 );
 `,
   },
+  {
+    name: '011-incidents',
+    sql: `
+-- Incidents: a case of kind 'incident' stands for one outage many people reported; its member cases
+-- point at it. Grouping reads recent open cases by desk and creation time.
+ALTER TABLE cases ADD COLUMN kind TEXT COLLATE "C" NOT NULL DEFAULT 'case';
+ALTER TABLE cases ADD COLUMN incident TEXT COLLATE "C" REFERENCES cases (id);
+CREATE INDEX cases_incident ON cases (incident) WHERE incident IS NOT NULL;
+CREATE INDEX cases_desk_open_created ON cases (desk, created_at) WHERE status IN ('new', 'open', 'waiting');
+`,
+  },
 ];

@@ -38,6 +38,8 @@ export function toCase(r: Row): CaseRecord {
     routing: r.routing_json ? JSON.parse(String(r.routing_json)) : null,
     imported: (r.imported as string | null | undefined) ?? null,
     promise: r.promise_json ? (JSON.parse(String(r.promise_json)) as CasePromise) : null,
+    kind: r.kind === 'incident' ? 'incident' : 'case',
+    incident: (r.incident as string | null | undefined) ?? null,
   };
 }
 

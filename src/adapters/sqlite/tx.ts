@@ -27,15 +27,20 @@ export class SqliteTx implements StoreTx {
     const sla = input.sla;
     await this.db.run(
       `INSERT INTO cases (id, desk, number, status, category, priority, language, requester_address, requester_name,
-                          subject, created_at, updated_at, due_at, routing_json, sla_policy, first_response_due_at, sla_clock_json, imported, promise_json)
-       VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                          subject, created_at, updated_at, due_at, routing_json, sla_policy, first_response_due_at, sla_clock_json, imported, promise_json, kind)
+       VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id, input.desk, n, r.category, r.priority, r.language, input.requester.address, input.requester.name,
       input.subject, iso(now), iso(now), sla?.dueAt ?? null, json(r), sla?.policy ?? null, sla?.firstResponseDueAt ?? null,
       sla ? json({ start: iso(now), firstResponseMinutes: sla.firstResponseMinutes, resolutionMinutes: sla.resolutionMinutes, pauses: [] }) : null,
       input.imported ?? null,
       sla?.promise ? json(sla.promise) : null,
+      input.kind ?? 'case',
     );
     return toCase((await this.db.get<Row>('SELECT * FROM cases WHERE id = ?', id))!);
+  }
+
+  async setIncident(caseId: string, incident: string | null, now: Date): Promise<void> {
+    await this.db.run('UPDATE cases SET incident = ?, updated_at = ? WHERE id = ?', incident, iso(now), caseId);
   }
 
   async getCase(id: string): Promise<CaseRecord | null> {

@@ -133,8 +133,8 @@ describe('parseCommandBlock: errors', () => {
 
   it('an unknown command lists every valid command', () => {
     const e = parse('#asign maria').errors[0]!;
-    expect(e.valid).toEqual(['#note', '#assign', '#priority', '#category', '#wait', '#eta', '#resolve', '#close', '#reopen']);
-    expect(e.message).toBe('unknown command #asign (did you mean #assign?); valid: #note, #assign, #priority, #category, #wait, #eta, #resolve, #close, #reopen');
+    expect(e.valid).toEqual(['#note', '#assign', '#priority', '#category', '#wait', '#eta', '#resolve', '#close', '#reopen', '#incident', '#unlink']);
+    expect(e.message).toBe('unknown command #asign (did you mean #assign?); valid: #note, #assign, #priority, #category, #wait, #eta, #resolve, #close, #reopen, #incident, #unlink');
   });
 
   it('a bad value lists the valid values (desk categories, allowed priorities, agents)', () => {
