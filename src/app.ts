@@ -528,6 +528,11 @@ export function openStore(config: Config, mode: StoreMode = 'read'): Promise<Cas
   return openSqliteStore(config.database, { mode });
 }
 
+/** The store for reading when it already exists, or null (a first `classify` before any `run`): never creates one. */
+export async function openExistingStore(config: Config): Promise<CaseStore | null> {
+  return existsSync(config.database) ? openStore(config, 'read') : null;
+}
+
 function imapSources(config: Config, log: Logger): (desk: DeskConfig) => MailSource {
   return (desk) =>
     createImapSource(desk, log.child({ desk: desk.id, component: 'imap' }), config.processed.flag, config.processed.moveTo, {

@@ -5,13 +5,13 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { SportelloError } from '../errors.js';
-import { openSqliteStore } from '../adapters/sqlite-store.js';
+import type { CaseStore } from '../ports.js';
 import { deskRulesOf, loadRules } from '../rules/index.js';
 import { gatherReport } from '../shell/report-data.js';
 import { renderReport } from '../report/html.js';
 import { knownDesk } from './stats-command.js';
 
-export function addReportCommand(prog: Command, deps: { config: (cmd: Command) => Promise<Config>; print: (s: string) => void }): void {
+export function addReportCommand(prog: Command, deps: { config: (cmd: Command) => Promise<Config>; print: (s: string) => void; openStore: (config: Config, mode: 'read') => Promise<CaseStore> }): void {
   prog
     .command('report')
     .description('write the service report (peak hours, response and resolution times, promises kept, calibration, satisfaction, backlog) as one HTML file')
@@ -27,7 +27,7 @@ export function addReportCommand(prog: Command, deps: { config: (cmd: Command) =
       const config = await deps.config(cmd);
       const desks = o.desk ? [knownDesk(config, o.desk)] : config.desks;
       const loaded = await loadRules(config.rulesDir);
-      const store = await openSqliteStore(config.database, { mode: 'read' });
+      const store = await deps.openStore(config, 'read');
       try {
         const data = await gatherReport(store, desks, (id) => deskRulesOf(loaded.ruleSet, id), config.timezone, days, now);
         const html = renderReport(data);

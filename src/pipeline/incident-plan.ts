@@ -95,7 +95,7 @@ export function withIncident(plan: Plan, ann: Annotations, ctx: PipelineContext,
   const notification = incidentNotification(ctx, planning.sla, subject, plan.newCase.routing.category, plan.newCase.routing.priority, lines, planning.startedAt, mail, ann);
   const change: IncidentChange = {
     kind: 'form',
-    newCase: { desk: ctx.desk.id, subject, requester: { address: ctx.desk.address, name: ctx.desk.name ?? `${ctx.desk.id} desk` }, routing: incidentRouting, sla: planning.sla, kind: 'incident' },
+    newCase: { desk: ctx.desk.id, subject, requester: { address: ctx.desk.address, name: ctx.desk.name }, routing: incidentRouting, sla: planning.sla, kind: 'incident' },
     startedAt: planning.startedAt,
     members: planning.members.map((m) => m.id),
     events: [{ type: 'incident-formed', actor: DAEMON, data: { members: planning.members.map((m) => m.id), score: planning.score, why: planning.why } }],
@@ -131,7 +131,7 @@ function incidentNotification(
   if (!agents.length || ctx.desk.notify === 'none') return null;
   const language = ctx.desk.language;
   const timezone = sla?.timezone ?? ctx.desk.timezone;
-  const deskRef = { id: ctx.desk.id, name: ctx.desk.name ?? `${ctx.desk.id} desk`, address: ctx.desk.address };
+  const deskRef = { id: ctx.desk.id, name: ctx.desk.name, address: ctx.desk.address };
   const base = buildAgentNotification({
     language, kind: 'new-case', case: { id: '', subject, status: 'new', category, priority, assignee: null },
     requester: { name: deskRef.name, address: deskRef.address }, explanation: ann.routing?.explanation ?? null,

@@ -40,6 +40,11 @@ export interface DeskSources {
   readonly rulesOf: (deskId: string) => DeskRules | undefined;
 }
 
+/** The sender name of a desk's mail and reports: the configured name, or "<id> desk". */
+export function deskName(desk: Pick<DeskConfig, 'id' | 'name'>): string {
+  return desk.name ?? `${desk.id} desk`;
+}
+
 /** The complete desk view: the configured name or "<id> desk", calendar zone and categories from the rules in force. */
 export function deskView(desk: DeskConfig, rules: () => DeskRules | undefined, fallbackZone: string): DeskView {
   return {
@@ -47,7 +52,7 @@ export function deskView(desk: DeskConfig, rules: () => DeskRules | undefined, f
     prefix: desk.prefix,
     address: desk.address,
     language: desk.language,
-    name: desk.name ?? `${desk.id} desk`,
+    name: deskName(desk),
     agents: desk.agents,
     notify: desk.notify,
     lifecycle: desk.lifecycle,

@@ -1,6 +1,7 @@
 // Gathers what `sportello stats`, `sportello report` and the listener's /report show: the store's
 // statistics data for a period, each desk's calendar and zone from the rules, then the pure figures
 // (src/stats). Reads only; one place so the command line and the listener never disagree.
+import { deskName } from './desk-runtime.js';
 import type { CaseStore } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
 import type { DeskRules } from '../rules/index.js';
@@ -30,7 +31,7 @@ export async function gatherReport(
       const mails = data.requesterMails.filter((m) => m.desk === d.id).map((m) => m.at);
       return {
         desk: d.id,
-        name: d.name ?? `${d.id} desk`,
+        name: deskName(d),
         stats: deskStats(d.id, mine, mails, calendar, calendar?.timezone ?? timezone),
         categories: categoryStats(d.id, mine, calendar, now),
         weeks: promisesPerWeek(d.id, mine),

@@ -3,21 +3,17 @@
 // members, two ordinary cases, one agent notification for the incident; the later requesters'
 // auto-replies name the incident; bob's #resolve on the incident reaches each of the six once.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { readInbox, resetMailboxes, sendMail, waitForMessages, type InboxMessage } from '../support/mailstack.js';
-import { manualClock, stackConfig, testApp, waitForEmptyQueue } from '../support/app.js';
+import { readInbox, sendMail, waitForMessages, type InboxMessage } from '../support/mailstack.js';
+import { freshStackEachTest, manualClock, stackConfig, testApp, waitForEmptyQueue } from '../support/app.js';
 
+freshStackEachTest();
 let app: App | null = null;
 let clock: ReturnType<typeof manualClock>;
 beforeEach(async () => {
-  await resetMailboxes();
   clock = manualClock('2026-11-24T09:00:00Z'); // Tuesday 10:00 in Madrid
   app = await testApp(stackConfig(), { clock });
-});
-afterEach(async () => {
-  await app?.close();
-  app = null;
 });
 
 const OUTAGE = [
