@@ -11,7 +11,7 @@ SMTP_PORT=${MAILSTACK_SMTP_PORT:-2525}
 PASSWORD=${MAILSTACK_PASSWORD:-secret}
 MAX_USERIP_CONN=${MAILSTACK_MAX_USERIP_CONNECTIONS:-100}
 DOMAIN=example.test
-USERS=(it hr alice carlo bob maria)
+USERS=(it hr alice carlo bob maria dora enzo fiona gael hana ivo)
 PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve postfix)
 MAIL_OWNER=mail   # existing Debian system user (uid 8) that owns the maildirs
 

@@ -16,7 +16,7 @@ import { createImapSource } from './adapters/imap-source.js';
 import { loadTemplates } from './adapters/templates.js';
 import { extractAttachments, parseMail } from './adapters/mime-parser.js';
 import { ingestMailbox, type IngestDeps, type PassResult } from './shell/ingest.js';
-import { buildDeskRuntimes, runtimeOf } from './shell/desk-runtime.js';
+import { buildDeskRuntimes, runtimeOf, withHistory } from './shell/desk-runtime.js';
 import { drainOutbox, smtpAuthPause } from './shell/outbox.js';
 import { DESK_BACKOFF } from './shell/daemon.js';
 import { REAL_TIMERS, runOnce, runScheduler, type OnceSummary, type SchedulerDeps, type Timers, type Watcher } from './shell/scheduler.js';
@@ -39,6 +39,11 @@ import { existsSync } from 'node:fs';
 import { releaseOne, type ReleaseResult } from './shell/release.js';
 import { acquireWriterLease, localIdentity, tryAcquireWriterLease, type LeaseIdentity, type WriterLease, type WriterLeaseOptions } from './shell/writer-lease.js';
 import { runHousekeeping, type HousekeepingPass } from './shell/housekeeping.js';
+import { runPromiseWatch, type PromisePass } from './shell/promise-watch.js';
+import { dayKey } from './housekeeping/retention.js';
+import { historySince } from './routing/promise-plan.js';
+import { gatherReport } from './shell/report-data.js';
+import { renderReport } from './report/html.js';
 import { createHealth } from './shell/health.js';
 import { readiness } from './health/readiness.js';
 import type { HealthSnapshot, Readiness, SavedDaemonStatus } from './health/snapshot.js';
@@ -82,7 +87,8 @@ export interface App {
   /** Changes a case's category, priority, status or assignee; reschedules its SLA, tells the requester if the due time moved and a new assignee that they are. */
   updateCase(id: string, changes: CaseChanges, actor: string): Promise<UpdateResult & { id: string; assignee: string | null }>;
   /** The once-a-day jobs (retention, uncertain-replies notice), each skipped when already done today. */
-  housekeeping(): Promise<HousekeepingPass>;
+  /** The daily jobs and the promise watch, as the daemon's housekeeping pass runs them (no sending). */
+  housekeeping(): Promise<HousekeepingPass & { readonly promises: PromisePass }>;
   /**
    * Runs until the signal aborts: every mailbox watched, replies sent as they are queued and retried.
    * Holds the writer lease throughout: refuses with STORE_LOCKED when another process holds it, and
@@ -200,13 +206,23 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
             return { ready: r.ready, body: { ...r, desks: health.snapshot().desks } };
           },
           metrics: () => prometheus.scrape(),
+          report: (query) => reportPage(query),
         },
         log.child({ component: 'http' }),
       );
-      log.info({ url: http.url, endpoints: ['/healthz', '/readyz', '/metrics'] }, 'health and metrics listening');
+      log.info({ url: http.url, endpoints: ['/healthz', '/readyz', '/metrics', '/report'] }, 'health and metrics listening');
     }
     listening(http?.url ?? null);
     return http;
+  }
+
+  /** /report: the same page as `sportello report`, for ?since=DAYS (default 90) and ?desk=ID (default all). */
+  async function reportPage(query: { since: string | null; desk: string | null }): Promise<{ status: number; body: string }> {
+    const days = query.since === null ? 90 : Number(query.since);
+    if (!Number.isInteger(days) || days <= 0) return { status: 400, body: `since=${query.since} is not a whole number of days; e.g. /report?since=90\n` };
+    const desks = query.desk === null ? config.desks : config.desks.filter((d) => d.id.toUpperCase() === query.desk!.toUpperCase());
+    if (!desks.length) return { status: 404, body: `no desk ${query.desk}; desks: ${config.desks.map((d) => d.id).join(', ')}\n` };
+    return { status: 200, body: renderReport(await gatherReport(store, desks, rulesOf, config.timezone, days, clock.now())) };
   }
 
   /**
@@ -306,7 +322,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       const cp = await store.checkpoint(desk.id, desk.imap.folder);
       const backlog = await session.countAbove(cp && cp.uidValidity === session.uidValidity ? cp.lastUid : 0);
       health.deskBacklog(desk.id, backlog);
-      const result = await ingestMailbox(ingestDeps, runtime(desk), session, { shouldStop });
+      // The desk's history, read once per pass, lets the schedule promise a forecast date (else the SLA's).
+      const history = await store.promiseHistory(desk.id, historySince(rulesOf(desk.id), clock.now()));
+      const result = await ingestMailbox(ingestDeps, withHistory(runtime(desk), history), session, { shouldStop });
       for (const outcome of ['created', 'appended', 'duplicates', 'quarantined'] as const) metrics.mails(desk.id, outcome === 'duplicates' ? 'duplicate' : outcome, result[outcome]);
       health.deskBacklog(desk.id, Math.max(0, backlog - result.seen));
       return result;
@@ -314,9 +332,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       done();
     }
   };
-  const housekeeping = singleFlight(() =>
+  const dailyJobs = singleFlight(() =>
     runHousekeeping({ store, clock, log: log.child({ component: 'housekeeping' }), compose, desks, retention: config.retention, timezone: config.timezone }),
   );
+  const promiseWatch = singleFlight(() => {
+    const now = clock.now();
+    return runPromiseWatch({ store, log: log.child({ component: 'promises' }), compose, desks }, now, dayKey(now, config.timezone));
+  });
   // The scheduler owns every timer; this is only what it runs.
   const scheduler: SchedulerDeps = {
     log,
@@ -327,7 +349,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     random,
     reconcile: (desk, session) => reconcileProcessed({ store, log }, desk, session),
     deskPass,
-    steps: { escalate, autoClose: () => autoClose({ store, clock, log, compose, desks }), daily: housekeeping, drain },
+    steps: { escalate, promises: promiseWatch, autoClose: () => autoClose({ store, clock, log, compose, desks }), daily: dailyJobs, drain },
     saveStatus: async (stoppedAt) => {
       const saved: SavedDaemonStatus = { ...health.snapshot(), stoppedAt };
       await store.saveDaemonStatus(JSON.stringify(saved), clock.now());
@@ -377,7 +399,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       return result;
     },
 
-    housekeeping,
+    async housekeeping() {
+      const daily = await dailyJobs();
+      return { ...daily, promises: await promiseWatch() };
+    },
 
     async run(outer) {
       // Stops on the caller's signal, or at once when the writer lease is lost to another process.
@@ -510,6 +535,11 @@ export function openStore(config: Config, mode: StoreMode = 'read'): Promise<Cas
 /** `sportello migrate-store`: the SQLite file `from` copied into the empty PostgreSQL database `to`. */
 export function migrateStore(from: string, to: string, clock: Clock = { now: () => new Date() }): Promise<CopyReport> {
   return copySqliteToPostgres(from, to, clock.now());
+}
+
+/** The store for reading when it already exists, or null (a first `classify` before any `run`): never creates one. */
+export async function openExistingStore(config: Config): Promise<CaseStore | null> {
+  return existsSync(config.database) ? openStore(config, 'read') : null;
 }
 
 function imapSources(config: Config, log: Logger): (desk: DeskConfig) => MailSource {

@@ -2,12 +2,14 @@
 // SQLite, templates); tests pass fakes or the real adapters. No library type appears here.
 
 import type { Address, InboundMail } from './domain/mail.js';
-import type { CaseEvent, CaseRecord, CaseStatus, Direction, MessageKind, SlaClockRecord } from './domain/case.js';
+import type { CaseEvent, CaseRecord, CaseStatus, Direction, HistoryCase, MessageKind, SlaClockRecord } from './domain/case.js';
 import type { Facts, ThreadKeys } from './domain/facts.js';
 import type { MailboxPosition, NewCase } from './domain/plan.js';
 import type { Language } from './domain/routing.js';
 import type { WriterLeaseRecord } from './domain/writer-lease.js';
 import type { ErasureTarget, PurgeCutoffs } from './domain/retention.js';
+import type { CasePromise } from './domain/promise.js';
+import type { IncidentCandidate } from './domain/incident.js';
 
 export interface Clock {
   now(): Date;
@@ -134,6 +136,8 @@ export interface CaseDetail extends CaseRecord {
   readonly messages: readonly MessageRecord[];
   readonly events: readonly EventRecord[];
   readonly links: readonly { readonly caseId: string; readonly reason: string; readonly at: string }[];
+  /** For an incident: its member cases, oldest first. */
+  readonly members?: readonly CaseRecord[];
 }
 
 export interface NewMessage {
@@ -211,6 +215,8 @@ export interface StoreTx {
   setCaseFields(caseId: string, fields: CaseFields, now: Date): Promise<void>;
   /** Cases of other desks holding an inbound mail with this Message-ID (the same mail sent to two desks). */
   casesElsewhere(messageId: string, desk: string): Promise<string[]>;
+  /** Makes a case a member of an incident (null: of none). */
+  setIncident(caseId: string, incident: string | null, now: Date): Promise<void>;
   /** Links two cases both ways (a reopened-late follow-up, the same mail to two desks). */
   link(a: string, b: string, reason: string, now: Date): Promise<void>;
   /** Claims an escalation threshold for a case; false when it was already recorded (never mail twice). */
@@ -229,6 +235,10 @@ export interface StoreTx {
   putWriterLease(name: string, lease: WriterLeaseRecord): Promise<void>;
   /** Drops the writer lease if `token` still holds it; false when someone else had taken it over. */
   releaseWriterLease(name: string, token: string): Promise<boolean>;
+  /** Replaces the case's promise (a #eta, the update before a miss). */
+  setPromise(caseId: string, promise: CasePromise, now: Date): Promise<void>;
+  /** Claims a mail about promise `seq` of a case ("pre-breach"); false when it was already recorded (never mail twice). */
+  claimPromiseNotice(caseId: string, seq: number, kind: string, now: Date): Promise<boolean>;
   /** Claims a once-a-day job (e.g. "purge", "uncertain-notice:IT") for `day`; false when already done that day. */
   claimDaily(job: string, day: string, now: Date): Promise<boolean>;
 }
@@ -263,6 +273,12 @@ export interface CaseStore {
    * follow-up-match decides what they mean. `exceptQuarantine`: the quarantine row being released, left out.
    */
   lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts>;
+  /**
+   * What incident grouping compares a new mail with: the desk's live cases (new, open, waiting) opened
+   * since `since`, its live incidents, and their live members of any age — each with its first text and
+   * the requester's newest Message-ID. Data only; src/incidents decides.
+   */
+  incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]>;
   checkpoint(desk: string, folder: string): Promise<Checkpoint | null>;
   /** Starts a folder over after a UIDVALIDITY change (or the first time); Message-IDs keep it idempotent. */
   resetCheckpoint(desk: string, folder: string, uidValidity: number, now: Date): Promise<void>;
@@ -282,7 +298,11 @@ export interface CaseStore {
   parkInterrupted(now: Date, claimedBefore?: Date): Promise<number>;
   listCases(filter: CaseFilter): Promise<CaseRecord[]>;
   /** Cases opened since `since` and the times requesters wrote, for `sportello stats`. */
-  statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }>;
+  statsData(since: Date): Promise<StatsData>;
+  /** A desk's cases for forecasting: resolved since `since` and every case still new, open or waiting; times and classification only. */
+  promiseHistory(desk: string, since: Date): Promise<HistoryCase[]>;
+  /** New and open cases carrying a promise, with when an agent last wrote on each and the promise seqs already updated. */
+  promiseCases(): Promise<{ readonly record: CaseRecord; readonly lastAgentAt: string | null; readonly updated: readonly number[] }[]>;
   /** Waiting cases whose #wait time has passed. */
   waitExpired(now: Date): Promise<CaseRecord[]>;
   /** Resolved cases resolved before `before`, for auto-closing. */
@@ -336,6 +356,17 @@ export interface CaseStore {
   saveDaemonStatus(json: string, now: Date): Promise<void>;
   daemonStatus(): Promise<DaemonStatusRecord | null>;
 }
+
+/** What `sportello stats` and the report read: cases opened since a date (tombstones included), when requesters wrote, how often each case was reopened. */
+export interface StatsData {
+  readonly cases: CaseRecord[];
+  readonly requesterMails: { desk: string; at: string }[];
+  /** Case id → number of times it was reopened (cases never reopened are absent). */
+  readonly reopened?: Readonly<Record<string, number>>;
+}
+
+/** A live case as incident grouping and the incident fan-out see it (src/domain/incident.ts). */
+export type { IncidentCandidate } from './domain/incident.js';
 
 /** A folder's first contact: when the desk first started on it and which backlog was taken. */
 export interface FolderStart {

@@ -1,5 +1,6 @@
-// The optional health/metrics listener (node:http, three GET routes): /healthz (the process answers),
-// /readyz (200 or 503 with JSON naming each problem) and /metrics (Prometheus text). It decides nothing
+// The optional health/metrics listener (node:http, four GET routes): /healthz (the process answers),
+// /readyz (200 or 503 with JSON naming each problem), /metrics (Prometheus text) and /report (the
+// service report as one self-contained HTML page; ?since=DAYS&desk=ID). It decides nothing
 // itself — the routes are handed in — and must never listen anywhere but the configured address.
 
 import http from 'node:http';
@@ -9,6 +10,8 @@ import type { Logger } from '../log.js';
 export interface HttpRoutes {
   ready(): Promise<{ readonly ready: boolean; readonly body: unknown }>;
   metrics(): Promise<{ readonly contentType: string; readonly body: string }>;
+  /** The report page; the query's `since` (days) and `desk` are passed on as given. */
+  report?(query: { readonly since: string | null; readonly desk: string | null }): Promise<{ readonly status: number; readonly body: string }>;
 }
 
 export interface HttpListener {
@@ -19,7 +22,8 @@ export interface HttpListener {
 
 export async function startHttpServer(listen: { readonly host: string; readonly port: number }, routes: HttpRoutes, log: Logger): Promise<HttpListener> {
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const url = new URL(req.url ?? '/', 'http://listener');
+    const path = url.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
       return;
@@ -40,8 +44,13 @@ export async function startHttpServer(listen: { readonly host: string; readonly 
           const m = await routes.metrics();
           return reply(200, m.contentType, m.body);
         }
+        case '/report': {
+          if (!routes.report) return reply(404, 'text/plain', 'not found: try /healthz, /readyz or /metrics\n');
+          const r = await routes.report({ since: url.searchParams.get('since'), desk: url.searchParams.get('desk') });
+          return reply(r.status, r.status === 200 ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8', r.body);
+        }
         default:
-          return reply(404, 'text/plain', 'not found: try /healthz, /readyz or /metrics\n');
+          return reply(404, 'text/plain', 'not found: try /healthz, /readyz, /metrics or /report\n');
       }
     };
     handle().catch((err: unknown) => {

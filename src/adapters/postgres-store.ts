@@ -8,16 +8,16 @@ import pg from 'pg';
 import { createHmac } from 'node:crypto';
 import { SportelloError } from '../errors.js';
 import type { Address } from '../domain/mail.js';
-import type { CaseEvent, CaseStatus } from '../domain/case.js';
+import type { CaseEvent, CaseStatus, HistoryCase } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, TaggedCase, ThreadKeys } from '../domain/facts.js';
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
 import type {
-  AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, DaemonStatusRecord, FolderStart, ForgetCounts, OutboxEntry, OutboxProblem,
-  PurgeCounts, QuarantineRecord, StoreTx, UncertainReply,
+  AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, DaemonStatusRecord, FolderStart, ForgetCounts, IncidentCandidate, OutboxEntry, OutboxProblem,
+  PurgeCounts, QuarantineRecord, StatsData, StoreTx, UncertainReply,
 } from '../ports.js';
-import { iso, json, toCase, toEvent, toMessage, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toFacts } from './sqlite/rows.js';
+import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toFacts, toIncidentCandidate, toHistoryCase, toCaseDetail } from './sqlite/rows.js';
 import { messageKeyHash } from './sqlite/retention.js';
 import { forgetIn, type ErasureDialect } from './sqlite/erasure.js';
 import { PG_TYPES } from './postgres/types.js';
@@ -216,6 +216,23 @@ class PostgresStore implements CaseStore {
     return { caseId: id, status: c.status as CaseStatus, record: toCase(c), lastRequesterMessageId: last ? String(last.message_id) : null };
   }
 
+  async incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]> {
+    const rows = await this.rows(
+      `SELECT c.*,
+              (SELECT text FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' ORDER BY m.id LIMIT 1) AS first_text,
+              (SELECT message_id FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' AND m.kind = 'requester'
+                 AND m.message_id NOT LIKE 'sha256:%' ORDER BY m.id DESC LIMIT 1) AS last_requester_message_id
+         FROM cases c
+        WHERE c.desk = $1 AND c.status IN ('new', 'open', 'waiting')
+          AND (c.created_at >= $2 OR c.kind = 'incident'
+               OR c.incident IN (SELECT id FROM cases WHERE desk = c.desk AND kind = 'incident' AND status IN ('new', 'open', 'waiting')))
+        ORDER BY c.created_at, c.number
+        LIMIT 500`,
+      desk, iso(since),
+    );
+    return rows.map(toIncidentCandidate);
+  }
+
   async checkpoint(desk: string, folder: string): Promise<Checkpoint | null> {
     const [r] = await this.rows('SELECT uid_validity, last_uid FROM mailbox_state WHERE desk = $1 AND folder = $2', desk, folder);
     return r ? { uidValidity: Number(r.uid_validity), lastUid: Number(r.last_uid) } : null;
@@ -323,7 +340,7 @@ class PostgresStore implements CaseStore {
     return rows.map(toCase);
   }
 
-  statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }> {
+  statsData(since: Date): Promise<StatsData> {
     return this.snapshot(async (db) => {
       const all = async (sql: string) => (await query(db, this.url, sql, [iso(since)])).rows;
       const cases = await all('SELECT * FROM cases WHERE created_at >= $1 ORDER BY created_at, desk, number');
@@ -333,10 +350,45 @@ class PostgresStore implements CaseStore {
       const pastMails = tombstones.flatMap((t) =>
         (JSON.parse(String(t.requester_mail_times_json)) as string[]).filter((at) => at >= iso(since)).map((at) => ({ desk: String(t.desk), at })),
       );
+      const reopens = await all(
+        `SELECT e.case_id, COUNT(*) AS n FROM events e JOIN cases c ON c.id = e.case_id WHERE e.type = 'reopened' AND c.created_at >= $1 GROUP BY e.case_id ORDER BY e.case_id`,
+      );
       return {
         cases: [...tombstones.map(toTombstoneCase), ...cases.map(toCase)].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
         requesterMails: [...pastMails, ...mails.map((m) => ({ desk: String(m.desk), at: String(m.at) }))],
+        reopened: Object.fromEntries(reopens.map((r) => [String(r.case_id), Number(r.n)])),
       };
+    });
+  }
+
+  async promiseHistory(desk: string, since: Date): Promise<HistoryCase[]> {
+    const rows = await this.rows(
+      `SELECT category, priority, status, created_at, resolved_at, sla_clock_json FROM cases
+        WHERE desk = $1 AND ((resolved_at IS NOT NULL AND resolved_at >= $2) OR status IN ('new', 'open', 'waiting'))
+        UNION ALL
+       SELECT category, priority, 'closed', created_at, resolved_at, NULL FROM case_tombstones
+        WHERE desk = $1 AND resolved_at IS NOT NULL AND resolved_at >= $2
+        ORDER BY created_at, category, priority, status, resolved_at`,
+      desk, iso(since),
+    );
+    return rows.map(toHistoryCase);
+  }
+
+  promiseCases(): Promise<{ record: CaseRecord; lastAgentAt: string | null; updated: number[] }[]> {
+    return this.snapshot(async (db) => {
+      const rows = (
+        await query(
+          db, this.url,
+          `SELECT c.*, (SELECT MAX(m.created_at) FROM messages m WHERE m.case_id = c.id AND m.kind IN ('agent', 'relay')) AS last_agent_at
+             FROM cases c WHERE c.status IN ('new', 'open') AND c.promise_json IS NOT NULL ORDER BY c.created_at, c.desk, c.number`,
+        )
+      ).rows;
+      const sent = (
+        await query(db, this.url, `SELECT p.case_id, p.seq FROM promise_notices p JOIN cases c ON c.id = p.case_id WHERE c.status IN ('new', 'open') AND p.kind = 'pre-breach' ORDER BY p.case_id, p.seq`)
+      ).rows;
+      const byCase = new Map<string, number[]>();
+      for (const r of sent) byCase.set(String(r.case_id), [...(byCase.get(String(r.case_id)) ?? []), Number(r.seq)]);
+      return rows.map((r) => ({ record: toCase(r), lastAgentAt: (r.last_agent_at as string | null) ?? null, updated: byCase.get(String(r.id)) ?? [] }));
     });
   }
 
@@ -368,12 +420,8 @@ class PostgresStore implements CaseStore {
       const messages = await all('SELECT * FROM messages WHERE case_id = $1 ORDER BY id', c.id);
       const events = await all('SELECT * FROM events WHERE case_id = $1 ORDER BY id', c.id);
       const links = await all('SELECT linked_id, reason, at FROM case_links WHERE case_id = $1 ORDER BY at, linked_id', c.id);
-      return {
-        ...toCase(c),
-        messages: messages.map(toMessage),
-        events: events.map(toEvent),
-        links: links.map((l) => ({ caseId: String(l.linked_id), reason: String(l.reason), at: String(l.at) })),
-      };
+      const members = c.kind === 'incident' ? await all('SELECT * FROM cases WHERE incident = $1 ORDER BY created_at, number', c.id) : [];
+      return toCaseDetail(c, { messages, events, links, members });
     });
   }
 

@@ -9,14 +9,15 @@ import { open, type Database } from 'sqlite';
 import { Umzug } from 'umzug';
 import { SportelloError } from '../errors.js';
 import type { Address } from '../domain/mail.js';
-import type { CaseEvent, CaseStatus } from '../domain/case.js';
+import type { CaseEvent, CaseStatus, HistoryCase } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, TaggedCase, ThreadKeys } from '../domain/facts.js';
-import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, FolderStart, ForgetCounts, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
+import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, StatsData, FolderStart, ForgetCounts, IncidentCandidate, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
+
 import { MIGRATIONS } from './sqlite/migrations.js';
-import { iso, json, toCase, toEvent, toMessage, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toFacts, type Row } from './sqlite/rows.js';
+import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toFacts, toIncidentCandidate, toHistoryCase, toCaseDetail, type Row } from './sqlite/rows.js';
 import { SqliteTx } from './sqlite/tx.js';
 import { driverError, storeError } from './sqlite/driver-errors.js';
 import { messageKeyHash, purgeIn } from './sqlite/retention.js';
@@ -252,6 +253,25 @@ class SqliteStore implements CaseStore {
     return { caseId: id, status: c.status as CaseStatus, record: toCase(c), lastRequesterMessageId: last ? String(last.message_id) : null };
   }
 
+  incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(
+        `SELECT c.*,
+                (SELECT text FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' ORDER BY m.id LIMIT 1) AS first_text,
+                (SELECT message_id FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' AND m.kind = 'requester'
+                   AND m.message_id NOT LIKE 'sha256:%' ORDER BY m.id DESC LIMIT 1) AS last_requester_message_id
+           FROM cases c
+          WHERE c.desk = ? AND c.status IN ('new', 'open', 'waiting')
+            AND (c.created_at >= ? OR c.kind = 'incident'
+                 OR c.incident IN (SELECT id FROM cases WHERE desk = c.desk AND kind = 'incident' AND status IN ('new', 'open', 'waiting')))
+          ORDER BY c.created_at, c.number
+          LIMIT 500`,
+        desk, iso(since),
+      );
+      return rows.map(toIncidentCandidate);
+    });
+  }
+
   checkpoint(desk: string, folder: string): Promise<Checkpoint | null> {
     return this.exclusive(async () => {
       const r = await this.db.get<Row>('SELECT uid_validity, last_uid FROM mailbox_state WHERE desk = ? AND folder = ?', desk, folder);
@@ -375,7 +395,7 @@ class SqliteStore implements CaseStore {
     });
   }
 
-  statsData(since: Date): Promise<{ cases: CaseRecord[]; requesterMails: { desk: string; at: string }[] }> {
+  statsData(since: Date): Promise<StatsData> {
     return this.exclusive(async () => {
       const cases = await this.db.all<Row[]>('SELECT * FROM cases WHERE created_at >= ? ORDER BY created_at, desk, number', iso(since));
       const mails = await this.db.all<Row[]>(
@@ -387,10 +407,45 @@ class SqliteStore implements CaseStore {
       const pastMails = tombstones.flatMap((t) =>
         (JSON.parse(String(t.requester_mail_times_json)) as string[]).filter((at) => at >= iso(since)).map((at) => ({ desk: String(t.desk), at })),
       );
+      const reopens = await this.db.all<Row[]>(
+        `SELECT e.case_id, COUNT(*) AS n FROM events e JOIN cases c ON c.id = e.case_id WHERE e.type = 'reopened' AND c.created_at >= ? GROUP BY e.case_id`,
+        iso(since),
+      );
       return {
         cases: [...tombstones.map(toTombstoneCase), ...cases.map(toCase)].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
         requesterMails: [...pastMails, ...mails.map((m) => ({ desk: String(m.desk), at: String(m.at) }))],
+        reopened: Object.fromEntries(reopens.map((r) => [String(r.case_id), Number(r.n)])),
       };
+    });
+  }
+
+  promiseHistory(desk: string, since: Date): Promise<HistoryCase[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(
+        `SELECT category, priority, status, created_at, resolved_at, sla_clock_json FROM cases
+          WHERE desk = ? AND ((resolved_at IS NOT NULL AND resolved_at >= ?) OR status IN ('new', 'open', 'waiting'))
+          UNION ALL
+         SELECT category, priority, 'closed', created_at, resolved_at, NULL FROM case_tombstones
+          WHERE desk = ? AND resolved_at IS NOT NULL AND resolved_at >= ?
+          ORDER BY created_at, category, priority, status, resolved_at`,
+        desk, iso(since), desk, iso(since),
+      );
+      return rows.map(toHistoryCase);
+    });
+  }
+
+  promiseCases(): Promise<{ record: CaseRecord; lastAgentAt: string | null; updated: number[] }[]> {
+    return this.exclusive(async () => {
+      const rows = await this.db.all<Row[]>(
+        `SELECT c.*, (SELECT MAX(m.created_at) FROM messages m WHERE m.case_id = c.id AND m.kind IN ('agent', 'relay')) AS last_agent_at
+           FROM cases c WHERE c.status IN ('new', 'open') AND c.promise_json IS NOT NULL ORDER BY c.created_at, c.desk, c.number`,
+      );
+      const sent = await this.db.all<Row[]>(
+        `SELECT p.case_id, p.seq FROM promise_notices p JOIN cases c ON c.id = p.case_id WHERE c.status IN ('new', 'open') AND p.kind = 'pre-breach' ORDER BY p.case_id, p.seq`,
+      );
+      const byCase = new Map<string, number[]>();
+      for (const r of sent) byCase.set(String(r.case_id), [...(byCase.get(String(r.case_id)) ?? []), Number(r.seq)]);
+      return rows.map((r) => ({ record: toCase(r), lastAgentAt: (r.last_agent_at as string | null) ?? null, updated: byCase.get(String(r.id)) ?? [] }));
     });
   }
 
@@ -429,12 +484,8 @@ class SqliteStore implements CaseStore {
       const messages = await this.db.all<Row[]>('SELECT * FROM messages WHERE case_id = ? ORDER BY id', c.id);
       const events = await this.db.all<Row[]>('SELECT * FROM events WHERE case_id = ? ORDER BY id', c.id);
       const links = await this.db.all<Row[]>('SELECT linked_id, reason, at FROM case_links WHERE case_id = ? ORDER BY at, linked_id', c.id);
-      return {
-        ...toCase(c),
-        messages: messages.map(toMessage),
-        events: events.map(toEvent),
-        links: links.map((l) => ({ caseId: String(l.linked_id), reason: String(l.reason), at: String(l.at) })),
-      };
+      const members = c.kind === 'incident' ? await this.db.all<Row[]>('SELECT * FROM cases WHERE incident = ? ORDER BY created_at, number', c.id) : [];
+      return toCaseDetail(c, { messages, events, links, members });
     });
   }
 

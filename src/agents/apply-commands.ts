@@ -5,6 +5,7 @@
 import type { CaseEvent, CaseStatus } from '../domain/case.js';
 import type { Priority } from '../domain/routing.js';
 import type { Command, CommandError } from './commands.js';
+import type { Eta } from '../forecast/eta.js';
 import { pauseBetween, transition, type LifecycleEvent, type LifecycleFacts, type Pause, type Transition } from './lifecycle.js';
 
 export interface CaseState {
@@ -21,6 +22,8 @@ export interface CaseChanges {
   readonly priority?: Priority;
   readonly category?: string;
   readonly waitUntil?: string;
+  /** An agent's #eta: the shell turns it into an instant on the desk calendar and tells the requester once. */
+  readonly eta?: Eta;
 }
 
 export type CommandOutcome =
@@ -94,6 +97,9 @@ export function applyCommands(
     } else if (c.name === 'category' && c.category !== state.category) {
       changes.category = c.category;
       events.push({ type: 'category-changed', actor: facts.actor, data: { from: state.category, to: c.category } });
+    } else if (c.name === 'eta') {
+      changes.eta = c.eta;
+      events.push({ type: 'eta-set', actor: facts.actor, data: { value: c.raw.replace(/^#\S+\s*/u, '') } });
     } else if (c.name === 'wait') {
       changes.waitUntil = new Date(facts.now.getTime() + c.minutes * 60_000).toISOString();
     }

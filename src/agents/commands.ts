@@ -1,16 +1,16 @@
 // Decides which commands an agent's mail carries: the "#…" lines at the top of the new text (#note, #assign,
-// #priority, #category, #wait, #resolve, #close, #reopen, with es/it aliases), and what text is left to relay.
+// #priority, #category, #wait, #eta, #resolve, #close, #reopen, with es/it aliases), and what text is left to relay.
 // Must never guess a value: a typo is an error with a suggestion, and the caller applies nothing unless errors is empty.
 
 import { PRIORITIES, type Priority } from '../domain/routing.js';
 import { extractNewText } from '../quotes/index.js';
 import { didYouMean, fold } from './did-you-mean.js';
 
-export const COMMAND_NAMES = ['note', 'assign', 'priority', 'category', 'wait', 'resolve', 'close', 'reopen'] as const;
+export const COMMAND_NAMES = ['note', 'assign', 'priority', 'category', 'wait', 'eta', 'resolve', 'close', 'reopen', 'incident', 'unlink'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Commands that take exactly one value; the others take none. */
-const TAKES_VALUE: ReadonlySet<CommandName> = new Set(['assign', 'priority', 'category', 'wait']);
+const TAKES_VALUE: ReadonlySet<CommandName> = new Set(['assign', 'priority', 'category', 'wait', 'eta', 'incident']);
 /** At most one of these per mail: they each decide the case's next status. */
 const STATUS_COMMANDS: ReadonlySet<CommandName> = new Set(['wait', 'resolve', 'close', 'reopen']);
 
@@ -21,10 +21,17 @@ const ALIASES: Readonly<Record<string, CommandName>> = {
   priority: 'priority', prioridad: 'priority', priorita: 'priority',
   category: 'category', categoria: 'category',
   wait: 'wait', esperar: 'wait', espera: 'wait', attesa: 'wait', attendi: 'wait',
+  eta: 'eta', plazo: 'eta', prevision: 'eta', scadenza: 'eta', previsione: 'eta',
   resolve: 'resolve', resolver: 'resolve', resuelto: 'resolve', risolvi: 'resolve', risolto: 'resolve',
   close: 'close', cerrar: 'close', chiudi: 'close',
   reopen: 'reopen', reabrir: 'reopen', riapri: 'reopen',
+  incident: 'incident', incidencia: 'incident', incidente: 'incident',
+  unlink: 'unlink', desvincular: 'unlink', separa: 'unlink', scollega: 'unlink',
 };
+
+/** "#incident new" in each language. */
+const NEW_WORDS: ReadonlySet<string> = new Set(['new', 'nueva', 'nuevo', 'nuovo', 'nuova']);
+const CASE_ID_VALUE = /^[A-Z][A-Z0-9]{0,9}-[1-9][0-9]{0,8}$/;
 
 const PRIORITY_WORDS: Readonly<Record<string, Priority>> = {
   low: 'low', baja: 'low', bassa: 'low',
@@ -47,14 +54,18 @@ export const MAX_WAIT_MINUTES = 365 * 1440;
 const SELF_WORDS: ReadonlySet<string> = new Set(['me', 'myself', 'yo', 'io']);
 
 export type Command =
-  | { readonly name: 'note' | 'resolve' | 'close' | 'reopen'; readonly raw: string }
+  | { readonly name: 'note' | 'resolve' | 'close' | 'reopen' | 'unlink'; readonly raw: string }
+  /** Join the incident with this case id, or open a new one ("new") for this case. */
+  | { readonly name: 'incident'; readonly incident: string; readonly raw: string }
   /** The assignee's configured address. */
   | { readonly name: 'assign'; readonly agent: string; readonly raw: string }
   | { readonly name: 'priority'; readonly priority: Priority; readonly raw: string }
   /** The category id as configured. */
   | { readonly name: 'category'; readonly category: string; readonly raw: string }
   /** Calendar minutes to wait for the requester; the caller adds them to its clock. */
-  | { readonly name: 'wait'; readonly minutes: number; readonly raw: string };
+  | { readonly name: 'wait'; readonly minutes: number; readonly raw: string }
+  /** The resolution date the agent promises: a duration (business time from now) or a date (close of business). */
+  | { readonly name: 'eta'; readonly eta: { readonly minutes: number } | { readonly date: string }; readonly raw: string };
 
 export type CommandErrorCode = 'unknown-command' | 'missing-value' | 'bad-value' | 'extra-value' | 'ambiguous-agent' | 'conflict';
 
@@ -163,7 +174,7 @@ function parseLine(line: string, lineNo: number, vocab: CommandVocabulary, comma
       continue;
     }
     if (!TAKES_VALUE.has(name)) {
-      commands.push({ name: name as 'note' | 'resolve' | 'close' | 'reopen', raw: tok.text });
+      commands.push({ name: name as 'note' | 'resolve' | 'close' | 'reopen' | 'unlink', raw: tok.text });
       continue;
     }
     const values: string[] = [];
@@ -181,7 +192,7 @@ function tokenize(line: string): { text: string; start: number }[] {
 }
 
 type WithoutRaw<T> = T extends unknown ? Omit<T, 'raw'> : never;
-type ValueResult = WithoutRaw<Extract<Command, { name: 'assign' | 'priority' | 'category' | 'wait' }>> | CommandError;
+type ValueResult = WithoutRaw<Extract<Command, { name: 'assign' | 'priority' | 'category' | 'wait' | 'eta' | 'incident' }>> | CommandError;
 
 function parseValue(name: CommandName, typed: string, values: readonly string[], lineNo: number, vocab: CommandVocabulary): ValueResult {
   const valid = validValues(name, vocab);
@@ -196,6 +207,13 @@ function parseValue(name: CommandName, typed: string, values: readonly string[],
     }
     return { name, minutes };
   }
+  if (name === 'eta') {
+    const eta = parseEta(joined);
+    if (eta === null) {
+      return error('bad-value', typed, name, joined, valid, null, lineNo, `${typed}: "${joined}" is not a duration such as 4h or 2d, nor a date such as 2026-12-10`);
+    }
+    return { name, eta };
+  }
   if (values.length > 1) {
     return error('extra-value', typed, name, joined, valid, null, lineNo, `${typed} takes one value, got "${joined}"`);
   }
@@ -208,6 +226,11 @@ function parseValue(name: CommandName, typed: string, values: readonly string[],
       const words = Object.keys(PRIORITY_WORDS).filter((w) => allowed.includes(PRIORITY_WORDS[w]!));
       const guess = didYouMean(value, words);
       return error('bad-value', typed, name, value, valid, guess === null ? null : PRIORITY_WORDS[guess]!, lineNo, `${typed}: unknown priority "${value}"`);
+    }
+    case 'incident': {
+      if (NEW_WORDS.has(fold(value))) return { name, incident: 'new' };
+      if (CASE_ID_VALUE.test(value.toUpperCase())) return { name, incident: value.toUpperCase() };
+      return error('bad-value', typed, name, value, valid, null, lineNo, `${typed}: "${value}" is neither a case id such as IT-57 nor "new"`);
     }
     case 'category': {
       const c = vocab.categories.find((id) => fold(id) === fold(value));
@@ -272,6 +295,18 @@ export function parseDuration(text: string): number | null {
   return Number.isFinite(minutes) && minutes > 0 && minutes <= MAX_WAIT_MINUTES ? minutes : null;
 }
 
+/** "#eta 2d" (a duration as #wait takes it) or "#eta 2026-12-10" (a real calendar date); null otherwise. */
+export function parseEta(text: string): { readonly minutes: number } | { readonly date: string } | null {
+  const t = text.trim();
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
+  if (m) {
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    return d.toISOString().slice(0, 10) === t ? { date: t } : null;
+  }
+  const minutes = parseDuration(t);
+  return minutes === null ? null : { minutes };
+}
+
 /** The canonical values listed in an error, e.g. ["low", "normal", "high", "urgent"]. */
 export function validValues(name: CommandName, vocab: CommandVocabulary): readonly string[] {
   switch (name) {
@@ -283,6 +318,10 @@ export function validValues(name: CommandName, vocab: CommandVocabulary): readon
       return vocab.agents.map((a) => localPart(a.address));
     case 'wait':
       return ['30m', '4h', '2d', '1w'];
+    case 'eta':
+      return ['4h', '2d', '2026-12-10'];
+    case 'incident':
+      return ['IT-57', 'new'];
     default:
       return [];
   }
@@ -338,5 +377,5 @@ function error(
 export function commandFromPlusTag(tag: string): Command | null {
   const name = ALIASES[fold(tag)];
   if (name === undefined || TAKES_VALUE.has(name)) return null;
-  return { name: name as 'note' | 'resolve' | 'close' | 'reopen', raw: `+${tag}` };
+  return { name: name as 'note' | 'resolve' | 'close' | 'reopen' | 'unlink', raw: `+${tag}` };
 }

@@ -46,12 +46,13 @@ type Words = {
 const EN: Words = {
   usage: {
     note: '#note', assign: '#assign <agent>', priority: '#priority <low|normal|high|urgent>', category: '#category <id>',
-    wait: '#wait <30m|4h|2d|1w>', resolve: '#resolve', close: '#close', reopen: '#reopen',
+    wait: '#wait <30m|4h|2d|1w>', eta: '#eta <4h|2d|2026-12-10>', resolve: '#resolve', close: '#close', reopen: '#reopen', incident: '#incident <IT-57|new>', unlink: '#unlink',
   },
   text: {
+    incident: 'make the case a member of that incident, or of a new incident', unlink: 'take the case out of its incident',
     note: 'internal note: goes to the other agents, never to the requester',
     assign: 'assign the case', priority: 'change the priority', category: 'change the category',
-    wait: 'wait for the requester (the SLA clock pauses)', resolve: 'mark as resolved and ask the requester for a rating',
+    wait: 'wait for the requester (the SLA clock pauses)', eta: 'promise the requester a resolution date (they are told once)', resolve: 'mark as resolved and ask the requester for a rating',
     close: 'close without asking for a rating', reopen: 'reopen a resolved or closed case',
   },
   intro: 'Reply to this message to answer the requester. Commands go on the first lines, one or more per line:',
@@ -64,9 +65,12 @@ const EN: Words = {
       case 'priority': return `Priority set to ${c.priority}.`;
       case 'category': return `Category set to ${c.category}.`;
       case 'wait': return `Waiting for the requester for ${minutesText(c.minutes, 'en')}.`;
+      case 'eta': return `The requester is told the case will be resolved ${'date' in c.eta ? `by ${c.eta.date}` : `within ${minutesText(c.eta.minutes, 'en')}`}.`;
       case 'resolve': return 'Resolved; the requester has been asked for a rating.';
       case 'close': return 'Closed.';
       case 'reopen': return 'Reopened.';
+      case 'incident': return c.incident === 'new' ? 'Made the first member of a new incident.' : `Now a member of incident ${c.incident}.`;
+      case 'unlink': return 'Taken out of its incident.';
     }
   },
   errors: {
@@ -89,13 +93,14 @@ const EN: Words = {
 const ES: Words = {
   usage: {
     note: '#nota', assign: '#asignar <agente>', priority: '#prioridad <baja|normal|alta|urgente>', category: '#categoria <id>',
-    wait: '#esperar <30m|4h|2d|1w>', resolve: '#resolver', close: '#cerrar', reopen: '#reabrir',
+    wait: '#esperar <30m|4h|2d|1w>', eta: '#plazo <4h|2d|2026-12-10>', resolve: '#resolver', close: '#cerrar', reopen: '#reabrir', incident: '#incidencia <IT-57|nueva>', unlink: '#desvincular',
   },
   text: {
     note: 'nota interna: va a los demás agentes, nunca al solicitante',
     assign: 'asignar el caso', priority: 'cambiar la prioridad', category: 'cambiar la categoría',
-    wait: 'esperar al solicitante (el reloj del SLA se detiene)', resolve: 'marcar como resuelto y pedir una valoración al solicitante',
+    wait: 'esperar al solicitante (el reloj del SLA se detiene)', eta: 'prometer al solicitante una fecha de resolución (se le avisa una vez)', resolve: 'marcar como resuelto y pedir una valoración al solicitante',
     close: 'cerrar sin pedir valoración', reopen: 'reabrir un caso resuelto o cerrado',
+    incident: 'hacer el caso miembro de esa incidencia, o de una incidencia nueva', unlink: 'sacar el caso de su incidencia',
   },
   intro: 'Responda a este mensaje para contestar al solicitante. Los comandos van en las primeras líneas, uno o varios por línea (también en inglés: #note, #assign…):',
   plus: (a) => `Si escribe a ${a}, todo el mensaje será una nota interna.`,
@@ -107,9 +112,12 @@ const ES: Words = {
       case 'priority': return `Prioridad: ${PRIORITY_NAMES.es[c.priority]}.`;
       case 'category': return `Categoría: ${c.category}.`;
       case 'wait': return `En espera del solicitante durante ${minutesText(c.minutes, 'es')}.`;
+      case 'eta': return `Se avisa al solicitante de que el caso estará resuelto ${'date' in c.eta ? `el ${c.eta.date}` : `en ${minutesText(c.eta.minutes, 'es')}`}.`;
       case 'resolve': return 'Resuelto; se ha pedido una valoración al solicitante.';
       case 'close': return 'Cerrado.';
       case 'reopen': return 'Reabierto.';
+      case 'incident': return c.incident === 'new' ? 'Ahora es el primer miembro de una incidencia nueva.' : `Ahora es miembro de la incidencia ${c.incident}.`;
+      case 'unlink': return 'Ya no forma parte de su incidencia.';
     }
   },
   errors: {
@@ -132,13 +140,14 @@ const ES: Words = {
 const IT: Words = {
   usage: {
     note: '#nota', assign: '#assegna <agente>', priority: '#priorità <bassa|normale|alta|urgente>', category: '#categoria <id>',
-    wait: '#attesa <30m|4h|2d|1w>', resolve: '#risolvi', close: '#chiudi', reopen: '#riapri',
+    wait: '#attesa <30m|4h|2d|1w>', eta: '#scadenza <4h|2d|2026-12-10>', resolve: '#risolvi', close: '#chiudi', reopen: '#riapri', incident: '#incidente <IT-57|nuovo>', unlink: '#scollega',
   },
   text: {
     note: 'nota interna: va agli altri agenti, mai al richiedente',
     assign: 'assegnare il caso', priority: 'cambiare la priorità', category: 'cambiare la categoria',
-    wait: 'attendere il richiedente (l’orologio dello SLA si ferma)', resolve: 'segnare come risolto e chiedere una valutazione al richiedente',
+    wait: 'attendere il richiedente (l’orologio dello SLA si ferma)', eta: 'promettere al richiedente una data di risoluzione (viene avvisato una volta)', resolve: 'segnare come risolto e chiedere una valutazione al richiedente',
     close: 'chiudere senza chiedere una valutazione', reopen: 'riaprire un caso risolto o chiuso',
+    incident: "rendere il caso membro di quell'incidente, o di un nuovo incidente", unlink: 'togliere il caso dal suo incidente',
   },
   intro: 'Rispondi a questo messaggio per rispondere al richiedente. I comandi vanno nelle prime righe, uno o più per riga (anche in inglese: #note, #assign…):',
   plus: (a) => `Scrivendo a ${a} l’intero messaggio diventa una nota interna.`,
@@ -150,9 +159,12 @@ const IT: Words = {
       case 'priority': return `Priorità: ${PRIORITY_NAMES.it[c.priority]}.`;
       case 'category': return `Categoria: ${c.category}.`;
       case 'wait': return `In attesa del richiedente per ${minutesText(c.minutes, 'it')}.`;
+      case 'eta': return `Il richiedente viene avvisato che la pratica sarà risolta ${'date' in c.eta ? `entro il ${c.eta.date}` : `entro ${minutesText(c.eta.minutes, 'it')}`}.`;
       case 'resolve': return 'Risolto; è stata chiesta una valutazione al richiedente.';
       case 'close': return 'Chiuso.';
       case 'reopen': return 'Riaperto.';
+      case 'incident': return c.incident === 'new' ? 'Ora è il primo membro di un nuovo incidente.' : `Ora è membro dell'incidente ${c.incident}.`;
+      case 'unlink': return 'Tolto dal suo incidente.';
     }
   },
   errors: {
@@ -185,7 +197,7 @@ export function priorityName(priority: string, language: Language): string {
   return (PRIORITY_NAMES[language] as Record<string, string>)[priority] ?? priority;
 }
 
-const COMMAND_ORDER: readonly CommandName[] = ['note', 'assign', 'priority', 'category', 'wait', 'resolve', 'close', 'reopen'];
+const COMMAND_ORDER: readonly CommandName[] = ['note', 'assign', 'priority', 'category', 'wait', 'eta', 'resolve', 'close', 'reopen', 'incident', 'unlink'];
 
 /** The help entries in display order, with the desk's categories and agents filled in. */
 export function helpEntries(language: Language, ctx: HelpContext): HelpEntry[] {

@@ -17,6 +17,7 @@ import type { CaseStore } from '../ports.js';
 import { readFileSync } from 'node:fs';
 import { addTemplateCommands } from './template-commands.js';
 import { addStatsCommand } from './stats-command.js';
+import { addReportCommand } from './report-command.js';
 import { addQuarantineCommands } from './quarantine-commands.js';
 import { addBackupCommand } from './backup-command.js';
 import { addMigrateStoreCommand } from './migrate-store-command.js';
@@ -139,6 +140,8 @@ export function program(): Command {
           if (summary.escalations) print(`escalations: ${summary.escalations} queued`);
           if (summary.housekeeping.purged) print(`retention: ${summary.housekeeping.purged.cases} closed case(s) deleted, ${summary.housekeeping.purged.rawSources} raw source(s) dropped`);
           if (summary.housekeeping.notices) print(`uncertain replies: ${summary.housekeeping.notices} daily notice(s) queued`);
+          if (summary.promises.updates) print(`promises: ${summary.promises.updates} requester(s) told before the promised date`);
+          if (summary.promises.digests) print(`promises: ${summary.promises.digests} forecast digest(s) queued`);
           print(`replies: ${summary.outbox.sent} sent, ${summary.outbox.retrying} to retry, ${summary.outbox.failed} failed`);
           if (summary.outbox.paused) print(`replies: PAUSED — ${summary.outbox.paused}`);
           if (summary.failed.length) print(`failed (see the log): ${summary.failed.join(', ')}`);
@@ -187,6 +190,7 @@ export function program(): Command {
   addRoutingCommands(prog, tools);
   addTemplateCommands(prog, tools);
   addStatsCommand(prog, tools);
+  addReportCommand(prog, tools);
   addQuarantineCommands(prog, { print, withStore, withApp });
   addBackupCommand(prog, { print, withStore });
   addMigrateStoreCommand(prog, { print, migrateStore });

@@ -2,6 +2,8 @@
 // strings, ISO 8601 times) and a readable fixed-width table for people. Presentation only.
 
 import type { CaseDetail, CaseRecord } from '../ports.js';
+import { explainPromise, type CasePromise } from '../forecast/index.js';
+import { csv } from '../stats/promises.js';
 
 export function caseJson(c: CaseRecord) {
   return {
@@ -27,6 +29,8 @@ export function caseJson(c: CaseRecord) {
     rating: c.rating,
     routing: c.routing,
     imported: c.imported ?? null,
+    kind: c.kind ?? 'case',
+    incident: c.incident ?? null,
   };
 }
 
@@ -47,6 +51,7 @@ export function caseDetailJson(c: CaseDetail) {
     })),
     events: c.events.map((e) => ({ at: e.at, type: e.type, actor: e.actor, data: e.data })),
     links: c.links.map((l) => ({ id: l.caseId, reason: l.reason, at: l.at })),
+    ...(c.members ? { members: c.members.map((m) => ({ id: m.id, status: m.status, requester: m.requester.address, subject: m.subject, createdAt: m.createdAt })) } : {}),
   };
 }
 
@@ -78,23 +83,21 @@ const CSV_COLUMNS = ['id', 'desk', 'status', 'category', 'priority', 'assignee',
 
 /** RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, its quotes doubled. Times in ISO 8601 UTC. */
 export function casesCsv(cases: readonly CaseRecord[]): string {
-  const field = (v: string | null) => (v === null ? '' : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const rows = cases.map((c) => {
-    const j = caseJson(c);
-    return CSV_COLUMNS.map((k) => field(j[k]));
-  });
-  return [[...CSV_COLUMNS], ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n';
+  return csv([[...CSV_COLUMNS], ...cases.map((c) => CSV_COLUMNS.map((k) => caseJson(c)[k]))]);
 }
 
 export function caseText(c: CaseDetail, timeZone = 'UTC'): string {
   const t = (iso: string | null) => shortTime(iso, timeZone);
   const head = [
-    `${c.id}  ${c.subject}`,
+    `${c.id}  ${c.kind === 'incident' ? 'INCIDENT · ' : ''}${c.subject}`,
     `  desk ${c.desk} · status ${c.status} · category ${c.category ?? '-'} · priority ${c.priority} · language ${c.language ?? '-'}`,
     `  requester ${c.requester.name ? `${c.requester.name} <${c.requester.address}>` : c.requester.address}`,
     `  created ${t(c.createdAt)} ${timeZone} · due ${t(c.dueAt)}${c.slaPolicy ? ` (${c.slaPolicy})` : ''} · assignee ${c.assignee ?? '-'}`,
     `  first response ${t(c.firstResponseAt)} · resolved ${t(c.resolvedAt)} · rating ${c.rating ? `${c.rating.score}/5${c.rating.comment ? ` “${c.rating.comment}”` : ''}` : '-'}`,
     ...(c.links.length ? [`  linked ${c.links.map((l) => `${l.caseId} (${l.reason})`).join(', ')}`] : []),
+    ...(promiseLine(c.promise, timeZone) ? [`  ${promiseLine(c.promise, timeZone)}`] : []),
+    ...(c.incident ? [`  member of incident ${c.incident}`] : []),
+    ...(c.members ? [`  members (${c.members.length}, ${new Set(c.members.map((m) => m.requester.address)).size} requesters):`, ...c.members.map((m) => `    ${m.id.padEnd(8)} ${m.status.padEnd(9)} ${t(m.createdAt)}  ${m.requester.address}  “${m.subject}”`)] : []),
     ...(c.imported ? [`  imported: received before the desk's first start (${t(c.imported)}); nothing was mailed for it`] : []),
   ];
   const messages = c.messages.map(
@@ -102,4 +105,11 @@ export function caseText(c: CaseDetail, timeZone = 'UTC'): string {
   );
   const events = c.events.map((e) => `  ${t(e.at)}  ${e.type.padEnd(20)} ${e.actor}  ${JSON.stringify(e.data)}`);
   return [...head, '', 'Messages:', ...messages, '', 'Events:', ...events].join('\n');
+}
+
+/** "promised Tue 2026-11-24 18:00 (forecast from history: 80 % of 43 comparable cases …)". */
+export function promiseLine(promise: CasePromise | null | undefined, timeZone: string): string | null {
+  if (!promise) return null;
+  const sla = promise.slaDueAt && promise.slaDueAt !== promise.at ? `; SLA due ${shortTime(promise.slaDueAt, timeZone)}` : '';
+  return `promised ${shortTime(promise.at, timeZone)} ${timeZone} (${explainPromise(promise)}${sla})`;
 }

@@ -13,6 +13,11 @@ import { listTemplates } from '../adapters/templates.js';
 import { rulesContext } from '../routing/rules-context.js';
 import { buildRouting, modelCacheDir } from '../routing/router.js';
 import { baseAddress } from '../mail/address.js';
+import { deskRulesOf } from '../rules/index.js';
+import { withPromise } from '../routing/promise-plan.js';
+import { explainPromise } from '../forecast/index.js';
+import { deskHistory } from './promise-lines.js';
+import { promiseLine } from './present.js';
 
 export interface RoutingCommandDeps {
   readonly config: (cmd: Command) => Promise<Config>;
@@ -74,6 +79,7 @@ export function addRoutingCommands(prog: Command, deps: RoutingCommandDeps): voi
       const config = await deps.config(cmd);
       const engine = await buildRouting(await loadRulesStrict(config), modelCacheDir(config), deps.logger(cmd));
       const out = [];
+      const now = new Date();
       for (const file of files) {
         const mail = await parseMail(await readFile(file));
         const recipients = [...mail.to, ...mail.cc].map((a) => baseAddress(a.address));
@@ -86,10 +92,18 @@ export function addRoutingCommands(prog: Command, deps: RoutingCommandDeps): voi
           });
         }
         const d = route(engine.ruleSet, desk.id, mail, engine.deps);
-        out.push({ file, desk: desk.id, category: d.category, priority: d.priority, language: d.language, confidence: d.confidence, explanation: d.explanation });
+        const rules = deskRulesOf(engine.ruleSet, desk.id);
+        const sla = withPromise(engine.sla(desk, d, now), rules, d, await deskHistory(config, desk.id, rules, now), now);
+        const promise = sla?.promise ?? null;
+        out.push({ file, desk: desk.id, category: d.category, priority: d.priority, language: d.language, confidence: d.confidence, explanation: d.explanation, promise: promise ? { at: promise.at, source: promise.source, slaDueAt: promise.slaDueAt, why: explainPromise(promise) } : null, promiseText: promiseLine(promise, config.timezone) });
       }
-      if (o.json) deps.print(out.map((r) => JSON.stringify(r)).join('\n'));
-      else for (const r of out) deps.print(`${r.file}: ${r.desk} → ${r.category} (${r.priority}, ${r.language}${r.confidence !== null ? `, ${r.confidence.toFixed(2)}` : ''}) — ${explain(r.explanation)}`);
+      if (o.json) deps.print(out.map(({ promiseText: _text, ...r }) => JSON.stringify(r)).join('\n'));
+      else {
+        for (const r of out) {
+          deps.print(`${r.file}: ${r.desk} → ${r.category} (${r.priority}, ${r.language}${r.confidence !== null ? `, ${r.confidence.toFixed(2)}` : ''}) — ${explain(r.explanation)}`);
+          if (r.promiseText) deps.print(`  ${r.promiseText}`);
+        }
+      }
     });
 }
 

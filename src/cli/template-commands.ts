@@ -27,7 +27,9 @@ import type { RoutingDecision } from '../domain/routing.js';
 import type { OutgoingMail } from '../ports.js';
 import { baseAddress } from '../mail/address.js';
 import type { CaseRecord } from '../ports.js';
-import { shortTime } from './present.js';
+import { promiseLine, shortTime } from './present.js';
+import { withPromise } from '../routing/promise-plan.js';
+import { deskHistory } from './promise-lines.js';
 
 export interface TemplateCommandDeps {
   readonly config: (cmd: Command) => Promise<Config>;
@@ -67,7 +69,8 @@ export function addTemplateCommands(prog: Command, deps: TemplateCommandDeps): v
       if (!desk) throw new SportelloError('USAGE', `${file} is not addressed to any desk`, { hint: `pass --desk ${config.desks.map((d) => d.id).join('|')}` });
       const at = (iso: string | null) => shortTime(iso, config.timezone);
       const routing = engine.router(desk, mail);
-      const sla = engine.sla(desk, routing, now);
+      const rules = deskRulesOf(engine.ruleSet, desk.id);
+      const sla = withPromise(engine.sla(desk, routing, now), rules, routing, await deskHistory(config, desk.id, rules, now), now);
       const articles = engine.articles(desk, mail, routing);
       const requester = mail.from ?? { address: 'unknown@invalid', name: '' };
       const kase: CaseRecord = {
@@ -83,6 +86,7 @@ export function addTemplateCommands(prog: Command, deps: TemplateCommandDeps): v
         : otherTemplate(o.template, { deps: composeDeps, kase, desk: runtime, mail, now });
       deps.print(`Desk ${desk.id} · category ${routing.category} · priority ${routing.priority} · language ${routing.language}` +
         (sla ? ` · SLA ${sla.policy}: first response by ${at(sla.firstResponseDueAt)}, resolution by ${at(sla.dueAt)} (${config.timezone})${sla.open ? '' : ' (desk closed now)'}` : ' · no SLA'));
+      deps.print(promiseLine(sla?.promise, config.timezone) ?? 'no promise: the desk has no calendar and SLA, or no database to learn from');
       if (routing.suppressAutoReply) deps.print('(a rule suppresses the auto-reply for this mail; shown anyway)');
       deps.print(`\nFrom: ${out.from.name} <${out.from.address}>\nTo: ${out.to.map((a) => a.address).join(', ')}\nSubject: ${out.subject}\n`);
       deps.print(out.text.trimEnd());

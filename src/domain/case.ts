@@ -4,6 +4,7 @@
 
 import type { Address } from './mail.js';
 import type { Language } from './routing.js';
+import type { CasePromise } from './promise.js';
 
 export const CASE_STATUSES = ['new', 'open', 'waiting', 'resolved', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
@@ -15,7 +16,8 @@ export type Direction = 'in' | 'out';
  * automatic: machine mail that threads to a case (vacation replies, bounces) — recorded, never answered.
  * auto-reply: our acknowledgement of a new case.
  * escalation: our warning to the desk's escalation address that the SLA target is near or breached.
- * due-update: our notice to the requester that the expected resolution time moved.
+ * due-update: our notice to the requester that the expected resolution time moved (also after an agent's #eta).
+ * promise-update: our honest update to the requester before a promise is missed.
  * agent: an agent's mail (its text is relayed as `relay`, or it was a reply-all the requester already has).
  * note: an agent's internal note; only agents ever receive it.
  * notification / confirmation / command-error / not-trusted: our mails to agents.
@@ -27,6 +29,7 @@ export type MessageKind =
   | 'auto-reply'
   | 'escalation'
   | 'due-update'
+  | 'promise-update'
   | 'agent'
   | 'note'
   | 'relay'
@@ -58,6 +61,11 @@ export type MessageKind =
  * status changed by `cases update`), due-changed, due-update-withheld (imported: the requester was not
  * told), and `sla-<threshold>` when an escalation threshold is reached (warning, breach, or a name the
  * rules declare).
+ * Promises: eta-set (an agent's #eta, as written), promise-set (the promised date moved: #eta), promise-update
+ * (the update before a promise is missed: from, to, when the share was reached).
+ * Incidents: incident-formed (on the incident: it opened, with its members), member-joined / member-left
+ * (on the incident), incident-joined / incident-left (on the member, by grouping or an agent's #incident /
+ * #unlink), incident-update (on a member: an agent's answer or #resolve on the incident reached it).
  * Outbox: send-failed (given up), send-uncertain (interrupted mid-send, never resent by itself),
  * send-requeued (an admin queued it again).
  */
@@ -94,6 +102,15 @@ export type CaseEventType =
   | 'due-changed'
   | 'due-update-withheld'
   | SlaThresholdEvent
+  | 'eta-set'
+  | 'promise-set'
+  | 'promise-update'
+  | 'incident-formed'
+  | 'incident-joined'
+  | 'incident-left'
+  | 'member-joined'
+  | 'member-left'
+  | 'incident-update'
   | 'send-failed'
   | 'send-uncertain'
   | 'send-requeued';
@@ -132,6 +149,12 @@ export interface CaseRecord {
   readonly waitUntil: string | null;
   /** Opened from mail received before the desk's first start: that first start (ISO); nothing was mailed about it. */
   readonly imported?: string | null;
+  /** The resolution date told to the requester and why (forecast, SLA, #eta, update); null before promises existed. */
+  readonly promise?: CasePromise | null;
+  /** 'incident': stands for one problem many requesters reported (src/incidents); 'case' otherwise. */
+  readonly kind?: 'case' | 'incident';
+  /** The incident this case is a member of, or null. */
+  readonly incident?: string | null;
 }
 
 /** The stored SLA clock of a case: when it started, its targets, and the pauses while waiting. */
@@ -151,4 +174,15 @@ export function formatCaseId(prefix: string, number: number): string {
 export function parseCaseId(id: string): { prefix: string; number: number } | null {
   const m = CASE_ID.exec(id.trim().toUpperCase());
   return m ? { prefix: m[1]!, number: Number(m[2]) } : null;
+}
+
+/** One case as the store returns it for forecasting: only times and classification, no person. */
+export interface HistoryCase {
+  readonly category: string | null;
+  readonly priority: string;
+  readonly status: CaseStatus;
+  readonly createdAt: string;
+  readonly resolvedAt: string | null;
+  /** Waiting periods (SLA clock pauses); an open one runs to the resolution. */
+  readonly pauses: readonly { readonly from: string; readonly to: string | null }[];
 }

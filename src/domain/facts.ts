@@ -4,6 +4,7 @@
 
 import type { CaseRecord, CaseStatus } from './case.js';
 import type { MailboxPosition } from './plan.js';
+import type { IncidentCandidate } from './incident.js';
 
 /** What the pipeline may know about an existing case. */
 export interface CaseFact {
@@ -59,4 +60,6 @@ export interface Facts {
   readonly sameMailElsewhere?: readonly { readonly caseId: string; readonly desk: string }[];
   /** Auto-replies we sent to the sender's address in the last hour (loop brake). */
   readonly autoRepliesToSenderLastHour: number;
+  /** The desk's live cases, incidents and incident members (src/incidents decides what they mean). */
+  readonly incidentCandidates?: readonly IncidentCandidate[];
 }

@@ -5,6 +5,7 @@
 import type { Address } from './mail.js';
 import type { CaseEvent, CaseStatus, MessageKind } from './case.js';
 import type { Priority, RoutingDecision } from './routing.js';
+import type { CasePromise } from './promise.js';
 
 /** Where the mail sits on the IMAP server; the idempotency key together with the Message-ID. */
 export interface MailboxPosition {
@@ -28,6 +29,8 @@ export interface SlaPlan {
   readonly opensAt: string | null;
   /** How to reach on-call for urgent matters (shown out of hours). */
   readonly onCall: { readonly address: string | null; readonly phone: string | null } | null;
+  /** The resolution date the requester is told (forecast from history, else the SLA deadline); absent without history data. */
+  readonly promise?: CasePromise | null;
 }
 
 /** A self-service article suggested in the auto-reply. */
@@ -50,6 +53,8 @@ export type ReplyIntent =
       readonly language: RoutingDecision['language'];
       readonly sla: SlaPlan | null;
       readonly articles: readonly ArticleRef[];
+      /** Extra template variables (the incident-known reply's `incident`). */
+      readonly vars?: Readonly<Record<string, unknown>>;
     }
   | {
       readonly kind: 'notification' | 'relay' | 'note' | 'confirmation' | 'command-error' | 'not-trusted' | 'rating-request' | 'rating-thanks';
@@ -74,6 +79,8 @@ export interface PlanFields {
   readonly rating?: { readonly score: number; readonly comment: string | null };
   /** ISO instant a #wait ends (the case reopens by itself), or null to clear it. */
   readonly waitUntil?: string | null;
+  /** An agent's #eta: the resolution date to promise (resolved on the desk calendar by the shell). */
+  readonly eta?: { readonly minutes: number } | { readonly date: string };
 }
 
 export interface NewCase {
@@ -84,6 +91,40 @@ export interface NewCase {
   readonly sla: SlaPlan | null;
   /** The desk's first start (ISO) when the mail predates it: the case is imported. */
   readonly imported?: string;
+  /** 'incident' for the case that stands for an outage (src/incidents). */
+  readonly kind?: 'incident';
+}
+
+/** What a new case's commit does about an incident (src/pipeline/incident-plan.ts decides). */
+export type IncidentChange =
+  | { readonly kind: 'join'; readonly incident: string; readonly events: readonly CaseEvent[] }
+  | {
+      readonly kind: 'form';
+      readonly newCase: NewCase;
+      /** When the outage started (its first report): the incident case opens then. */
+      readonly startedAt: string;
+      /** Existing cases that become members with the new one. */
+      readonly members: readonly string[];
+      readonly events: readonly CaseEvent[];
+      /** Mails about the incident itself (the one agent notification). */
+      readonly replies: readonly ReplyIntent[];
+    };
+
+/** An agent's #incident / #unlink on a case: join an incident, leave it, or open a new one for it. */
+export type IncidentCommand =
+  | { readonly kind: 'join'; readonly incident: string }
+  | { readonly kind: 'leave' }
+  | { readonly kind: 'new'; readonly newCase: NewCase };
+
+/** What an agent's mail on an incident does to one member case (src/incidents/fan-out.ts decides). */
+export interface MemberEffect {
+  readonly caseId: string;
+  readonly statusTo: CaseStatus | null;
+  readonly fields?: PlanFields;
+  readonly events: readonly CaseEvent[];
+  readonly replies: readonly ReplyIntent[];
+  /** The member's requester's newest Message-ID, to thread our mail in their own conversation. */
+  readonly requesterMessageId: string | null;
 }
 
 export type Plan =
@@ -95,6 +136,7 @@ export type Plan =
       readonly replies: readonly ReplyIntent[];
       /** Cases to link the new one to: the one a late reply came from, the same mail at another desk. */
       readonly links?: readonly { readonly caseId: string; readonly reason: string }[];
+      readonly incident?: IncidentChange;
     }
   | {
       readonly action: 'append';
@@ -108,6 +150,9 @@ export type Plan =
       readonly requesterMessageId?: string | null;
       /** Imported mail: a rescheduled due time is recorded but not mailed to the requester. */
       readonly quiet?: boolean;
+      readonly incident?: IncidentCommand;
+      /** An agent's mail on an incident, carried to each live member case. */
+      readonly members?: readonly MemberEffect[];
       readonly events: readonly CaseEvent[];
       readonly replies: readonly ReplyIntent[];
     }

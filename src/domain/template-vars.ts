@@ -9,35 +9,54 @@ const desk = { id: true, name: true, address: true } as const;
 const person = { name: true, address: true } as const;
 /** composeMessage adds these to every case-related message's `case`. */
 const messageCase = { id: true, subject: true, status: true, assignee: true } as const;
+/** The update before a promise is missed: the requester's mail and the agents' note get the same. */
+const promiseNotice = {
+  subject: true,
+  case: { id: true, subject: true, category: true, priority: true, requesterName: true, requesterAddress: true },
+  due: { before: true, after: true, later: true },
+  share: true,
+  requester: person,
+  desk,
+} as const;
+
+const autoReply = {
+  subject: true,
+  language: true,
+  case: { id: true, subject: true, category: true, priority: true, dueAt: true, dueText: true, slaDueText: true, firstResponseText: true },
+  // Set when the date comes from the desk's history (src/shell/compose.ts promiseVars); null otherwise.
+  promise: { source: true, comparable: true, percent: true, later: true },
+  schedule: { open: true, opensText: true, onCall: { address: true, phone: true } },
+  articles: true,
+  requester: person,
+  desk,
+} as const;
+
+const notification = {
+  subject: true,
+  language: true,
+  kind: true,
+  headline: true,
+  case: { ...messageCase, category: true, priority: true, priorityText: true },
+  requester: person,
+  author: person,
+  routing: { category: true, why: true },
+  dueText: true,
+  text: true,
+  desk,
+  help: true,
+  commands: true,
+  noteAddress: true,
+} as const;
 
 export const TEMPLATE_VARIABLES = {
   // src/shell/compose.ts composeReply; also every template a rule names with `template:`.
-  'auto-reply': {
-    subject: true,
-    language: true,
-    case: { id: true, subject: true, category: true, priority: true, dueAt: true, dueText: true, firstResponseText: true },
-    schedule: { open: true, opensText: true, onCall: { address: true, phone: true } },
-    articles: true,
-    requester: person,
-    desk,
-  },
+  'auto-reply': autoReply,
+  // src/pipeline/incident-plan.ts incidentKnownVars: the auto-reply of a mail about a known outage.
+  'incident-known': { ...autoReply, incident: { id: true, subject: true, startedText: true, reporters: true, dueText: true } },
+  // src/pipeline/incident-plan.ts: the one agent notification when an incident opens.
+  'incident-notification': { ...notification, startedText: true, members: true },
   // src/agents/notification.ts buildAgentNotification (new case, follow-up, note, assignment).
-  'agent-notification': {
-    subject: true,
-    language: true,
-    kind: true,
-    headline: true,
-    case: { ...messageCase, category: true, priority: true, priorityText: true },
-    requester: person,
-    author: person,
-    routing: { category: true, why: true },
-    dueText: true,
-    text: true,
-    desk,
-    help: true,
-    commands: true,
-    noteAddress: true,
-  },
+  'agent-notification': notification,
   // src/agents/agent-replies.ts
   'agent-confirmation': { subject: true, language: true, case: messageCase, agent: person, desk, applied: true, relayTo: true },
   'agent-command-error': { subject: true, language: true, case: messageCase, agent: person, desk, errors: true, help: true },
@@ -62,6 +81,11 @@ export const TEMPLATE_VARIABLES = {
     sla: { target: true, waited: true, used: true, dueText: true, overdue: true },
     desk,
   },
+  // src/forecast/notice-vars.ts promiseUpdateVars (src/shell/promise-watch.ts): before a promise is missed.
+  'promise-update': promiseNotice,
+  'promise-alert': promiseNotice,
+  // src/forecast/notice-vars.ts digestVars: once a day to the escalation address.
+  'forecast-digest': { subject: true, desk, percent: true, count: true, rows: true },
   // src/housekeeping/uncertain-notice.ts noticeVars (the daily notice about replies parked as uncertain)
   'uncertain-notice': { subject: true, desk, count: true, rows: true, listCommand: true },
 } as const satisfies Record<string, VarShape>;

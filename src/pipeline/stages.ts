@@ -11,6 +11,7 @@ import { followUpMatch } from './stages/follow-up-match.js';
 import { agentAction } from './stages/agent-action.js';
 import { classify } from './stages/classify.js';
 import { schedule } from './stages/schedule.js';
+import { incidentMatch } from './stages/incident-match.js';
 import { replyPolicy } from './stages/reply-policy.js';
 
 export const PIPELINE: readonly PipelineStep[] = Object.freeze([
@@ -23,5 +24,6 @@ export const PIPELINE: readonly PipelineStep[] = Object.freeze([
   agentAction, //         an agent's reply, note or commands on a case
   classify, //            category, priority, language for a new case
   schedule, //            due times (SLA, business calendar) and self-service articles
+  incidentMatch, //       the same problem others reported? join or form an incident
   replyPolicy, //         create / append / set aside, and whether to auto-reply
 ]);

@@ -8,6 +8,7 @@ import type { CaseFact, Facts, ThreadKeys } from '../domain/facts.js';
 import type { DeskView } from '../domain/desk.js';
 import type { RoutingDecision } from '../domain/routing.js';
 import type { ImportedMail } from './imported.js';
+import type { IncidentContext, IncidentPlanning } from '../incidents/context.js';
 
 // Records the stages pass around live in src/domain; re-exported here as part of the stage contract.
 export type { ArticleRef, SlaPlan } from '../domain/plan.js';
@@ -33,6 +34,8 @@ export interface PipelineContext {
   readonly articles: (mail: InboundMail, routing: RoutingDecision) => readonly ArticleRef[];
   /** Set when the mail was received before the desk's first start: `now` is then its arrival, and nothing is mailed. */
   readonly imported?: ImportedMail | null;
+  /** The desk's incident grouping settings and category vocabulary; null when the rules turn grouping off. */
+  readonly incidents?: IncidentContext | null;
 }
 
 export interface SenderInfo {
@@ -60,6 +63,8 @@ export interface Annotations {
   readonly routing: RoutingDecision | null;
   readonly sla: SlaPlan | null;
   readonly articles: readonly ArticleRef[];
+  /** A new case that joins an open incident or, with others, forms one (src/incidents). */
+  readonly incident?: IncidentPlanning | null;
 }
 
 export type StageResult = { readonly next: Partial<Annotations> } | { readonly stop: Plan };

@@ -5,6 +5,7 @@
 import type { Language, Priority } from '../domain/routing.js';
 import type { Article } from '../knowledge/index.js';
 import type { EscalationThreshold } from '../sla/escalation.js';
+import { DEFAULT_FORECAST, type ForecastSettings } from '../forecast/settings.js';
 import type { BusinessCalendar } from '../sla/index.js';
 import type { CorpusRow } from './corpus.js';
 import { parseDuration } from './duration.js';
@@ -12,6 +13,7 @@ import { compileCondition, type Predicate } from './match.js';
 import type { ActionsSpec, CategorySpecT, ConditionSpec, DeskSpecT, EscalationSpecT, SlaSpecT } from './schema.js';
 import { TRIAGE } from './schema.js';
 import type { DeskSla, SlaPolicy } from './sla-policy.js';
+import type { GroupingSettings } from '../incidents/grouping.js';
 
 export interface Category {
   readonly id: string;
@@ -49,8 +51,12 @@ export interface DeskRules {
   readonly sla: DeskSla | null;
   /** Where escalation mails go and at which share of a target; null when the desk declares none. */
   readonly escalation: DeskEscalation | null;
+  /** How promises are learned from history (quantile, minimum history, pre-breach share); defaults when absent. */
+  readonly forecast: ForecastSettings;
   /** Self-service articles of this desk (sorted by id), loaded with the rules. */
   readonly articles: readonly Article[];
+  /** Incident grouping (window in minutes); null when the desk's file has no `incidents:`. */
+  readonly incidents: GroupingSettings | null;
 }
 
 export interface DeskEscalation {
@@ -114,7 +120,11 @@ export function buildRuleSet(files: readonly string[], desks: readonly DeskSourc
       calendar: desk.calendar,
       sla: desk.spec.sla ? deskSla(desk.spec.sla) : null,
       escalation: desk.spec.escalation ? deskEscalation(desk.spec.escalation) : null,
+      forecast: desk.spec.forecast ?? DEFAULT_FORECAST,
       articles: [...desk.articles],
+      incidents: desk.spec.incidents
+        ? { windowMinutes: minutes(desk.spec.incidents.window), minRequesters: desk.spec.incidents.minRequesters, threshold: desk.spec.incidents.threshold }
+        : null,
     };
   }
   const calendars = desks.flatMap((d) => (d.calendar ? [d.calendar] : []));

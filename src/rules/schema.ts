@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { LANGUAGES, PRIORITIES } from '../domain/routing.js';
 import { calendarSpecSchema } from '../sla/calendar-spec.js';
 import { escalationThresholdsSchema } from '../sla/escalation.js';
+import { ForecastSpec } from '../forecast/settings.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 
 /** Category every desk has implicitly: where mail goes when no rule or confident classifier decides. */
@@ -203,6 +204,12 @@ export const EscalationSpec = z.strictObject({
 });
 const threshold = escalationThresholdsSchema.unwrap().element;
 
+export const IncidentsSpec = z.strictObject({
+  window: duration.default('45m').describe('How far back similar open cases count, in clock time: "45m", "1h30m".'),
+  minRequesters: z.int().min(2).max(1000).default(3).describe('Different requesters (the new one included) reporting the same problem before an incident opens.'),
+  threshold: z.number().min(0).max(1).default(0.65).describe('Minimum similarity (0–1) of two reports of one problem; higher links less and more surely.'),
+});
+
 export const DeskSpec = z.strictObject({
   defaultLanguage: language.default('en'),
   threshold: z.number().min(0).max(1).describe('Minimum classifier score to accept its category.'),
@@ -212,6 +219,8 @@ export const DeskSpec = z.strictObject({
   calendar: CalendarSpec.optional(),
   sla: SlaSpec.optional(),
   escalation: EscalationSpec.optional(),
+  forecast: ForecastSpec.optional().describe('Promises from the desk\'s own history; defaults apply when absent.'),
+  incidents: IncidentsSpec.optional().describe('Group reports of one outage from several people into an incident; absent: off.'),
   knowledge: nonEmpty
     .optional()
     .describe('Folder of self-service articles (Markdown), relative to this rules file; default knowledge/<desk id in lower case> when that folder exists.'),
@@ -255,7 +264,9 @@ export const KEY_NOUNS: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, stri
   [SlaPolicySpec, 'policy field'],
   [priorityPolicies, 'priority'],
   [EscalationSpec, 'escalation setting'],
+  [IncidentsSpec, 'incidents setting'],
   [threshold, 'threshold field'],
+  [ForecastSpec, 'forecast setting'],
 ]);
 
 /** The JSON Schema committed as rules/schema.json. */

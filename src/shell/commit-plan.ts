@@ -7,13 +7,14 @@ import type { AttachmentFile, InboundMail } from '../domain/mail.js';
 import type { MailboxPosition, Plan } from '../domain/plan.js';
 import type { CaseStore, StoreTx } from '../ports.js';
 import type { DeskRuntime } from './desk-runtime.js';
-import { composeMessage, composeReply, type ComposeDeps } from './compose.js';
+import type { ComposeDeps } from './compose.js';
 import { updateCase } from './update-case.js';
-import { queueOutbound } from './outbound.js';
+import { promiseEta } from './eta.js';
 import { SportelloError } from '../errors.js';
+import { commitIncident } from './commit-incident.js';
+import { queueIntent } from './queue-intent.js';
 
-/** Relayed files are copied into the outbox row; past this size they stay with the agent's mail. */
-export const MAX_RELAYED_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export { MAX_RELAYED_ATTACHMENT_BYTES } from './queue-intent.js';
 
 export interface CommitResult {
   readonly outcome: 'created' | 'appended' | 'duplicate' | 'quarantined';
@@ -121,23 +122,15 @@ export async function commitPlan({ store, compose }: CommitDeps, desk: DeskRunti
             }, now);
           }
           current = (await tx.getCase(kase.id)) ?? kase;
+          if (f?.eta) {
+            await promiseEta(tx, compose, desk, { kase: current, eta: f.eta, now, actor: mail.from?.address ?? 'sportello', silent: plan.quiet === true });
+            current = (await tx.getCase(kase.id)) ?? current;
+          }
         }
         const requesterMessageId = plan.action === 'append' ? (plan.requesterMessageId ?? null) : mail.messageId;
-        for (const intent of plan.replies) {
-          let out =
-            intent.kind === 'auto-reply'
-              ? composeReply(compose, view, { intent, kase: current, mail })
-              : composeMessage(compose, view, { intent, kase: current, mail, requesterMessageId });
-          if (intent.kind === 'relay' && files.length) {
-            const total = files.reduce((n, f) => n + f.content.length, 0);
-            if (total <= MAX_RELAYED_ATTACHMENT_BYTES) {
-              out = { ...out, attachments: files.map((f) => ({ filename: f.filename, contentType: f.contentType, contentBase64: f.content.toString('base64') })) };
-            } else {
-              await tx.addEvents(kase.id, [{ type: 'attachments-not-relayed', actor: 'sportello', data: { files: files.map((f) => f.filename), bytes: total, limit: MAX_RELAYED_ATTACHMENT_BYTES } }], now);
-            }
-          }
-          await queueOutbound(tx, { kind: intent.kind, desk: view, caseId: kase.id, mail: out, now });
-        }
+        // Incidents first: a reply may name the incident, whose id exists only once it is created.
+        const fill = await commitIncident(tx, { compose, desk, mail, now, files }, plan, current);
+        for (const intent of plan.replies) await queueIntent(tx, { compose, desk, mail, now, files }, current, fill(intent), requesterMessageId);
         if (release) {
           await tx.releaseQuarantine(release.quarantineId, kase.id, release.actor, now);
           await tx.addEvents(kase.id, [{ type: 'released-from-quarantine', actor: release.actor, data: { quarantine: release.quarantineId, code: release.code } }], now);

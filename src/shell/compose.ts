@@ -44,9 +44,12 @@ export function composeReply(deps: ComposeDeps, desk: ComposeDesk, { intent, kas
       category: kase.category,
       priority: kase.priority,
       dueAt: kase.dueAt,
-      dueText: when(sla?.dueAt ?? null),
+      // The promise (forecast from history, else the SLA deadline) is what the requester reads.
+      dueText: when(sla?.promise?.at ?? sla?.dueAt ?? null),
+      slaDueText: when(sla?.dueAt ?? null),
       firstResponseText: when(sla?.firstResponseDueAt ?? null),
     },
+    promise: promiseVars(sla, language),
     schedule: {
       open: sla?.open ?? true,
       opensText: sla && !sla.open ? when(sla.opensAt) : null,
@@ -56,8 +59,24 @@ export function composeReply(deps: ComposeDeps, desk: ComposeDesk, { intent, kas
     // Liquid treats "" as true: an absent name must be null so `{% if requester.name %}` works.
     requester: { name: intent.to.name || null, address: intent.to.address },
     desk: deskRef(desk),
+    // What the plan adds (an incident-known reply names the incident).
+    ...intent.vars,
   });
   return outgoingMail(deps, { kind: 'auto-reply', desk, caseId: kase.id, to: [intent.to], content: rendered, thread: replyThread(mail) });
+}
+
+const PERCENT_LOCALE = { es: 'es-ES', it: 'it-IT', en: 'en-GB' } as const;
+
+/** What the auto-reply may say about where its date comes from; null when it is the SLA's. */
+function promiseVars(sla: AutoReplyIntent['sla'], language: AutoReplyIntent['language']): Record<string, unknown> | null {
+  const p = sla?.promise;
+  if (!p || p.source !== 'forecast' || !p.forecast) return null;
+  return {
+    source: p.source,
+    comparable: p.forecast.comparable,
+    percent: new Intl.NumberFormat(PERCENT_LOCALE[language], { style: 'percent', maximumFractionDigits: 0 }).format(p.forecast.quantile),
+    later: p.slaDueAt !== null && p.at > p.slaDueAt,
+  };
 }
 
 /**

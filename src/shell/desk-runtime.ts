@@ -8,6 +8,9 @@ import type { InboundMail } from '../domain/mail.js';
 import type { RoutingDecision } from '../domain/routing.js';
 import type { DeskRules } from '../rules/index.js';
 import type { ArticleRef, PipelineContext, SlaPlan } from '../pipeline/types.js';
+import type { HistoryCase } from '../domain/case.js';
+import { withPromise } from '../routing/promise-plan.js';
+import { incidentContext } from '../incidents/context.js';
 
 /** A desk's pipeline context; the shell adds the processing instant per mail. */
 export type DeskContext = Omit<PipelineContext, 'now'>;
@@ -37,6 +40,11 @@ export interface DeskSources {
   readonly rulesOf: (deskId: string) => DeskRules | undefined;
 }
 
+/** The sender name of a desk's mail and reports: the configured name, or "<id> desk". */
+export function deskName(desk: Pick<DeskConfig, 'id' | 'name'>): string {
+  return desk.name ?? `${desk.id} desk`;
+}
+
 /** The complete desk view: the configured name or "<id> desk", calendar zone and categories from the rules in force. */
 export function deskView(desk: DeskConfig, rules: () => DeskRules | undefined, fallbackZone: string): DeskView {
   return {
@@ -44,7 +52,7 @@ export function deskView(desk: DeskConfig, rules: () => DeskRules | undefined, f
     prefix: desk.prefix,
     address: desk.address,
     language: desk.language,
-    name: desk.name ?? `${desk.id} desk`,
+    name: deskName(desk),
     agents: desk.agents,
     notify: desk.notify,
     lifecycle: desk.lifecycle,
@@ -74,6 +82,10 @@ export function buildDeskRuntimes(config: Config, sources: DeskSources): DeskRun
       route: (mail) => sources.routing().router(desk, mail),
       sla: (routing, now) => sources.routing().sla(desk, routing, now),
       articles: (mail, routing) => sources.routing().articles(desk, mail, routing),
+      // Read at call time: a rules reload turns grouping on or off with the next mail.
+      get incidents() {
+        return incidentContext(rules());
+      },
     };
     return { config: desk, view, context, rules };
   });
@@ -82,4 +94,13 @@ export function buildDeskRuntimes(config: Config, sources: DeskSources): DeskRun
 /** The runtime of a desk id, or undefined for a desk no longer configured. */
 export function runtimeOf(desks: readonly DeskRuntime[], id: string): DeskRuntime | undefined {
   return desks.find((d) => d.config.id === id);
+}
+
+/**
+ * The runtime for one pass with the desk's history in hand: a new case's schedule then carries the date
+ * forecast from comparable cases (else the SLA deadline stays the promise).
+ */
+export function withHistory(desk: DeskRuntime, history: readonly HistoryCase[]): DeskRuntime {
+  const sla = desk.context.sla;
+  return { ...desk, context: { ...desk.context, sla: (routing, now) => withPromise(sla(routing, now), desk.rules(), routing, history, now) } };
 }

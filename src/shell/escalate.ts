@@ -30,7 +30,11 @@ export async function runEscalations(deps: EscalateDeps): Promise<EscalationPass
   const now = deps.clock.now();
   let sent = 0;
   let next: Date | null = null;
-  for (const { record, notified } of await deps.store.slaCases()) {
+  const cases = await deps.store.slaCases();
+  const live = new Set(cases.map((c) => c.record.id));
+  for (const { record, notified } of cases) {
+    // A member of a live incident is promised the incident's time: the incident escalates, once, not each member.
+    if (record.incident && live.has(record.incident)) continue;
     const desk = runtimeOf(deps.desks, record.desk);
     const rules = desk?.rules();
     const clock = record.slaClock;

@@ -15,6 +15,7 @@ import type { ComposeDeps } from './compose.js';
 import { baseAddress } from '../mail/address.js';
 import { importedMail, type ImportedMail } from '../pipeline/imported.js';
 import { openFolder } from './first-contact.js';
+import { incidentWindowMs } from '../incidents/context.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -160,9 +161,10 @@ export async function ingestRaw(deps: IngestDeps, desk: DeskRuntime, input: RawI
   const key = messageKey(mail, raw);
   const sender = mail.from ? baseAddress(mail.from.address) : null;
   // A released mail's position is recorded already (as quarantined) and its own row must not make it a duplicate.
-  const outcome = await runPipeline(deps.steps, mail, { ...desk.context, now, imported }, (keys) =>
-    deps.store.lookupFacts(desk.config.id, release ? null : position, key, sender, keys, new Date(now.getTime() - HOUR_MS), release?.quarantineId),
-  );
+  const outcome = await runPipeline(deps.steps, mail, { ...desk.context, now, imported }, async (keys) => ({
+    ...(await deps.store.lookupFacts(desk.config.id, release ? null : position, key, sender, keys, new Date(now.getTime() - HOUR_MS), release?.quarantineId)),
+    incidentCandidates: await deps.store.incidentCandidates(desk.config.id, new Date(now.getTime() - incidentWindowMs(desk.context))),
+  }));
   let result: CommitResult;
   try {
     const plan = outcome.plan;

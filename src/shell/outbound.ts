@@ -9,8 +9,15 @@ import type { OutgoingMail, RenderedReply, StoreTx } from '../ports.js';
 import { ownMessageId } from '../mail/message-id.js';
 import { CASE_HEADER, LOOP_HEADER } from '../mail/loop-header.js';
 
-/** Every kind of mail the product sends: the outgoing message kinds of a case, and the desk-level daily notice. */
-export type OutboundKind = Exclude<MessageKind, 'requester' | 'automatic' | 'agent'> | 'uncertain-notice';
+/** Every kind of mail the product sends: the outgoing message kinds of a case, and the desk-level daily notices. */
+export type OutboundKind = Exclude<MessageKind, 'requester' | 'automatic' | 'agent'> | DeskNoticeKind;
+
+/** Mail about a desk rather than one case: no message row, the desk id in the Message-ID. */
+export type DeskNoticeKind = 'uncertain-notice' | 'forecast-digest';
+
+export function isDeskNotice(kind: OutboundKind): kind is DeskNoticeKind {
+  return kind === 'uncertain-notice' || kind === 'forecast-digest';
+}
 
 export interface OutboundPolicy {
   /**
@@ -42,7 +49,9 @@ export const OUTBOUND_POLICY: { readonly [K in OutboundKind]: OutboundPolicy } =
   notification: MACHINE_NOTICE,
   'rating-request': MACHINE_NOTICE,
   'due-update': MACHINE_NOTICE,
+  'promise-update': MACHINE_NOTICE,
   escalation: MACHINE_NOTICE,
+  'forecast-digest': MACHINE_NOTICE,
   // One notice to everyone who should look at the parked replies.
   'uncertain-notice': { ...MACHINE_NOTICE, perRecipient: false },
   relay: { autoSubmitted: null, envelope: 'desk', perRecipient: true },
@@ -145,7 +154,7 @@ export interface QueueOutbound {
 export async function queueOutbound(tx: StoreTx, q: QueueOutbound): Promise<number | null> {
   const { kind, desk, caseId, mail, now } = q;
   const row =
-    caseId === null || kind === 'uncertain-notice'
+    caseId === null || isDeskNotice(kind)
       ? null
       : await tx.addMessage(
           {

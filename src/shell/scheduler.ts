@@ -1,6 +1,6 @@
 // Owns the daemon's time: one loop per desk mailbox, the outbox retry timer, the SLA timer that runs the
 // housekeeping pass, the daily wake-up, the status report, the file watchers and the shutdown flush. The
-// housekeeping pass (escalate → auto-close → daily jobs → send) is the same for `once` and `run`: a failing
+// housekeeping pass (escalate → promise watch → auto-close → daily jobs → send) is the same for `once` and `run`: a failing
 // step is logged with its cause and never stops the others. Timers are injected; nothing here reads the real clock.
 
 import type { DeskConfig } from '../config/schema.js';
@@ -12,6 +12,7 @@ import type { DrainResult } from './outbox.js';
 import type { PassResult } from './ingest.js';
 import type { EscalationPass } from './escalate.js';
 import type { HousekeepingPass } from './housekeeping.js';
+import type { PromisePass } from './promise-watch.js';
 import { sleep as realSleep } from './sleep.js';
 
 /** How the scheduler waits; the real one resolves early when the signal aborts. Tests pass their own. */
@@ -25,6 +26,8 @@ export const REAL_TIMERS: Timers = { sleep: realSleep };
 export interface HousekeepingSteps {
   /** SLA thresholds come due with time: mail the escalation addresses. */
   escalate(): Promise<EscalationPass>;
+  /** Promises about to be missed: one honest update per case and promise; the forecast digest once a day. */
+  promises(): Promise<PromisePass>;
   /** Close resolved cases whose quiet period passed, reopen waits that ran out. */
   autoClose(): Promise<number>;
   /** Retention and the uncertain-replies notice, each at most once a day (the store's claim). */
@@ -35,6 +38,7 @@ export interface HousekeepingSteps {
 
 export interface HousekeepingSummary {
   readonly escalations: EscalationPass;
+  readonly promises: PromisePass;
   readonly closed: number;
   readonly housekeeping: HousekeepingPass;
   /** Null when sending failed (logged). */
@@ -58,10 +62,12 @@ export async function housekeepingPass(steps: HousekeepingSteps, failed: StepFai
     }
   };
   const escalations = await step('escalation pass', () => steps.escalate(), { sent: 0, next: null });
+  // Every pass, not once a day: an update before a miss must go out while the promise still holds.
+  const promises = await step('promise watch', () => steps.promises(), { updates: 0, digests: 0 });
   const closed = await step('auto-close pass', () => steps.autoClose(), 0);
   const housekeeping = opts.daily === false ? { purged: null, notices: 0 } : await step('daily housekeeping', () => steps.daily(), { purged: null, notices: 0 });
   const outbox = await step<DrainResult | null>('outbox pass', () => steps.drain(), null);
-  return { escalations, closed, housekeeping, outbox };
+  return { escalations, promises, closed, housekeeping, outbox };
 }
 
 /** Health and metrics the desk loops report to. */
@@ -229,6 +235,8 @@ export async function runScheduler(deps: SchedulerDeps, leaseSignal: AbortSignal
 export interface OnceSummary {
   readonly desks: Readonly<Record<string, PassResult | { error: string }>>;
   readonly escalations: number;
+  /** Requesters told before a promise was missed, and forecast digests queued. */
+  readonly promises: PromisePass;
   /** Resolved cases closed because their quiet period passed. */
   readonly closed: number;
   readonly outbox: DrainResult;
@@ -267,5 +275,5 @@ export async function runOnce(deps: Pick<SchedulerDeps, 'log' | 'desks' | 'sourc
     failed.push(step);
     deps.backgroundFailed(step)(err);
   });
-  return { desks, escalations: pass.escalations.sent, closed: pass.closed, outbox: pass.outbox ?? { sent: 0, retrying: 0, failed: 0 }, housekeeping: pass.housekeeping, failed };
+  return { desks, escalations: pass.escalations.sent, promises: pass.promises, closed: pass.closed, outbox: pass.outbox ?? { sent: 0, retrying: 0, failed: 0 }, housekeeping: pass.housekeeping, failed };
 }

@@ -41,8 +41,10 @@ export async function updateCase(tx: StoreTx, desk: DeskRuntime, o: UpdateOption
   await tx.updateCase(kase.id, r.patch, now);
   await tx.addEvents(kase.id, r.events, now);
   if (!r.dueMoved?.to) return { status: r.patch.status, dueAt: r.patch.dueAt, dueMoved: false, queued: 0 };
-  if (o.silent) {
-    await tx.addEvents(kase.id, [{ type: 'due-update-withheld', actor: 'sportello', data: { reason: 'before the desk\'s first start', dueAt: r.dueMoved.to } }], now);
+  // An incident's "requester" is the desk itself: nobody to tell (its members keep the time they were given).
+  if (o.silent || kase.kind === 'incident') {
+    const reason = kase.kind === 'incident' ? 'an incident has no requester of its own' : 'before the desk\'s first start';
+    await tx.addEvents(kase.id, [{ type: 'due-update-withheld', actor: 'sportello', data: { reason, dueAt: r.dueMoved.to } }], now);
     return { status: r.patch.status, dueAt: r.patch.dueAt, dueMoved: true, queued: 0 };
   }
 
@@ -116,7 +118,7 @@ export function dueUpdateVars(desk: Pick<DeskRuntime, 'view' | 'rules'>, u: DueU
 }
 
 /** Records and queues a mail the desk starts itself (not a reply): auto-generated, our loop stamps, no threading. */
-async function queueNotice(
+export async function queueNotice(
   tx: StoreTx,
   compose: ComposeDeps,
   desk: DeskRuntime,

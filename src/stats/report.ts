@@ -16,6 +16,9 @@ export interface StatsCase {
   readonly dueAt: string | null;
   readonly firstResponseDueAt: string | null;
   readonly rating: number | null;
+  /** 'incident' for an incident case (not a request of its own); members carry their incident's id. */
+  readonly kind?: 'case' | 'incident';
+  readonly incident?: string | null;
 }
 
 export interface DeskStats {
@@ -35,6 +38,18 @@ export interface DeskStats {
   readonly peakHours: readonly (readonly number[])[];
   readonly busiest: { readonly weekday: number; readonly hour: number; readonly mails: number } | null;
   readonly timezone: string;
+  /** Incidents opened in the period: how many, how many requesters' cases each grouped, how fast they were resolved. */
+  readonly incidents: IncidentStats;
+}
+
+export interface IncidentStats {
+  readonly count: number;
+  /** Cases linked to them (members). */
+  readonly members: number;
+  readonly medianSize: number | null;
+  readonly largest: number;
+  /** From the first report to the incident's resolution. */
+  readonly resolution: Durations;
 }
 
 export interface Durations {
@@ -76,7 +91,10 @@ export function deskStats(
   calendar: BusinessCalendar | null,
   timezone: string,
 ): DeskStats {
-  const mine = cases.filter((c) => c.desk === desk);
+  const all = cases.filter((c) => c.desk === desk);
+  // An incident is not a request: the requests are its members, counted as cases.
+  const incidents = all.filter((c) => c.kind === 'incident');
+  const mine = all.filter((c) => c.kind !== 'incident');
   const resolved = mine.filter((c) => c.resolvedAt);
   const answered = mine.filter((c) => c.firstResponseAt);
   const byCategory: Record<string, number> = {};
@@ -109,5 +127,18 @@ export function deskStats(
     peakHours: heat,
     busiest,
     timezone,
+    incidents: incidentStats(incidents, mine, calendar),
+  };
+}
+
+function incidentStats(incidents: readonly StatsCase[], cases: readonly StatsCase[], calendar: BusinessCalendar | null): IncidentStats {
+  const sizes = incidents.map((i) => cases.filter((c) => c.incident === i.id).length).sort((a, b) => a - b);
+  const resolved = incidents.filter((i) => i.resolvedAt);
+  return {
+    count: incidents.length,
+    members: sizes.reduce((a, b) => a + b, 0),
+    medianSize: quantile(sizes, 0.5),
+    largest: sizes.at(-1) ?? 0,
+    resolution: durations(resolved.map((i) => [i.createdAt, i.resolvedAt!]), calendar),
   };
 }

@@ -40,6 +40,13 @@ async function sqliteInstall(): Promise<string> {
       await tx.putWriterLease('store', { token: 't', host: 'old-host', pid: 1, command: 'run', startedAt: T0.toISOString(), heartbeatAt: T0.toISOString(), leaseUntil: at(1).toISOString() });
     });
     await seedCase(store, async (tx, id) => tx.link('IT-2', id, 'same requester', at(7)), 'HR');
+    // An incident created after its first member (copied members-last all the same), a promise and its notice.
+    await store.transaction(async (tx) => {
+      const inc = await tx.createCase({ ...newCase('IT', 'IT', 'it@example.test'), kind: 'incident' }, at(8));
+      await tx.setIncident('IT-2', inc.id, at(8));
+      await tx.setPromise('IT-2', { seq: 1, at: at(300).toISOString(), start: T0.toISOString(), source: 'sla', slaDueAt: null, forecast: null }, at(8));
+      await tx.claimPromiseNotice('IT-2', 1, 'pre-breach', at(9));
+    });
     await store.markSending(1, at(10));
     await store.markSent(1, at(10));
     await store.markSending(2, at(10));
@@ -73,6 +80,9 @@ async function everything(store: CaseStore) {
     folder: await store.folderStart('IT', 'INBOX'),
     processed: await store.recentlyProcessed('IT', 'INBOX', 7, 10),
     sla: await store.slaCases(),
+    promises: await store.promiseCases(),
+    history: await store.promiseHistory('IT', new Date(0)),
+    incidents: await store.incidentCandidates('IT', new Date(0)),
     audit: await store.auditLog(10),
     hash: await store.erasureHash('alice@example.test'),
     daemon: await store.daemonStatus(),
@@ -90,7 +100,7 @@ describe('sportello migrate-store', () => {
     expect(report.tables.every((t) => t.source === t.target)).toBe(true);
     const counts = Object.fromEntries(report.tables.map((t) => [t.table, t.target]));
     expect(counts).toEqual({
-      desk_counters: 2, cases: 2, messages: 3, events: 3, outbox: 5, quarantine: 2, case_tombstones: 1, purged_message_keys: 1, audit_log: 1,
+      desk_counters: 2, cases: 3, promise_notices: 1, messages: 3, events: 3, outbox: 5, quarantine: 2, case_tombstones: 1, purged_message_keys: 1, audit_log: 1,
       daily_claims: 1, store_meta: 1, writer_lease: 1, daemon_status: 1, escalations: 1, case_links: 2, mailbox_state: 1, processed: 1,
     });
 
@@ -98,7 +108,9 @@ describe('sportello migrate-store', () => {
     const pgs = closing(await openPostgresStore(db.url));
     const [fromLite, fromPg] = [await everything(lite), await everything(pgs)];
     expect(fromPg).toEqual(fromLite);
-    expect(fromPg.cases.map((c) => c.id)).toEqual(['HR-1', 'IT-2']);
+    expect(fromPg.cases.map((c) => c.id)).toEqual(['HR-1', 'IT-2', 'IT-3']);
+    expect(fromPg.details[2]!.members!.map((m) => m.id)).toEqual(['IT-2']);
+    expect(fromPg.details[1]!.promise).toMatchObject({ seq: 1, source: 'sla' });
     expect(fromPg.details[1]!.messages[1]!.messageId).toBe('bin@client.example');
     expect(fromPg.quarantine.find((q) => q.id === 1)!.raw).toEqual(Buffer.from('raw\u0000bytes'));
 
@@ -111,7 +123,7 @@ describe('sportello migrate-store', () => {
       });
     const [fromPgNext, fromLiteNext] = [await next(pgs), await next(lite)];
     expect(fromPgNext).toEqual(fromLiteNext);
-    expect(fromPgNext).toEqual(['IT-3', 5, 6, 3]);
+    expect(fromPgNext).toEqual(['IT-4', 5, 6, 3]);
   });
 
   it('from the command line: prints every table with both counts; a second run refuses the now non-empty target and changes nothing', async () => {
@@ -128,10 +140,10 @@ describe('sportello migrate-store', () => {
 
     const again = await runCli(['migrate-store', '--from', file, '--to', db.url]);
     expect(again.code).not.toBe(0);
-    expect(again.stderr).toMatch(/already holds data: .*\bcases \(2\), .*desk_counters \(2\)/);
+    expect(again.stderr).toMatch(/already holds data: .*\bcases \(3\), .*desk_counters \(2\)/);
     expect(again.stderr).not.toContain(':secret@');
     const pgs = closing(await openPostgresStore(db.url, { mode: 'read' }));
-    expect(await pgs.listCases({})).toHaveLength(2);
+    expect(await pgs.listCases({})).toHaveLength(3);
   });
 
   it('refuses a file a daemon still holds, and a target URL that is not PostgreSQL, writing nothing', async () => {

@@ -36,7 +36,7 @@ export function stackFromEnv(env: NodeJS.ProcessEnv = process.env): StackInfo {
     smtpPort: Number(env.MAILSTACK_SMTP_PORT ?? 2525),
     domain,
     password: env.MAILSTACK_PASSWORD ?? 'secret',
-    users: Object.freeze(['it', 'hr', 'alice', 'carlo', 'bob', 'maria']),
+    users: Object.freeze(['it', 'hr', 'alice', 'carlo', 'bob', 'maria', 'dora', 'enzo', 'fiona', 'gael', 'hana', 'ivo']),
     addr: (user: string) => (user.includes('@') ? user : `${user}@${domain}`),
   });
 }

@@ -743,6 +743,103 @@ export function storeContract(name: string, harness: StoreHarness): void {
     });
   });
 
+  describe(`${name} store contract: promises and incidents`, () => {
+    const promise = (seq: number, minutes: number, source: 'sla' | 'forecast' | 'eta' | 'update' = 'forecast') => ({
+      seq, at: at(minutes).toISOString(), start: T0.toISOString(), source, slaDueAt: at(240).toISOString(),
+      forecast: source === 'forecast' ? { dueAt: at(minutes).toISOString(), minutes, quantile: 0.8, quantileMinutes: minutes - 10, comparable: 12, scope: 'category' as const, ahead: 2, usualAhead: 1, loadMinutes: 10 } : null,
+    });
+
+    it('a case keeps the promise it was created with and each new one; promiseCases lists new and open ones with the notices claimed', async () => {
+      const store = await openStore();
+      const first = promise(1, 120);
+      const created = await store.transaction(async (tx) => {
+        const a = await tx.createCase({ ...newCase('IT', 'IT'), sla: { ...slaPlan, promise: first } }, T0);
+        const b = await tx.createCase({ ...newCase('IT', 'IT'), sla: { ...slaPlan, promise: promise(1, 300, 'sla') } }, at(1));
+        await tx.createCase({ ...newCase('IT', 'IT'), sla: slaPlan }, at(2));
+        const d = await tx.createCase({ ...newCase('HR', 'HR'), sla: { ...slaPlan, promise: promise(1, 60) } }, at(3));
+        await tx.setStatus(d.id, 'waiting', at(3));
+        await tx.addMessage({ ...inbound(b.id, 'agent@x'), direction: 'out', kind: 'agent' }, at(9));
+        await tx.addMessage({ ...inbound(b.id, 'relay@x'), direction: 'out', kind: 'relay' }, at(7));
+        return [a, b];
+      });
+      expect(created[0]!.promise).toEqual(first);
+      const second = { ...promise(2, 200, 'eta'), by: 'bob@example.test', firstAt: first.at };
+      await store.transaction(async (tx) => {
+        await tx.setPromise('IT-1', second, at(10));
+        expect(await tx.claimPromiseNotice('IT-1', 2, 'pre-breach', at(10))).toBe(true);
+        expect(await tx.claimPromiseNotice('IT-1', 2, 'pre-breach', at(11))).toBe(false);
+        expect(await tx.claimPromiseNotice('IT-1', 2, 'eta-told', at(11))).toBe(true);
+        expect(await tx.claimPromiseNotice('IT-1', 1, 'pre-breach', at(11))).toBe(true);
+      });
+      expect(await store.transaction((tx) => tx.getCase('IT-1'))).toMatchObject({ promise: second, updatedAt: at(10).toISOString() });
+      const pc = await store.promiseCases();
+      expect(pc.map((p) => [p.record.id, p.lastAgentAt, p.updated])).toEqual([['IT-1', null, [1, 2]], ['IT-2', at(9).toISOString(), []]]);
+      expect(pc[0]!.record.promise).toEqual(second);
+    });
+
+    it('promiseHistory: a desk\'s cases resolved since a date and every live one, retention tombstones included', async () => {
+      const store = await openStore();
+      await store.transaction(async (tx) => {
+        const a = await tx.createCase({ ...newCase('IT', 'IT'), routing: routing({ category: 'network', priority: 'high' }), sla: slaPlan }, at(-3000));
+        await tx.updateCase(a.id, { category: 'network', priority: 'high', status: 'closed', slaPolicy: 'std', dueAt: null, firstResponseDueAt: null, routing: {}, slaClock: { start: at(-3000).toISOString(), firstResponseMinutes: 60, resolutionMinutes: 240, pauses: [{ from: at(-2990).toISOString(), to: at(-2980).toISOString() }] } }, at(-2000));
+        await tx.setCaseFields(a.id, { resolvedAt: at(-2500).toISOString(), closedAt: at(-2000).toISOString() }, at(-2000));
+        const b = await tx.createCase({ ...newCase('IT', 'IT'), routing: routing({ category: 'hardware' }) }, at(-100));
+        await tx.setStatus(b.id, 'open', at(-90));
+        const c = await tx.createCase(newCase('IT', 'IT'), at(-50_000));
+        await tx.setStatus(c.id, 'resolved', at(-49_000));
+        await tx.setCaseFields(c.id, { resolvedAt: at(-49_000).toISOString() }, at(-49_000));
+        await tx.createCase(newCase('HR', 'HR'), at(-10));
+      });
+      await store.purge({ rawBefore: null, closedBefore: at(-1000).toISOString() }, T0, { dryRun: false, actor: 'test' });
+      const h = await store.promiseHistory('IT', at(-10_000));
+      expect(h).toEqual([
+        { category: 'network', priority: 'high', status: 'closed', createdAt: at(-3000).toISOString(), resolvedAt: at(-2500).toISOString(), pauses: [] },
+        { category: 'hardware', priority: routing().priority, status: 'open', createdAt: at(-100).toISOString(), resolvedAt: null, pauses: [] },
+      ]);
+    });
+
+    it('incidents: created with their kind, members joined and left, candidates and members read back', async () => {
+      const store = await openStore();
+      await store.transaction(async (tx) => {
+        const a = await tx.createCase(newCase('IT', 'IT', 'a@example.test'), at(-500));
+        await tx.addMessage(inbound(a.id, 'a1@client', { text: 'VPN down' }), at(-500));
+        await tx.addMessage(inbound(a.id, 'a2@client', { text: 'still down' }), at(-400));
+        const b = await tx.createCase(newCase('IT', 'IT', 'b@example.test'), at(-5));
+        await tx.addMessage(inbound(b.id, 'sha256:ff', { text: 'no vpn' }), at(-5));
+        const inc = await tx.createCase({ ...newCase('IT', 'IT', 'it@example.test'), kind: 'incident' }, at(-4));
+        expect(inc).toMatchObject({ kind: 'incident', incident: null });
+        await tx.setIncident(a.id, inc.id, at(-3));
+        await tx.setIncident(b.id, inc.id, at(-3));
+        const old = await tx.createCase(newCase('IT', 'IT', 'c@example.test'), at(-600));
+        await tx.setStatus(old.id, 'open', at(-600));
+        const closed = await tx.createCase(newCase('IT', 'IT', 'd@example.test'), at(-2));
+        await tx.setStatus(closed.id, 'closed', at(-1));
+        await tx.createCase(newCase('HR', 'HR'), at(-1));
+      });
+      const cands = await store.incidentCandidates('IT', at(-60));
+      expect(cands.map((c) => [c.id, c.kind, c.incident, c.requester, c.lastRequesterMessageId])).toEqual([
+        ['IT-1', 'case', 'IT-3', 'a@example.test', 'a2@client'],
+        ['IT-2', 'case', 'IT-3', 'b@example.test', null],
+        ['IT-3', 'incident', null, 'it@example.test', null],
+      ]);
+      expect(cands[0]!.text).toBe('Printer jammed\nVPN down');
+      expect(cands[0]!.record).toMatchObject({ id: 'IT-1', incident: 'IT-3' });
+      const d = (await store.getCaseDetail('IT-3'))!;
+      expect(d.members!.map((m) => m.id)).toEqual(['IT-1', 'IT-2']);
+      expect((await store.getCaseDetail('IT-1'))!.members).toBeUndefined();
+      await store.transaction((tx) => tx.setIncident('IT-2', null, T0));
+      expect((await store.getCaseDetail('IT-3'))!.members!.map((m) => m.id)).toEqual(['IT-1']);
+      expect((await store.listCases({ desk: 'IT' })).map((c) => [c.id, c.kind ?? 'case'])).toContainEqual(['IT-3', 'incident']);
+    });
+
+    it('statsData counts how often each case was reopened', async () => {
+      const store = await openStore();
+      await seedCase(store, async (tx, id) => tx.addEvents(id, [{ type: 'reopened', actor: 'alice@example.test', data: {} }, { type: 'reopened', actor: 'alice@example.test', data: {} }], T0));
+      await seedCase(store);
+      expect((await store.statsData(at(-1))).reopened).toEqual({ 'IT-1': 2 });
+    });
+  });
+
   describe(`${name} store contract: listCases`, () => {
     /** Five cases an hour apart: IT-1…IT-3 and HR-1, HR-2, with assignees, categories and requesters. */
     async function seeded(): Promise<CaseStore> {

@@ -38,6 +38,7 @@ export async function purgeInPostgres(db: Queryable, where: string, cutoffs: Pur
       const del = async (sql: string) => (await q(sql, ids)).rowCount;
       counts.outbox = await del(`DELETE FROM outbox WHERE case_id = ANY($1) OR message_row IN (SELECT id FROM messages WHERE case_id = ANY($1))`);
       counts.escalations = await del(`DELETE FROM escalations WHERE case_id = ANY($1)`);
+      await del(`DELETE FROM promise_notices WHERE case_id = ANY($1)`);
       // Links are stored both ways; a link from a kept case to a deleted one goes too (it would point nowhere).
       counts.links = await del(`DELETE FROM case_links WHERE case_id = ANY($1) OR linked_id = ANY($1)`);
       counts.events = await del(`DELETE FROM events WHERE case_id = ANY($1)`);

@@ -10,7 +10,8 @@ import { baseAddress } from '../../mail/address.js';
 import type { MailboxPosition } from '../../domain/plan.js';
 import type { CaseFields, CaseUpdate, NewMessage, OutboxEntry, QuarantineEntry, QuarantineState, StoreTx } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
-import { caseFieldSets, iso, json, toCase, toWriterLease } from '../sqlite/rows.js';
+import type { CasePromise } from '../../forecast/promise.js';
+import { caseFieldSets, iso, json, newCaseRow, toCase, toWriterLease } from '../sqlite/rows.js';
 import { query, type Queryable, type Row } from './sql.js';
 
 export class PgTx implements StoreTx {
@@ -33,18 +34,13 @@ export class PgTx implements StoreTx {
     );
     const n = Number(counter.rows[0]!.last_number);
     const id = formatCaseId(input.prefix, n);
-    const r = input.routing;
-    const sla = input.sla;
-    const res = await this.q(
-      `INSERT INTO cases (id, desk, number, status, category, priority, language, requester_address, requester_name,
-                          subject, created_at, updated_at, due_at, routing_json, sla_policy, first_response_due_at, sla_clock_json, imported)
-       VALUES ($1, $2, $3, 'new', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING *`,
-      id, input.desk, n, r.category, r.priority, r.language, input.requester.address, input.requester.name,
-      input.subject, iso(now), iso(now), sla?.dueAt ?? null, json(r), sla?.policy ?? null, sla?.firstResponseDueAt ?? null,
-      sla ? json({ start: iso(now), firstResponseMinutes: sla.firstResponseMinutes, resolutionMinutes: sla.resolutionMinutes, pauses: [] }) : null,
-      input.imported ?? null,
-    );
+    const row = newCaseRow(input, id, n, now);
+    const res = await this.q(`INSERT INTO cases (${row.columns.join(', ')}) VALUES (${row.values.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`, ...row.values);
     return toCase(res.rows[0]!);
+  }
+
+  async setIncident(caseId: string, incident: string | null, now: Date): Promise<void> {
+    await this.q('UPDATE cases SET incident = $1, updated_at = $2 WHERE id = $3', incident, iso(now), caseId);
   }
 
   async getCase(id: string): Promise<CaseRecord | null> {
@@ -120,6 +116,14 @@ export class PgTx implements StoreTx {
     for (const [x, y] of [[a, b], [b, a]] as const) {
       await this.q('INSERT INTO case_links (case_id, linked_id, reason, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', x, y, reason, iso(now));
     }
+  }
+
+  async setPromise(caseId: string, promise: CasePromise, now: Date): Promise<void> {
+    await this.q('UPDATE cases SET promise_json = $1, updated_at = $2 WHERE id = $3', json(promise), iso(now), caseId);
+  }
+
+  async claimPromiseNotice(caseId: string, seq: number, kind: string, now: Date): Promise<boolean> {
+    return (await this.q('INSERT INTO promise_notices (case_id, seq, kind, at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', caseId, seq, kind, iso(now))).rowCount > 0;
   }
 
   async recordEscalation(caseId: string, threshold: string, dueAt: Date, now: Date): Promise<boolean> {

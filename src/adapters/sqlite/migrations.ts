@@ -269,4 +269,31 @@ CREATE TABLE daemon_status (
 );
 `,
   },
+  {
+    name: '010-promises',
+    sql: `
+-- The resolution date told to the requester and its evidence (src/domain/promise.ts): {"seq": n, "at": ISO,
+-- "start": ISO, "source": "sla"|"forecast"|"eta"|"update", "slaDueAt": ISO|null, "forecast": {...}|null}.
+ALTER TABLE cases ADD COLUMN promise_json TEXT;
+-- Mails about one promise (the update before it is missed): a row is the claim, so it is sent once.
+CREATE TABLE promise_notices (
+  case_id TEXT NOT NULL REFERENCES cases (id),
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (case_id, seq, kind)
+);
+`,
+  },
+  {
+    name: '011-incidents',
+    sql: `
+-- Incidents: a case of kind 'incident' stands for one outage many people reported; its member cases
+-- point at it. Grouping reads recent open cases by desk and creation time.
+ALTER TABLE cases ADD COLUMN kind TEXT NOT NULL DEFAULT 'case';
+ALTER TABLE cases ADD COLUMN incident TEXT REFERENCES cases(id);
+CREATE INDEX cases_incident ON cases (incident) WHERE incident IS NOT NULL;
+CREATE INDEX cases_desk_open_created ON cases (desk, created_at) WHERE status IN ('new', 'open', 'waiting');
+`,
+  },
 ];

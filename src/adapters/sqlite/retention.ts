@@ -39,6 +39,7 @@ export async function purgeIn(db: Database, cutoffs: PurgeCutoffs, now: Date): P
     }
     counts.outbox = changes(await db.run(`DELETE FROM outbox WHERE case_id ${inSet} OR message_row IN (SELECT id FROM messages WHERE case_id ${inSet})`));
     counts.escalations = changes(await db.run(`DELETE FROM escalations WHERE case_id ${inSet}`));
+    await db.run(`DELETE FROM promise_notices WHERE case_id ${inSet}`);
     // Links are stored both ways; a link from a kept case to a deleted one goes too (it would point nowhere).
     counts.links = changes(await db.run(`DELETE FROM case_links WHERE case_id ${inSet} OR linked_id ${inSet}`));
     counts.events = changes(await db.run(`DELETE FROM events WHERE case_id ${inSet}`));

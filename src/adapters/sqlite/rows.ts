@@ -3,11 +3,12 @@
 // values through its type parsers); nothing outside adapters/ imports it.
 
 import type { Address } from '../../domain/mail.js';
-import type { CaseEventType, CaseRecord, CaseStatus, SlaClockRecord } from '../../domain/case.js';
-import type { AuditEntry, CaseFields, EventRecord, MessageRecord, OutboxEntry, OutboxProblem, OutgoingMail, QuarantineRecord, QuarantineState, UncertainReply } from '../../ports.js';
+import type { CaseEventType, CaseRecord, CaseStatus, HistoryCase, SlaClockRecord } from '../../domain/case.js';
+import type { AuditEntry, CaseDetail, CaseFields, IncidentCandidate, StoreTx, EventRecord, MessageRecord, OutboxEntry, OutboxProblem, OutgoingMail, QuarantineRecord, QuarantineState, UncertainReply } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
 import type { Facts } from '../../domain/facts.js';
 import type { MailboxPosition } from '../../domain/plan.js';
+import type { CasePromise } from '../../forecast/promise.js';
 
 export type Row = Record<string, unknown>;
 
@@ -39,6 +40,9 @@ export function toCase(r: Row): CaseRecord {
     rating: r.rating === null || r.rating === undefined ? null : { score: Number(r.rating), comment: (r.rating_comment as string | null) ?? null, at: String(r.rated_at) },
     routing: r.routing_json ? JSON.parse(String(r.routing_json)) : null,
     imported: (r.imported as string | null | undefined) ?? null,
+    promise: r.promise_json ? (JSON.parse(String(r.promise_json)) as CasePromise) : null,
+    kind: r.kind === 'incident' ? 'incident' : 'case',
+    incident: (r.incident as string | null | undefined) ?? null,
   };
 }
 
@@ -210,5 +214,54 @@ export function toFacts(
     taggedCases: cases.taggedCases,
     sameMailElsewhere: rows.elsewhere.map((r) => ({ caseId: String(r.case_id), desk: String(r.desk) })),
     autoRepliesToSenderLastHour: Number(rows.autoReplies?.n ?? 0),
+  };
+}
+
+/** A case row with its first inbound text (first_text) and the requester's newest Message-ID, as incident grouping reads it. */
+export function toIncidentCandidate(r: Row): IncidentCandidate {
+  const record = toCase(r);
+  return {
+    id: record.id, kind: record.kind ?? 'case', status: record.status, category: record.category, requester: record.requester.address,
+    createdAt: record.createdAt, incident: record.incident ?? null, language: record.language,
+    text: `${record.subject}\n${String(r.first_text ?? '')}`, record,
+    lastRequesterMessageId: r.last_requester_message_id ? String(r.last_requester_message_id) : null,
+  };
+}
+
+/** A case (or tombstone) as forecasting reads it: times and classification only. */
+export function toHistoryCase(r: Row): HistoryCase {
+  return {
+    category: (r.category as string | null) ?? null,
+    priority: String(r.priority),
+    status: r.status as HistoryCase['status'],
+    createdAt: String(r.created_at),
+    resolvedAt: (r.resolved_at as string | null) ?? null,
+    pauses: r.sla_clock_json ? (JSON.parse(String(r.sla_clock_json)) as SlaClockRecord).pauses : [],
+  };
+}
+
+/** The columns and values of a new case row (createCase), status 'new', in the order the schema lists them. */
+export function newCaseRow(input: Parameters<StoreTx['createCase']>[0], id: string, n: number, now: Date): { columns: string[]; values: unknown[] } {
+  const r = input.routing;
+  const sla = input.sla;
+  const row: [string, unknown][] = [
+    ['id', id], ['desk', input.desk], ['number', n], ['status', 'new'], ['category', r.category], ['priority', r.priority], ['language', r.language],
+    ['requester_address', input.requester.address], ['requester_name', input.requester.name], ['subject', input.subject],
+    ['created_at', iso(now)], ['updated_at', iso(now)], ['due_at', sla?.dueAt ?? null], ['routing_json', json(r)], ['sla_policy', sla?.policy ?? null],
+    ['first_response_due_at', sla?.firstResponseDueAt ?? null],
+    ['sla_clock_json', sla ? json({ start: iso(now), firstResponseMinutes: sla.firstResponseMinutes, resolutionMinutes: sla.resolutionMinutes, pauses: [] }) : null],
+    ['imported', input.imported ?? null], ['promise_json', sla?.promise ? json(sla.promise) : null], ['kind', input.kind ?? 'case'],
+  ];
+  return { columns: row.map(([c]) => c), values: row.map(([, v]) => v) };
+}
+
+/** A case with its messages, events and links (and an incident's members), as getCaseDetail returns it. */
+export function toCaseDetail(c: Row, rows: { messages: readonly Row[]; events: readonly Row[]; links: readonly Row[]; members: readonly Row[] }): CaseDetail {
+  return {
+    ...toCase(c),
+    ...(c.kind === 'incident' ? { members: rows.members.map(toCase) } : {}),
+    messages: rows.messages.map(toMessage),
+    events: rows.events.map(toEvent),
+    links: rows.links.map((l) => ({ caseId: String(l.linked_id), reason: String(l.reason), at: String(l.at) })),
   };
 }

@@ -9,7 +9,8 @@ import { baseAddress } from '../../mail/address.js';
 import type { MailboxPosition } from '../../domain/plan.js';
 import type { CaseFields, CaseUpdate, NewMessage, OutboxEntry, QuarantineEntry, QuarantineState, StoreTx } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
-import { caseFieldSets, iso, json, toCase, toWriterLease, type Row } from './rows.js';
+import type { CasePromise } from '../../forecast/promise.js';
+import { caseFieldSets, iso, json, newCaseRow, toCase, toWriterLease, type Row } from './rows.js';
 
 export class SqliteTx implements StoreTx {
   constructor(private readonly db: Database) {}
@@ -22,18 +23,13 @@ export class SqliteTx implements StoreTx {
     );
     const n = Number((await this.db.get<Row>('SELECT last_number FROM desk_counters WHERE desk = ?', input.desk))!.last_number);
     const id = formatCaseId(input.prefix, n);
-    const r = input.routing;
-    const sla = input.sla;
-    await this.db.run(
-      `INSERT INTO cases (id, desk, number, status, category, priority, language, requester_address, requester_name,
-                          subject, created_at, updated_at, due_at, routing_json, sla_policy, first_response_due_at, sla_clock_json, imported)
-       VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      id, input.desk, n, r.category, r.priority, r.language, input.requester.address, input.requester.name,
-      input.subject, iso(now), iso(now), sla?.dueAt ?? null, json(r), sla?.policy ?? null, sla?.firstResponseDueAt ?? null,
-      sla ? json({ start: iso(now), firstResponseMinutes: sla.firstResponseMinutes, resolutionMinutes: sla.resolutionMinutes, pauses: [] }) : null,
-      input.imported ?? null,
-    );
+    const row = newCaseRow(input, id, n, now);
+    await this.db.run(`INSERT INTO cases (${row.columns.join(', ')}) VALUES (${row.values.map(() => '?').join(', ')})`, ...row.values);
     return toCase((await this.db.get<Row>('SELECT * FROM cases WHERE id = ?', id))!);
+  }
+
+  async setIncident(caseId: string, incident: string | null, now: Date): Promise<void> {
+    await this.db.run('UPDATE cases SET incident = ?, updated_at = ? WHERE id = ?', incident, iso(now), caseId);
   }
 
   async getCase(id: string): Promise<CaseRecord | null> {
@@ -112,6 +108,15 @@ export class SqliteTx implements StoreTx {
     for (const [x, y] of [[a, b], [b, a]] as const) {
       await this.db.run('INSERT OR IGNORE INTO case_links (case_id, linked_id, reason, at) VALUES (?, ?, ?, ?)', x, y, reason, iso(now));
     }
+  }
+
+  async setPromise(caseId: string, promise: CasePromise, now: Date): Promise<void> {
+    await this.db.run('UPDATE cases SET promise_json = ?, updated_at = ? WHERE id = ?', json(promise), iso(now), caseId);
+  }
+
+  async claimPromiseNotice(caseId: string, seq: number, kind: string, now: Date): Promise<boolean> {
+    const res = await this.db.run('INSERT OR IGNORE INTO promise_notices (case_id, seq, kind, at) VALUES (?, ?, ?, ?)', caseId, seq, kind, iso(now));
+    return (res.changes ?? 0) > 0;
   }
 
   async recordEscalation(caseId: string, threshold: string, dueAt: Date, now: Date): Promise<boolean> {

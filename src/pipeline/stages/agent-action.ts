@@ -1,5 +1,5 @@
 // What a verified agent's mail on a case does: commands at the top (#note, #assign, #priority,
-// #category, #wait, #resolve, #close, #reopen, or the it+note@ plus-address) applied all or nothing,
+// #category, #wait, #eta, #resolve, #close, #reopen, or the it+note@ plus-address) applied all or nothing,
 // the new text relayed to the requester from the desk (or to the other agents for a note), a
 // confirmation or an error listing valid commands, and the survey when the case is resolved.
 // Must never relay command lines, quoted history or an internal note to the requester.
@@ -19,6 +19,7 @@ import { buildAgentNotification, noteRecipients } from '../../agents/notificatio
 import { ratingRequestVars } from '../../agents/rating-mail.js';
 import { extractNewText } from '../../quotes/index.js';
 import { findQuoteBoundary } from '../../quotes/quote-boundary.js';
+import { fanOut, incidentCommand } from '../../incidents/fan-out.js';
 
 export const agentAction: Stage = {
   name: 'agent-action',
@@ -46,7 +47,9 @@ export const agentAction: Stage = {
     // Mail to someone else that only copies the desk (a vendor, a colleague) is recorded as a note:
     // it must not be relayed to the requester.
     const deskInTo = mail.to.some((a) => baseAddress(a.address) === baseAddress(ctx.desk.address));
-    const replyAllTo = [...mail.to, ...mail.cc].some((a) => baseAddress(a.address) === baseAddress(requester.address));
+    // An incident's "requester" is the desk itself: its answers go to every member's requester instead.
+    const isIncident = rec.kind === 'incident';
+    const replyAllTo = !isIncident && [...mail.to, ...mail.cc].some((a) => baseAddress(a.address) === baseAddress(requester.address));
     const sideMail = !deskInTo && !replyAllTo && mail.to.length > 0;
     const plus = ann.plusTag ? commandFromPlusTag(ann.plusTag) : sideMail ? commandFromPlusTag('note') : null;
     const commands = plus && !parsed.commands.some((c) => c.name === plus.name) ? [plus, ...parsed.commands] : parsed.commands;
@@ -58,10 +61,12 @@ export const agentAction: Stage = {
     // Without a language hint every es/it/en sign-off counts: the agent may write in another language than the requester.
     const body = quotedOnly ? '' : extractNewText(parsed.body).text.trim();
     const resolvedAt = rec.resolvedAt ? new Date(rec.resolvedAt) : null;
+    const candidates = ann.facts?.incidentCandidates ?? [];
+    const grouping = incidentCommand(commands, rec, candidates, deskRef.address, deskRef.name);
     const outcome = applyCommands(
       { status: rec.status, assignee: rec.assignee, priority: rec.priority as Priority, category: rec.category, resolvedAt },
       commands,
-      parsed.errors,
+      [...parsed.errors, ...(grouping.ok ? [] : grouping.errors)],
       { now: ctx.now, actor: agent.address, resolvedAt, hasBody: body !== '', settings: ctx.desk.lifecycle },
     );
 
@@ -84,7 +89,7 @@ export const agentAction: Stage = {
 
     const replyAll = replyAllTo;
     const replies: ReplyIntent[] = [];
-    if (outcome.relayTo === 'requester' && !replyAll) {
+    if (outcome.relayTo === 'requester' && !replyAll && !isIncident) {
       replies.push({
         kind: 'relay', template: 'relay', to: [requester], language, threadTo: 'requester', automatic: false,
         fromName: `${agentPerson.name} (${deskRef.name})`,
@@ -122,13 +127,16 @@ export const agentAction: Stage = {
       });
     }
     const resolved = outcome.changes.status === 'resolved';
-    if (resolved) {
+    if (resolved && !isIncident) {
       replies.push({
         kind: 'rating-request', template: 'rating-request', to: [requester], language, threadTo: 'requester', automatic: true,
         vars: ratingRequestVars({ language, case: caseRef, requester, desk: deskRef }),
       });
     }
     const publicAnswer = outcome.relayTo === 'requester';
+    const members = isIncident
+      ? fanOut({ incident: rec, candidates, text: publicAnswer ? body : '', resolve: resolved, agent: agentPerson, desk: deskRef, fallbackLanguage: ctx.desk.language, now: ctx.now, settings: ctx.desk.lifecycle })
+      : null;
     return {
       stop: {
         action: 'append',
@@ -146,6 +154,7 @@ export const agentAction: Stage = {
           closed: outcome.changes.status === 'closed',
           // #wait sets when the case reopens by itself; any other status change clears a pending wait.
           ...(outcome.changes.waitUntil ? { waitUntil: outcome.changes.waitUntil } : outcome.changes.status ? { waitUntil: null } : {}),
+          ...(outcome.changes.eta ? { eta: outcome.changes.eta } : {}),
         },
         events: [
           ...outcome.events,
@@ -153,6 +162,8 @@ export const agentAction: Stage = {
         ],
         replies,
         requesterMessageId: match.lastRequesterMessageId ?? null,
+        ...(grouping.ok && grouping.command ? { incident: grouping.command } : {}),
+        ...(members ? { members } : {}),
       },
     };
   },

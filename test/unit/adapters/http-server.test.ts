@@ -55,3 +55,26 @@ describe('startHttpServer', () => {
     expect((err as Error).message).toBe(`cannot listen on 127.0.0.1:${port} (http.listen): the port is already in use (another sportello run?)`);
   });
 });
+
+describe('/report', () => {
+  it('serves the page the route renders, with the query passed on; 404 without a report route', async () => {
+    const seen: unknown[] = [];
+    const listener = await startHttpServer(
+      { host: '127.0.0.1', port: 0 },
+      {
+        ready: async () => ({ ready: true, body: {} }),
+        metrics: async () => ({ contentType: 'text/plain', body: '' }),
+        report: async (query) => (seen.push(query), query.since === 'x' ? { status: 400, body: 'bad since\n' } : { status: 200, body: '<!doctype html><p>report</p>' }),
+      },
+      silentLogger(),
+    );
+    open.push(listener);
+    const ok = await fetch(`${listener.url}/report?since=30&desk=IT`);
+    expect([ok.status, ok.headers.get('content-type'), await ok.text()]).toEqual([200, 'text/html; charset=utf-8', '<!doctype html><p>report</p>']);
+    const bad = await fetch(`${listener.url}/report?since=x`);
+    expect([bad.status, await bad.text()]).toEqual([400, 'bad since\n']);
+    expect(seen).toEqual([{ since: '30', desk: 'IT' }, { since: 'x', desk: null }]);
+    const plain = await start(true);
+    expect((await fetch(`${plain.url}/report`)).status).toBe(404);
+  });
+});

@@ -73,3 +73,11 @@ describe('applyCommands', () => {
     expect(out.ok && out.events).toEqual([{ type: 'note-added', actor: 'maria@example.test', data: {} }]);
   });
 });
+
+describe('#eta', () => {
+  it('becomes a change the shell promises, with an event', () => {
+    const r = run('#eta 2026-12-10');
+    expect(r).toMatchObject({ ok: true, changes: { eta: { date: '2026-12-10' } }, relayTo: null });
+    if (r.ok) expect(r.events).toContainEqual({ type: 'eta-set', actor: 'maria@example.test', data: { value: '2026-12-10' } });
+  });
+});

@@ -133,8 +133,8 @@ describe('parseCommandBlock: errors', () => {
 
   it('an unknown command lists every valid command', () => {
     const e = parse('#asign maria').errors[0]!;
-    expect(e.valid).toEqual(['#note', '#assign', '#priority', '#category', '#wait', '#resolve', '#close', '#reopen']);
-    expect(e.message).toBe('unknown command #asign (did you mean #assign?); valid: #note, #assign, #priority, #category, #wait, #resolve, #close, #reopen');
+    expect(e.valid).toEqual(['#note', '#assign', '#priority', '#category', '#wait', '#eta', '#resolve', '#close', '#reopen', '#incident', '#unlink']);
+    expect(e.message).toBe('unknown command #asign (did you mean #assign?); valid: #note, #assign, #priority, #category, #wait, #eta, #resolve, #close, #reopen, #incident, #unlink');
   });
 
   it('a bad value lists the valid values (desk categories, allowed priorities, agents)', () => {
@@ -240,5 +240,30 @@ describe('parseDuration and did-you-mean', () => {
     expect(didYouMean('xyz', ['wait', 'note'])).toBeNull();
     expect(didYouMean('clsoe', ['close', 'reopen'])).toBe('close');
     expect(didYouMean('close', ['close'])).toBeNull();
+  });
+});
+
+describe('#eta', () => {
+  it.each([
+    ['#eta 2d', { minutes: 2880 }],
+    ['#eta 4h', { minutes: 240 }],
+    ['#eta 3 giorni', { minutes: 4320 }],
+    ['#plazo 2026-12-10', { date: '2026-12-10' }],
+    ['#scadenza 2026-02-28', { date: '2026-02-28' }],
+  ])('%s', (text, eta) => {
+    const r = parse(text);
+    expect(r.errors).toEqual([]);
+    expect(r.commands).toEqual([{ name: 'eta', eta, raw: text }]);
+  });
+  it.each([
+    ['#eta', 'missing-value', null],
+    ['#eta soon', 'bad-value', 'soon'],
+    ['#eta 2026-02-30', 'bad-value', '2026-02-30'],
+    ['#eta 10/12/2026', 'bad-value', '10/12/2026'],
+  ])('%s → %s', (text, code, value) => {
+    expect(parse(text).errors[0]).toMatchObject({ code, value, valid: ['4h', '2d', '2026-12-10'] });
+  });
+  it('combines with a status command (it is not one)', () => {
+    expect(parse('#eta 2d #wait 1d').errors).toEqual([]);
   });
 });

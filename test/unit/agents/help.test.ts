@@ -37,7 +37,7 @@ describe('helpEntries', () => {
 
 describe('error and confirmation lines', () => {
   it.each([
-    ['en', '#asign maria', '#asign is not a command. Did you mean #assign? Valid: #note, #assign, #priority, #category, #wait, #resolve, #close, #reopen.'],
+    ['en', '#asign maria', '#asign is not a command. Did you mean #assign? Valid: #note, #assign, #priority, #category, #wait, #eta, #resolve, #close, #reopen, #incident, #unlink.'],
     ['es', '#prioridad altisima', '#prioridad: «altisima» no es un valor válido. Válidos: baja, normal, alta, urgente.'],
     ['it', '#priorità urgnete', '#priorità: «urgnete» non è un valore valido. Forse intendevi urgente? Validi: bassa, normale, alta, urgente.'],
     ['it', '#categoria netwrok', '#categoria: «netwrok» non è un valore valido. Forse intendevi network? Validi: network, hardware.'],

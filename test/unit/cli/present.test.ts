@@ -58,7 +58,7 @@ describe('caseJson / caseDetailJson', () => {
       requester: 'alice@example.test', requesterName: 'Alice', subject: 'El portátil no arranca',
       createdAt: '2026-03-02T09:00:00.000Z', updatedAt: '2026-03-02T09:05:00.000Z', dueAt: '2026-03-03T17:00:00.000Z',
       firstResponseDueAt: null, slaPolicy: null, assignee: null, firstResponseAt: null, resolvedAt: null, closedAt: null, waitUntil: null, rating: null,
-      routing: { category: 'hardware' }, imported: null,
+      routing: { category: 'hardware' }, imported: null, kind: 'case', incident: null,
     });
     expect(caseJson({ ...it1, imported: '2026-03-01T08:00:00.000Z' }).imported).toBe('2026-03-01T08:00:00.000Z');
   });

@@ -98,8 +98,8 @@ describe('templates check: undefined variables', () => {
     expect(err).toMatchObject({ code: 'TEMPLATE_INVALID' });
     expect(err.context.problems.map((p) => `${path.relative(dir, p.file)}:${p.line}:${p.column}: ${p.message}`)).toEqual([
       'en/auto-reply.html.liquid:1:7: unknown variable "desk.nmae" (did you mean "desk.name"?); auto-reply templates get: desk.{id, name, address}',
-      'en/auto-reply.text.liquid:2:4: unknown variable "text_typo"; auto-reply templates get: subject, language, case, schedule, articles, requester, desk',
-      'en/auto-reply.text.liquid:2:23: unknown variable "case.dueTxt" (did you mean "case.dueText"?); auto-reply templates get: case.{id, subject, category, priority, dueAt, dueText, firstResponseText}',
+      'en/auto-reply.text.liquid:2:4: unknown variable "text_typo"; auto-reply templates get: subject, language, case, promise, schedule, articles, requester, desk',
+      'en/auto-reply.text.liquid:2:23: unknown variable "case.dueTxt" (did you mean "case.dueText"?); auto-reply templates get: case.{id, subject, category, priority, dueAt, dueText, slaDueText, firstResponseText}',
     ]);
   });
 

@@ -78,7 +78,7 @@ describe('runPipeline', () => {
 describe('the shipped PIPELINE', () => {
   it('has the reviewed order, with the lookup after thread-keys', () => {
     expect(PIPELINE.map((s) => s.name)).toEqual([
-      'loop-check', 'auto-response-check', 'sender-check', 'thread-keys', 'lookup', 'follow-up-match', 'agent-action', 'classify', 'schedule', 'reply-policy',
+      'loop-check', 'auto-response-check', 'sender-check', 'thread-keys', 'lookup', 'follow-up-match', 'agent-action', 'classify', 'schedule', 'incident-match', 'reply-policy',
     ]);
   });
 

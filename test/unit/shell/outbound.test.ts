@@ -11,6 +11,7 @@ import {
   NEW_CONVERSATION,
   OUTBOUND_POLICY,
   outgoingMail,
+  isDeskNotice,
   queueOutbound,
   replyThread,
   threadTo,
@@ -37,8 +38,10 @@ const EXPECTED = {
   notification: { autoSubmitted: 'auto-generated', envelope: '' },
   'rating-request': { autoSubmitted: 'auto-generated', envelope: '' },
   'due-update': { autoSubmitted: 'auto-generated', envelope: '' },
+  'promise-update': { autoSubmitted: 'auto-generated', envelope: '' },
   escalation: { autoSubmitted: 'auto-generated', envelope: '' },
   'uncertain-notice': { autoSubmitted: 'auto-generated', envelope: '' },
+  'forecast-digest': { autoSubmitted: 'auto-generated', envelope: '' },
   relay: { autoSubmitted: null, envelope: 'it@example.test' },
 } as const satisfies Record<OutboundKind, { autoSubmitted: string | null; envelope: string }>;
 
@@ -56,7 +59,7 @@ describe('outbound policy', () => {
   });
 
   it.each(KINDS)('%s: loop header, case header and the RFC 3834 stamps of its kind', (kind) => {
-    const caseId = kind === 'uncertain-notice' ? null : 'IT-7';
+    const caseId = isDeskNotice(kind) ? null : 'IT-7';
     const out = outgoingMail(stamp(), { kind, desk: DESK, caseId, to: [{ address: 'alice@example.test', name: '' }], content: { subject: 's', text: 't', html: '' }, thread: NEW_CONVERSATION });
     const { autoSubmitted } = EXPECTED[kind];
     expect(out.headers).toEqual({
@@ -75,7 +78,7 @@ describe('outbound policy', () => {
   it.each(KINDS)('%s: queued with its envelope sender, a message row for case mail', async (kind) => {
     store = await openSqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'sportello-outbound-')), 's.db'));
     const kase = await store.transaction((tx) => tx.createCase({ desk: 'IT', prefix: 'IT', subject: 'Printer', requester: { address: 'alice@example.test', name: 'Alice' }, routing: routing(), sla: null }, NOW));
-    const caseId = kind === 'uncertain-notice' ? null : kase.id;
+    const caseId = isDeskNotice(kind) ? null : kase.id;
     const to = [{ address: 'alice@example.test', name: '' }, { address: 'bob@example.test', name: '' }];
     const out = outgoingMail(stamp(), { kind, desk: DESK, caseId, to, content: { subject: 's', text: 't', html: '' }, thread: NEW_CONVERSATION });
     const row = await store.transaction((tx) => queueOutbound(tx, { kind, desk: DESK, caseId, mail: out, now: NOW }));

@@ -1,4 +1,4 @@
-// The scheduler: one housekeeping pass for `once` and `run` (escalate → auto-close → daily jobs → send), in
+// The scheduler: one housekeeping pass for `once` and `run` (escalate → promise watch → auto-close → daily jobs → send), in
 // which a failing step is reported with its error and the others still run; and the daemon's timers, driven
 // here by injected timers that wait until the daemon stops, so nothing depends on the real clock.
 
@@ -19,6 +19,7 @@ function steps(calls: string[], failing: readonly string[] = []): HousekeepingSt
   };
   return {
     escalate: step('escalate', { sent: 1, next: null }),
+    promises: step('promises', { updates: 1, digests: 0 }),
     autoClose: step('autoClose', 3),
     daily: step('daily', { purged: null, notices: 1 }),
     drain: step('drain', DRAINED),
@@ -26,20 +27,20 @@ function steps(calls: string[], failing: readonly string[] = []): HousekeepingSt
 }
 
 describe('housekeepingPass', () => {
-  it('runs escalate, auto-close, the daily jobs and the outbox, in that order', async () => {
+  it('runs escalate, the promise watch, auto-close, the daily jobs and the outbox, in that order', async () => {
     const calls: string[] = [];
     const failed: string[] = [];
     const pass = await housekeepingPass(steps(calls), (step) => failed.push(step));
-    expect(calls).toEqual(['escalate', 'autoClose', 'daily', 'drain']);
-    expect(pass).toEqual({ escalations: { sent: 1, next: null }, closed: 3, housekeeping: { purged: null, notices: 1 }, outbox: DRAINED });
+    expect(calls).toEqual(['escalate', 'promises', 'autoClose', 'daily', 'drain']);
+    expect(pass).toEqual({ escalations: { sent: 1, next: null }, promises: { updates: 1, digests: 0 }, closed: 3, housekeeping: { purged: null, notices: 1 }, outbox: DRAINED });
     expect(failed).toEqual([]);
   });
 
-  it.each([['escalate'], ['autoClose'], ['daily'], ['drain']])('a failing %s is reported with its error and the other steps still run', async (broken) => {
+  it.each([['escalate'], ['promises'], ['autoClose'], ['daily'], ['drain']])('a failing %s is reported with its error and the other steps still run', async (broken) => {
     const calls: string[] = [];
     const failed: [string, unknown][] = [];
     const pass = await housekeepingPass(steps(calls, [broken]), (step, err) => failed.push([step, err]));
-    expect(calls).toEqual(['escalate', 'autoClose', 'daily', 'drain']);
+    expect(calls).toEqual(['escalate', 'promises', 'autoClose', 'daily', 'drain']);
     expect(failed).toHaveLength(1);
     expect(failed[0]![1]).toMatchObject({ code: 'STORE', message: `${broken} broke`, cause: new Error('disk full') });
     if (broken === 'drain') expect(pass.outbox).toBeNull();
@@ -49,7 +50,7 @@ describe('housekeepingPass', () => {
   it('leaves the daily jobs out when told (the daemon wakes them hourly)', async () => {
     const calls: string[] = [];
     const pass = await housekeepingPass(steps(calls), () => undefined, { daily: false });
-    expect(calls).toEqual(['escalate', 'autoClose', 'drain']);
+    expect(calls).toEqual(['escalate', 'promises', 'autoClose', 'drain']);
     expect(pass.housekeeping).toEqual({ purged: null, notices: 0 });
   });
 });
@@ -99,7 +100,7 @@ async function runUntilFirstPass(leaseLost: boolean): Promise<string[]> {
 describe('runScheduler', () => {
   it('runs the housekeeping pass and the status report at start; on stop closes the watchers, flushes the outbox and reports the stop', async () => {
     const calls = await runUntilFirstPass(false);
-    expect(calls.filter((c) => c !== 'status')).toEqual(['escalate', 'autoClose', 'daily', 'drain', 'watcher closed', 'drain', 'status stopped']);
+    expect(calls.filter((c) => c !== 'status')).toEqual(['escalate', 'promises', 'autoClose', 'daily', 'drain', 'watcher closed', 'drain', 'status stopped']);
     expect(calls).toContain('status');
   });
 
@@ -122,6 +123,6 @@ describe('runOnce', () => {
     });
     expect(summary.desks).toEqual({ IT: { seen: 0, created: 0, appended: 0, duplicates: 0, quarantined: 0 }, HR: { error: 'connection refused' } });
     expect(summary).toMatchObject({ escalations: 1, closed: 0, outbox: DRAINED, housekeeping: { purged: null, notices: 1 }, failed: ['auto-close pass'] });
-    expect(calls).toEqual(['escalate', 'autoClose', 'failed: auto-close pass', 'daily', 'drain']);
+    expect(calls).toEqual(['escalate', 'promises', 'autoClose', 'failed: auto-close pass', 'daily', 'drain']);
   });
 });

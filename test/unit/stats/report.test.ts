@@ -55,3 +55,19 @@ describe('deskStats', () => {
     expect(s.busiest).toEqual({ weekday: 0, hour: 10, mails: 3 });
   });
 });
+
+describe('deskStats: incidents', () => {
+  const cases = [
+    c({ id: 'IT-3', kind: 'incident', createdAt: '2026-11-24T09:00:00Z', resolvedAt: '2026-11-24T11:00:00Z' }),
+    c({ id: 'IT-9', kind: 'incident', status: 'open', createdAt: '2026-11-25T09:00:00Z' }),
+    ...['IT-1', 'IT-2', 'IT-4', 'IT-5'].map((id) => c({ id, incident: 'IT-3', createdAt: '2026-11-24T09:00:00Z', resolvedAt: '2026-11-24T11:00:00Z' })),
+    ...['IT-7', 'IT-8'].map((id) => c({ id, status: 'open', incident: 'IT-9', createdAt: '2026-11-25T09:00:00Z' })),
+    c({ id: 'IT-6', status: 'open', createdAt: '2026-11-24T10:00:00Z' }),
+  ];
+  const s = deskStats('IT', cases, [], null, 'UTC');
+
+  it('counts incidents apart from requests, with their size and time to resolve', () => {
+    expect(s.opened).toBe(7);
+    expect(s.incidents).toMatchObject({ count: 2, members: 6, medianSize: 3, largest: 4, resolution: { count: 1, medianMinutes: 120 } });
+  });
+});

@@ -1,0 +1,55 @@
+// Decides what a desk's history says about resolution times: business minutes from opening to
+// resolution (time spent waiting on the requester left out) and which past cases are comparable to a
+// new one, widening desk+category+priority → desk+category → desk until there are enough. Pure.
+import type { HistoryCase } from '../domain/case.js';
+import type { ForecastScope } from '../domain/promise.js';
+import type { BusinessCalendar } from '../sla/index.js';
+import { elapsedBusinessMinutes } from '../sla/index.js';
+
+export type { HistoryCase } from '../domain/case.js';
+export type { ForecastScope } from '../domain/promise.js';
+
+export interface Comparable {
+  readonly scope: ForecastScope;
+  /** Business minutes to resolution of each comparable case, ascending. */
+  readonly minutes: readonly number[];
+}
+
+/** Business minutes a resolved case took, pauses excluded; null for a case not resolved. */
+export function resolutionMinutes(cal: BusinessCalendar, c: HistoryCase): number | null {
+  if (!c.resolvedAt) return null;
+  const pauses = c.pauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null }));
+  return elapsedBusinessMinutes(cal, { start: new Date(c.createdAt), targetMinutes: 0, pauses }, new Date(c.resolvedAt));
+}
+
+/**
+ * The narrowest scope with at least `min` resolved cases, or null when even the whole desk has fewer.
+ * Triage (category null) compares with triage.
+ */
+export function comparableCases(
+  cal: BusinessCalendar,
+  history: readonly HistoryCase[],
+  category: string | null,
+  priority: string,
+  min: number,
+): Comparable | null {
+  const resolved = history.filter((c) => c.resolvedAt && c.resolvedAt >= c.createdAt);
+  const scopes: [ForecastScope, (c: HistoryCase) => boolean][] = [
+    ['category-priority', (c) => c.category === category && c.priority === priority],
+    ['category', (c) => c.category === category],
+    ['desk', () => true],
+  ];
+  for (const [scope, fits] of scopes) {
+    const chosen = resolved.filter(fits);
+    if (chosen.length >= min) {
+      const minutes = chosen.map((c) => resolutionMinutes(cal, c)!).sort((a, b) => a - b);
+      return { scope, minutes };
+    }
+  }
+  return null;
+}
+
+/** Minutes rounded up, but not a float's dust above a whole number (960 + 0.2 × 60 is 972, not 973). */
+export function wholeMinutes(minutes: number): number {
+  return Math.ceil(minutes - 1e-6);
+}

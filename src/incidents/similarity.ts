@@ -1,0 +1,95 @@
+// Decides how likely two problem reports describe the same outage: the shared system they name, where
+// (floor, room, building), and — within one language — the classifier's own stems restricted to the
+// vocabulary the rules' examples give the category. Pure; a conflict (printer vs Wi-Fi, floor 3 vs
+// floor 5) is a hard no, because a wrong link tells someone a false story.
+
+import type { Language } from '../domain/routing.js';
+import { tokenize } from '../classify/index.js';
+import { signature, systemsMeet, type Signature } from './signature.js';
+
+export interface ReportText {
+  readonly language: Language;
+  /** Subject and new body text of the report. */
+  readonly text: string;
+}
+
+export interface Profile {
+  readonly language: Language;
+  readonly signature: Signature;
+  /** Stems of the text that the category's examples use in this language (its topical vocabulary). */
+  readonly terms: ReadonlyMap<string, number>;
+}
+
+/** Stems per language that the category's keywords and examples contain. */
+export type CategoryVocabulary = Readonly<Record<Language, ReadonlySet<string>>>;
+
+/** The stems a category's rule examples and keywords use per language; built once per rules version. */
+export function categoryVocabulary(examples: Readonly<Record<Language, readonly string[]>>, keywords: Readonly<Record<Language, readonly string[]>>): CategoryVocabulary {
+  const build = (language: Language) => new Set([...examples[language], ...keywords[language]].flatMap((t) => tokenize(t, language)));
+  return { es: build('es'), it: build('it'), en: build('en') };
+}
+
+export function profile(report: ReportText, vocabulary: CategoryVocabulary | null): Profile {
+  const vocab = vocabulary?.[report.language];
+  const terms = new Map<string, number>();
+  for (const stem of tokenize(report.text, report.language)) {
+    if (vocab && !vocab.has(stem)) continue;
+    terms.set(stem, (terms.get(stem) ?? 0) + 1);
+  }
+  return { language: report.language, signature: signature(report.text, report.language), terms };
+}
+
+function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (const [t, v] of a) {
+    na += v * v;
+    const w = b.get(t);
+    if (w !== undefined) dot += v * w;
+  }
+  for (const v of b.values()) nb += v * v;
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+type Place = 'same' | 'conflict' | 'unknown';
+function place(a: ReadonlySet<string>, b: ReadonlySet<string>): Place {
+  if (a.size === 0 || b.size === 0) return 'unknown';
+  for (const x of a) if (b.has(x)) return 'same';
+  return 'conflict';
+}
+
+export interface Similarity {
+  readonly score: number;
+  /** Why, for the event log and the bench: "system same, floor same, text 0.42". */
+  readonly why: string;
+}
+
+// Weights measured on bench/incidents.ts (see README, "Incidents"): the system carries most of the
+// evidence, the place confirms it, and same-language wording breaks ties.
+const W_SYSTEM = 0.5;
+const W_PLACE = 0.3;
+const W_TEXT = 0.2;
+
+/**
+ * How similar two reports of the same category are, 0–1.
+ * @example similarity(profile({ language: 'es', text: 'No hay wifi en la planta 3' }, v), profile({ language: 'en', text: 'wifi down on floor 3' }, v))
+ *   // → { score: 0.9, why: 'system same, place same, text n/a' }
+ */
+export function similarity(a: Profile, b: Profile, options: { readonly sameSystemOnly?: boolean } = {}): Similarity {
+  const sa = a.signature;
+  const sb = b.signature;
+  if (!sa.failure || !sb.failure) return { score: 0, why: 'not both reporting a failure' };
+  const systems = systemsMeet(sa.systems, sb.systems);
+  if (systems === 'conflict' || systems === 'unknown') return { score: 0, why: `systems ${systems}` };
+  if (systems !== 'same' && options.sameSystemOnly) return { score: 0, why: 'categories differ and the systems are not the same' };
+  const places = [place(sa.floors, sb.floors), place(sa.rooms, sb.rooms), place(sa.buildings, sb.buildings)];
+  if (places.includes('conflict')) return { score: 0, why: 'different place' };
+  const where = places.includes('same') ? 1 : 0.5;
+  const text = a.language === b.language ? cosine(a.terms, b.terms) : null;
+  const score = W_SYSTEM * (systems === 'same' ? 1 : 0.7) + W_PLACE * where + W_TEXT * (text ?? 0.5);
+  return {
+    score: Math.round(score * 1000) / 1000,
+    why: `system ${systems}, place ${where === 1 ? 'same' : 'unknown'}, text ${text === null ? 'n/a' : text.toFixed(2)}`,
+  };
+}

@@ -1,0 +1,19 @@
+// Adds to a new case's schedule the date it is promised: the forecast from the desk's own history when
+// there is enough of it (src/forecast), else the SLA policy's deadline. Pure: the shell hands in the
+// history the store returned; without it (null) the schedule stays as the SLA made it.
+import type { RoutingDecision } from '../domain/routing.js';
+import type { SlaPlan } from '../pipeline/types.js';
+import type { DeskRules } from '../rules/index.js';
+import { firstPromise, forecastResolution, type HistoryCase } from '../forecast/index.js';
+
+export function withPromise(sla: SlaPlan | null, desk: DeskRules | undefined, routing: RoutingDecision, history: readonly HistoryCase[] | null, now: Date): SlaPlan | null {
+  if (!sla || !desk?.calendar || history === null) return sla;
+  const forecast = forecastResolution({ calendar: desk.calendar, settings: desk.forecast, history, category: routing.category ?? null, priority: routing.priority, now });
+  return { ...sla, promise: firstPromise(sla.dueAt, forecast, now) };
+}
+
+/** Since when resolved cases count as history for this desk. */
+export function historySince(desk: DeskRules | undefined, now: Date): Date {
+  const days = desk?.forecast.historyDays ?? 180;
+  return new Date(now.getTime() - days * 86_400_000);
+}
