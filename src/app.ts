@@ -539,7 +539,12 @@ export function migrateStore(from: string, to: string, clock: Clock = { now: () 
 
 /** The store for reading when it already exists, or null (a first `classify` before any `run`): never creates one. */
 export async function openExistingStore(config: Config): Promise<CaseStore | null> {
-  return existsSync(config.database) ? openStore(config, 'read') : null;
+  if (!isPostgresUrl(config.database)) return existsSync(config.database) ? openStore(config, 'read') : null;
+  // A PostgreSQL database not created or not set up yet is the missing file's twin.
+  return openStore(config, 'read').catch((err: unknown) => {
+    if (isSportelloError(err, 'STORE_NOT_FOUND')) return null;
+    throw err;
+  });
 }
 
 function imapSources(config: Config, log: Logger): (desk: DeskConfig) => MailSource {
@@ -557,7 +562,8 @@ function imapSources(config: Config, log: Logger): (desk: DeskConfig) => MailSou
 export async function surveyMailboxes(config: Config, overrides: Pick<AppOverrides, 'clock' | 'log' | 'store' | 'sourceFor'> = {}): Promise<(FolderSurvey | { desk: string; error: string })[]> {
   const log = overrides.log ?? createLogger();
   const clock = overrides.clock ?? { now: () => new Date() };
-  const store = overrides.store ?? (isPostgresUrl(config.database) || existsSync(config.database) ? await openStore(config, 'write') : null);
+  // PostgreSQL: read-only, and no store before its schema exists (a dry run sets nothing up).
+  const store = overrides.store ?? (isPostgresUrl(config.database) ? await openExistingStore(config) : existsSync(config.database) ? await openStore(config, 'write') : null);
   const sourceFor = overrides.sourceFor ?? imapSources(config, log);
   const out: (FolderSurvey | { desk: string; error: string })[] = [];
   try {

@@ -84,7 +84,8 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
 async function checkSchema(client: pg.PoolClient, url: string): Promise<void> {
   const state = await schemaState(client);
   if (!state.applied.length) {
-    throw new SportelloError('STORE', `${redactDatabase(url)} is not a Sportello database (no schema_migrations table)`, {
+    // Like a SQLite file that does not exist yet: nothing to read, and read commands never create it.
+    throw new SportelloError('STORE_NOT_FOUND', `${redactDatabase(url)} is not a Sportello database yet (no schema_migrations table)`, {
       hint: 'check "database" in the config; sportello run or once sets up an empty database',
     });
   }

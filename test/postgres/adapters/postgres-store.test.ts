@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../../src/adapters/postgres-store.js';
 import { PG_MIGRATIONS } from '../../../src/adapters/postgres/migrations.js';
-import { openStore } from '../../../src/app.js';
+import { openExistingStore, openStore } from '../../../src/app.js';
 import { PG, perTest } from '../../support/pgstack.js';
 import { testConfig } from '../../support/fakes.js';
 import { T0, seedCase } from '../../support/store-contract.js';
@@ -27,12 +27,12 @@ describe('opening a PostgreSQL store', () => {
     expect(rows.map((r) => r.name)).toEqual(PG_MIGRATIONS.map((m) => m.name));
   });
 
-  it('read mode: a missing database is STORE_NOT_FOUND, an empty one is not a Sportello database and stays empty', async () => {
+  it('read mode: a missing database, or one not set up yet, is STORE_NOT_FOUND and stays empty', async () => {
     const missing = await errorOf(openPostgresStore(PG.url('t_no_such_database'), { mode: 'read' }));
     expect(missing).toMatchObject({ code: 'STORE_NOT_FOUND', message: `the database ${PG.url('t_no_such_database').replace(':secret@', ':***@')} does not exist` });
     const db = await database();
     const empty = await errorOf(openPostgresStore(db.url, { mode: 'read' }));
-    expect(empty).toMatchObject({ code: 'STORE', message: expect.stringContaining('is not a Sportello database (no schema_migrations table)') });
+    expect(empty).toMatchObject({ code: 'STORE_NOT_FOUND', message: expect.stringContaining('is not a Sportello database yet (no schema_migrations table)') });
     const c = await db.connect();
     expect((await c.query(`SELECT to_regclass('schema_migrations') AS t`)).rows[0]).toEqual({ t: null });
   });
@@ -78,11 +78,15 @@ describe('opening a PostgreSQL store', () => {
     await store.close();
   });
 
-  it('the composition root opens PostgreSQL for a postgres:// database', async () => {
+  it('the composition root opens PostgreSQL for a postgres:// database; an existing-only open finds none before set-up', async () => {
     const db = await database();
+    expect(await openExistingStore(testConfig(db.url))).toBeNull();
+    expect(await openExistingStore(testConfig(PG.url('t_no_such_database')))).toBeNull();
     const store = closing(await openStore(testConfig(db.url), 'write'));
     await seedCase(store);
     const c = await db.connect();
     expect((await c.query('SELECT id FROM cases')).rows).toEqual([{ id: 'IT-1' }]);
+    const existing = closing((await openExistingStore(testConfig(db.url)))!);
+    expect((await existing.listCases({})).map((x) => x.id)).toEqual(['IT-1']);
   });
 });
