@@ -3,6 +3,7 @@
 // Built once per rules version and swapped whole on reload; never retrains on the hot path.
 
 import path from 'node:path';
+import { isPostgresUrl } from '../config/database.js';
 import type { Config, DeskConfig } from '../config/schema.js';
 import type { InboundMail } from '../domain/mail.js';
 import type { RoutingDecision } from '../domain/routing.js';
@@ -34,7 +35,8 @@ function capped(mail: InboundMail): InboundMail {
 }
 
 export function modelCacheDir(config: Config): string {
-  return config.database === ':memory:' ? path.resolve('var', 'cache') : path.join(path.dirname(config.database), 'cache');
+  // Beside a SQLite file; with no file (in memory, or a PostgreSQL URL, whose "directory" is no place) under the working directory.
+  return config.database === ':memory:' || isPostgresUrl(config.database) ? path.resolve('var', 'cache') : path.join(path.dirname(config.database), 'cache');
 }
 
 export async function buildRouting(ruleSet: RuleSet, cacheDir: string, log: Logger): Promise<RoutingEngine> {

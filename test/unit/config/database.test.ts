@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/load.js';
 import { isPostgresUrl, redactDatabase } from '../../../src/config/database.js';
 import { REPO_ROOT, testConfigYaml } from '../../support/fakes.js';
+import { modelCacheDir } from '../../../src/routing/router.js';
 
 const FILE = path.join(REPO_ROOT, 'sportello.yml');
 
@@ -32,5 +33,13 @@ describe('database: a SQLite path or a PostgreSQL URL', () => {
     expect(redactDatabase('postgresql://db/desk')).toBe('postgresql://db/desk');
     expect(redactDatabase('/var/lib/sportello.db')).toBe('/var/lib/sportello.db');
     expect(redactDatabase('postgres://u:p w@[bad/x')).not.toContain('p w');
+  });
+});
+
+describe('the classifier cache with a PostgreSQL database', () => {
+  it('goes under the working directory, never into a directory named after the URL', () => {
+    const url = testConfigYaml('postgres://sportello:pw@db.example/desk');
+    expect(modelCacheDir(parseConfig(url, { file: FILE, env: {} }))).toBe(path.resolve('var', 'cache'));
+    expect(modelCacheDir(parseConfig(testConfigYaml('var/x.db'), { file: FILE, env: {} }))).toBe(path.join(REPO_ROOT, 'var', 'cache'));
   });
 });
