@@ -1,7 +1,8 @@
 // Work inside one PostgreSQL store transaction (see postgres-store.ts, which opens and closes it):
 // the PostgreSQL twin of ../sqlite/tx.ts. Where SQLite relied on its single writer, row locks do the
 // same here: the desk counter row is locked by its upsert (case numbers unique and increasing in commit
-// order), the writer lease by a transaction-scoped advisory lock taken before it is read.
+// order), a case read by getCase until the transaction ends (read-modify-write, as the shell does), and
+// the writer lease by a transaction-scoped advisory lock taken before it is read.
 // Must never be used outside the transaction that created it.
 
 import type { CaseEvent, CaseRecord, CaseStatus } from '../../domain/case.js';
@@ -18,6 +19,8 @@ export class PgTx implements StoreTx {
   constructor(
     private readonly db: Queryable,
     private readonly where: string,
+    /** A read-only store's transaction: no row locks (PostgreSQL refuses FOR UPDATE there). */
+    private readonly readOnly = false,
   ) {}
 
   private q(sql: string, ...args: unknown[]): Promise<{ rows: Row[]; rowCount: number }> {
@@ -44,7 +47,9 @@ export class PgTx implements StoreTx {
   }
 
   async getCase(id: string): Promise<CaseRecord | null> {
-    const r = (await this.q('SELECT * FROM cases WHERE id = $1', id)).rows[0];
+    // Read to be changed ("re-read inside the transaction"): locked until the end, so a second writer
+    // of the same case waits and then reads this one's result, as under SQLite's single writer.
+    const r = (await this.q(`SELECT * FROM cases WHERE id = $1${this.readOnly ? '' : ' FOR UPDATE'}`, id)).rows[0];
     return r ? toCase(r) : null;
   }
 

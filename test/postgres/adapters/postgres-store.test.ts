@@ -53,6 +53,7 @@ describe('opening a PostgreSQL store', () => {
     const reader = closing(await openPostgresStore(db.url, { mode: 'read' }));
     await seedCase(writer);
     expect(await reader.listCases({})).toHaveLength(1);
+    expect(await reader.transaction((tx) => tx.getCase('IT-1'))).toMatchObject({ id: 'IT-1' }); // no row lock asked of a read-only transaction
     const err = await errorOf(reader.resetCheckpoint('IT', 'INBOX', 1, T0));
     expect(err).toMatchObject({ code: 'STORE', message: expect.stringContaining('read-only transaction') });
     expect(err!.hint).toContain('read-only');
