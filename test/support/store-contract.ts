@@ -323,6 +323,22 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(seen).toEqual(Array.from({ length: 2 * N }, (_, i) => i));
     });
 
+    it('two releases of one quarantined mail at once: only one finds it held', async () => {
+      const store = await openStore();
+      const other = await store.another();
+      const q = await store.transaction((tx) => tx.quarantine({ position: null, messageId: 'q@x', code: 'X', reason: 'r', stage: null, raw: null }, T0));
+      const release = (s: CaseStore, who: string) =>
+        s.transaction(async (tx) => {
+          if ((await tx.quarantineState(q)) !== 'held') return null;
+          const c = await tx.createCase(newCase('IT', 'IT', `${who}@example.test`), T0);
+          await tx.releaseQuarantine(q, c.id, who, T0);
+          return c.id;
+        });
+      const results = await Promise.all([release(store, 'a'), release(other, 'b')]);
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+      expect(await store.listCases({})).toHaveLength(1);
+    });
+
     it('two claimers of the outbox at once: each row is claimed exactly once', async () => {
       const store = await openStore();
       const other = await store.another();

@@ -1,8 +1,8 @@
 // Work inside one PostgreSQL store transaction (see postgres-store.ts, which opens and closes it):
 // the PostgreSQL twin of ../sqlite/tx.ts. Where SQLite relied on its single writer, row locks do the
 // same here: the desk counter row is locked by its upsert (case numbers unique and increasing in commit
-// order), a case read by getCase until the transaction ends (read-modify-write, as the shell does), and
-// the writer lease by a transaction-scoped advisory lock taken before it is read.
+// order), a case read by getCase and a quarantine row read by quarantineState until the transaction ends
+// (read-modify-write, as the shell does), and // the writer lease by a transaction-scoped advisory lock taken before it is read.
 // Must never be used outside the transaction that created it.
 
 import type { CaseEvent, CaseRecord, CaseStatus } from '../../domain/case.js';
@@ -154,7 +154,8 @@ export class PgTx implements StoreTx {
   }
 
   async quarantineState(id: number): Promise<QuarantineState | null> {
-    const r = (await this.q('SELECT state FROM quarantine WHERE id = $1', id)).rows[0];
+    // Checked before a release commits its case: locked, so two releases of one row cannot both find it held.
+    const r = (await this.q(`SELECT state FROM quarantine WHERE id = $1${this.readOnly ? '' : ' FOR UPDATE'}`, id)).rows[0];
     return r ? (r.state as QuarantineState) : null;
   }
 
