@@ -51,12 +51,12 @@ async function sqliteShape(): Promise<Shape> {
     const cols = await lite.all<{ name: string; notnull: number; dflt_value: string | null; pk: number }[]>(`PRAGMA table_info(${t})`);
     shape.columns[t] = cols.map((c) => ({ name: c.name, notNull: c.notnull === 1 && c.pk === 0, default: c.dflt_value }));
     shape.primaryKeys[t] = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
-    const indexes = await lite.all<{ name: string; origin: string }[]>(`PRAGMA index_list(${t})`);
+    const indexes = await lite.all<{ name: string; origin: string; partial: number }[]>(`PRAGMA index_list(${t})`);
     const uniques: string[][] = [];
     for (const ix of indexes) {
       const cols = (await lite.all<{ name: string }[]>(`PRAGMA index_info(${ix.name})`)).map((c) => c.name);
       if (ix.origin === 'u') uniques.push(cols);
-      if (ix.origin === 'c') shape.indexes[ix.name] = `${t} (${cols.join(', ')})`;
+      if (ix.origin === 'c') shape.indexes[ix.name] = `${t} (${cols.join(', ')})${ix.partial ? ' partial' : ''}`;
     }
     shape.uniques[t] = uniques.sort();
   }
@@ -99,7 +99,11 @@ async function postgresShape(): Promise<Shape> {
     `SELECT i.indexname, i.tablename, i.indexdef FROM pg_indexes i
       WHERE i.schemaname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
   );
-  for (const ix of indexes.rows) shape.indexes[ix.indexname] = `${ix.tablename} (${/\((.*)\)$/.exec(ix.indexdef)?.[1]})`;
+  for (const ix of indexes.rows) {
+    // "CREATE INDEX n ON public.t USING btree (a, b) WHERE (…)": the columns, and whether it is partial.
+    const m = /USING \w+ \(([^)]*)\)( WHERE .*)?$/.exec(ix.indexdef);
+    shape.indexes[ix.indexname] = `${ix.tablename} (${m?.[1]})${m?.[2] ? ' partial' : ''}`;
+  }
   return shape;
 }
 
