@@ -48,8 +48,9 @@ export class PgTx implements StoreTx {
 
   async getCase(id: string): Promise<CaseRecord | null> {
     // Read to be changed ("re-read inside the transaction"): locked until the end, so a second writer
-    // of the same case waits and then reads this one's result, as under SQLite's single writer.
-    const r = (await this.q(`SELECT * FROM cases WHERE id = $1${this.readOnly ? '' : ' FOR UPDATE'}`, id)).rows[0];
+    // of the same case waits and then reads this one's result, as under SQLite's single writer. NO KEY:
+    // rows that merely reference the case (messages, events, links: their foreign-key checks) do not wait.
+    const r = (await this.q(`SELECT * FROM cases WHERE id = $1${this.readOnly ? '' : ' FOR NO KEY UPDATE'}`, id)).rows[0];
     return r ? toCase(r) : null;
   }
 
@@ -155,7 +156,7 @@ export class PgTx implements StoreTx {
 
   async quarantineState(id: number): Promise<QuarantineState | null> {
     // Checked before a release commits its case: locked, so two releases of one row cannot both find it held.
-    const r = (await this.q(`SELECT state FROM quarantine WHERE id = $1${this.readOnly ? '' : ' FOR UPDATE'}`, id)).rows[0];
+    const r = (await this.q(`SELECT state FROM quarantine WHERE id = $1${this.readOnly ? '' : ' FOR NO KEY UPDATE'}`, id)).rows[0];
     return r ? (r.state as QuarantineState) : null;
   }
 
