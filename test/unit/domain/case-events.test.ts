@@ -1,5 +1,6 @@
-// The case event log has one writer: StoreTx.addEvents (one per store: SQLite's and PostgreSQL's). Event types are a closed union (CaseEventType)
-// checked by the compiler; this guards the other half, that no SQL elsewhere inserts events by hand.
+// The case event log has one writer: StoreTx.addEvents. Event types are a closed union (CaseEventType)
+// checked by the compiler; this guards the other half, that no SQL elsewhere inserts events by hand
+// (one writer per store: the SQLite and the PostgreSQL StoreTx).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
