@@ -83,7 +83,7 @@ describe('buildApp and the writer lease', () => {
         receivedDates: async () => new Map(),
         unprocessed: async () => [],
         countAbove: async () => 0,
-        fetch: async () => null,
+        fetch: async () => [],
         markProcessed: async () => {},
         waitForChange: (_ms, signal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }))),
         close: async () => {},

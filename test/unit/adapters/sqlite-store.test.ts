@@ -145,6 +145,40 @@ describe('cases', () => {
     expect(duplicateOf(f)).toBeNull();
   });
 
+  it('a savepoint that throws undoes only its own writes (counter, case, checkpoint); the transaction goes on and commits the rest', async () => {
+    const store = await openStore();
+    const err = new Error('one mail failed');
+    const ids = await store.transaction(async (tx) => {
+      const a = await tx.savepoint(async (sp) => {
+        const c = await sp.createCase(newCase('IT', 'IT'), T0);
+        await sp.markPosition(position(1), 'a@x', 'created', c.id, T0);
+        return c.id;
+      });
+      await expect(tx.savepoint(async (sp) => {
+        const c = await sp.createCase(newCase('IT', 'IT'), T0);
+        await sp.addMessage(inbound(c.id, 'b@x'), T0);
+        await sp.markPosition(position(2), 'b@x', 'created', c.id, T0);
+        throw err;
+      })).rejects.toBe(err);
+      // Reads inside the transaction see the first savepoint's writes and not the undone one's.
+      expect((await tx.lookupFacts('IT', position(1), 'a@x', null, keys(), T0)).processedPosition).toMatchObject({ outcome: 'created' });
+      expect((await tx.lookupFacts('IT', position(2), 'b@x', null, keys(), T0)).knownMessage).toBeNull();
+      const c = await tx.savepoint((sp) => sp.createCase(newCase('IT', 'IT'), T0));
+      await tx.markPosition(position(3), 'c@x', 'created', c.id, T0);
+      return [a, c.id];
+    });
+    expect(ids).toEqual(['IT-1', 'IT-2']);
+    expect((await store.listCases({})).map((c) => c.id)).toEqual(['IT-1', 'IT-2']);
+    expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 3 });
+  });
+
+  it('a database failure inside a savepoint comes out as STORE (the caller stops the batch, never quarantines for it)', async () => {
+    const store = await openStore();
+    await seedCase(store);
+    await expect(store.transaction((tx) => tx.savepoint((sp) => sp.addMessage(inbound('IT-1', 'first-IT-1@client.example'), T0)))).rejects.toMatchObject({ code: 'STORE' });
+    expect(await store.transaction((tx) => tx.savepoint(async () => 'still usable'))).toBe('still usable');
+  });
+
   it('UNIQUE(desk, message_id): the same Message-ID twice in one desk fails as STORE, in another desk is fine', async () => {
     const store = await openStore();
     await seedCase(store);
