@@ -119,7 +119,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   let rulesCheck = rulesContext(config, loadedTemplates?.names() ?? null);
   const renderer: ReplyRenderer = { render: (name, language, vars) => templates.render(name, language, vars) };
   const store = overrides.store ?? (await openSqliteStore(config.database));
-  const sender = overrides.sender ?? createSmtpSender(config.smtp);
+  const sender = overrides.sender ?? createSmtpSender(config.smtp, config.limits.sendConcurrency);
   // Rules are loaded once here; an invalid rules directory at start-up is fatal (there is nothing
   // previous to keep). Later changes are validated by the watcher in run() and swapped in whole.
   let engine: Pick<RoutingEngine, 'router' | 'sla' | 'articles'> & { ruleSet: RuleSet | null } = overrides.router
@@ -295,6 +295,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
     authPause: smtpAuthPause(),
     metrics,
+    concurrency: config.limits.sendConcurrency,
   };
   const compose = ingestDeps.compose;
   let rulesGeneration = 0;

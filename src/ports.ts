@@ -298,9 +298,10 @@ export interface CaseStore extends MailFacts {
   /** Starts a folder over after a UIDVALIDITY change (or the first time); Message-IDs keep it idempotent. */
   resetCheckpoint(desk: string, folder: string, uidValidity: number, now: Date): Promise<void>;
   dueOutbox(now: Date, limit: number): Promise<OutboxEntry[]>;
-  /** Claims a pending row for sending; false when another process already took it. */
-  markSending(id: number, now: Date): Promise<boolean>;
-  markSent(id: number, now: Date): Promise<void>;
+  /** Claims these rows for sending, in one transaction: returns the ids claimed (rows still pending); the others were taken by another process. */
+  markSending(ids: readonly number[], now: Date): Promise<number[]>;
+  /** Marks these rows sent, in one transaction. */
+  markSent(ids: readonly number[], now: Date): Promise<void>;
   markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
   markFailed(id: number, error: string, now: Date): Promise<void>;
   /**

@@ -221,20 +221,26 @@ class SqliteStore implements CaseStore {
     });
   }
 
-  markSending(id: number, now: Date): Promise<boolean> {
+  markSending(ids: readonly number[], now: Date): Promise<number[]> {
     // A claim, not a blind update: only a row still pending is taken, so two processes sharing the
-    // database (a cron `once` next to the daemon) can never both send it.
-    return this.exclusive(async () => {
-      const res = await this.db.run(
-        `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND status = 'pending'`,
-        iso(now), id,
-      );
-      return (res.changes ?? 0) === 1;
+    // database (a cron `once` next to the daemon) can never both send it. One commit for the group.
+    return this.immediate(async () => {
+      const claimed: number[] = [];
+      for (const id of ids) {
+        const res = await this.db.run(
+          `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND status = 'pending'`,
+          iso(now), id,
+        );
+        if ((res.changes ?? 0) === 1) claimed.push(id);
+      }
+      return claimed;
     });
   }
 
-  markSent(id: number, now: Date): Promise<void> {
-    return this.run(`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?`, iso(now), id);
+  markSent(ids: readonly number[], now: Date): Promise<void> {
+    return this.immediate(async () => {
+      for (const id of ids) await this.db.run(`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?`, iso(now), id);
+    });
   }
 
   markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void> {

@@ -115,6 +115,8 @@ const limitsSchema = z.strictObject({
   sendRetryBaseSeconds: z.number().positive().default(30),
   sendRetryMaxSeconds: z.number().positive().default(3600),
   sendMaxAttempts: z.number().int().positive().default(12),
+  /** Replies sent at once over that many pooled SMTP connections (a crash parks at most that many as uncertain). */
+  sendConcurrency: z.number().int().positive().max(32).default(4),
 });
 
 /** Personal data kept no longer than needed (GDPR art. 5(1)(e)); absent = kept forever. */

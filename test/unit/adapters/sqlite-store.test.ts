@@ -337,9 +337,9 @@ describe('outbox', () => {
     const id = await queued(store);
     const [due] = await store.dueOutbox(T0, 10);
     expect(due).toMatchObject({ id, caseId: 'IT-1', kind: 'auto-reply', envelopeFrom: '', attempts: 0, mail: outgoing('alice@example.test') });
-    expect(await store.markSending(id, T0)).toBe(true);
+    expect(await store.markSending([id], T0)).toEqual([id]);
     expect(await store.dueOutbox(at(60), 10)).toEqual([]);
-    await store.markSent(id, at(1));
+    await store.markSent([id], at(1));
     expect(await store.outboxSummary()).toEqual({ sent: 1 });
     expect(await store.dueOutbox(at(60), 10)).toEqual([]);
   });
@@ -349,14 +349,14 @@ describe('outbox', () => {
     const store = await openStore(file);
     const other = await openStore(file);
     const id = await queued(store);
-    const [a, b] = await Promise.all([store.markSending(id, T0), other.markSending(id, T0)]);
-    expect([a, b].sort()).toEqual([false, true]);
+    const [a, b] = await Promise.all([store.markSending([id], T0), other.markSending([id], T0)]);
+    expect([a, b].map((r) => r.length).sort()).toEqual([0, 1]);
   });
 
   it('lists replies that did not go out and lets an admin requeue an uncertain one, recorded on the case', async () => {
     const store = await openStore();
     const id = await queued(store);
-    await store.markSending(id, T0);
+    await store.markSending([id], T0);
     expect(await store.requeue(id, at(1), 'cli:admin')).toBe(false); // still sending: not ours to touch
     await store.parkInterrupted(at(2));
     expect(await store.outboxProblems(10)).toMatchObject([{ id, status: 'uncertain', caseId: 'IT-1', recipient: 'alice@example.test', attempts: 1 }]);
@@ -369,7 +369,7 @@ describe('outbox', () => {
   it('a retry counts the attempt and is due again only at its next attempt time', async () => {
     const store = await openStore();
     const id = await queued(store);
-    await store.markSending(id, T0);
+    await store.markSending([id], T0);
     await store.markRetry(id, 'SMTP_TRANSIENT: 451', at(5));
     expect(await store.dueOutbox(at(4), 10)).toEqual([]);
     expect(await store.dueOutbox(at(5), 10)).toMatchObject([{ id, attempts: 1 }]);
@@ -378,7 +378,7 @@ describe('outbox', () => {
   it('failed records a send-failed event on the case and is never due again', async () => {
     const store = await openStore();
     const id = await queued(store);
-    await store.markSending(id, T0);
+    await store.markSending([id], T0);
     await store.markFailed(id, 'SMTP_PERMANENT: 550 no such user', at(1));
     expect(await store.outboxSummary()).toEqual({ failed: 1 });
     expect(await store.dueOutbox(at(1000), 10)).toEqual([]);
@@ -395,7 +395,7 @@ describe('outbox', () => {
     const store = await openStore();
     const a = await queued(store);
     const b = await queued(store);
-    await store.markSending(a, T0);
+    await store.markSending([a], T0);
     expect(await store.parkInterrupted(at(1))).toBe(1);
     expect(await store.outboxSummary()).toEqual({ uncertain: 1, pending: 1 });
     expect((await store.dueOutbox(at(1000), 10)).map((e) => e.id)).toEqual([b]);
@@ -462,7 +462,7 @@ describe('parking interrupted sends (atomic)', () => {
     await seedCase(store, async (tx, caseId) => {
       for (let i = 0; i < n; i++) ids.push(await tx.enqueue({ caseId, kind: 'auto-reply', envelopeFrom: '', mail: outgoing(`p${i}@example.test`) }, null, T0));
     });
-    for (const id of ids) await store.markSending(id, T0);
+    for (const id of ids) await store.markSending([id], T0);
     return ids;
   }
 
