@@ -6,7 +6,7 @@
 // Figures are printed, never asserted.
 //
 // Usage: npm run bench:ingest -- [--n 500] [--sizes 0,1000,10000,100000] [--latency 20] [--no-floors]
-//   (or BENCH_N, BENCH_SIZES, BENCH_LATENCY). Quick: --n 100 --sizes 0 --latency 5.
+//   (or BENCH_N, BENCH_SIZES, BENCH_LATENCY; BENCH_CPU_PROF=DIR for CPU profiles). Quick: --n 100 --sizes 0 --latency 5.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,7 +58,9 @@ interface OnceRun {
 /** One `sportello once` as its own process (tsx loader), reporting its figures as a JSON line. */
 function onceChild(cfg: string): Promise<OnceRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'bench/lib/ingest-child.ts'), cfg], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    // BENCH_CPU_PROF=DIR: each timed process writes a V8 CPU profile there (open in Chrome DevTools).
+    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+    const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(REPO_ROOT, 'bench/lib/ingest-child.ts'), cfg], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
