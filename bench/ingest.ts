@@ -30,6 +30,8 @@ const N = Math.max(1, Number(option('n', 'BENCH_N', '500')));
 const SIZES = option('sizes', 'BENCH_SIZES', '0').split(',').map((s) => Math.max(0, Number(s.replace(/k$/i, '000'))));
 const LATENCY = Math.max(0, Number(option('latency', 'BENCH_LATENCY', '20')));
 const FLOORS = !process.argv.includes('--no-floors');
+/** Extra limits for the config under test, e.g. BENCH_LIMITS='parseWorkers: 0, sendConcurrency: 1'. */
+const LIMITS = process.env.BENCH_LIMITS ? `, ${process.env.BENCH_LIMITS}` : '';
 
 requireCorpora(['it-service-tickets']);
 const status = await runMailstack(['status'], { okCodes: [0, 3] }).catch((err: unknown) => ({ code: 3, stdout: String(err) }));
@@ -42,7 +44,7 @@ const runTag = Date.now().toString(36);
 // The integration tests' stack config, with startFrom now (mail before the first contact is imported) and
 // no loop brake: the bench's eight requesters each send N/8 mails within the hour.
 const configYaml = (db: string) =>
-  stackConfigYaml(db, '', path.join(REPO_ROOT, 'rules'), 'all', 'now').replace('limits: { pollSeconds: 5 }', 'limits: { pollSeconds: 5, autoRepliesPerAddressPerHour: 1000000 }');
+  stackConfigYaml(db, '', path.join(REPO_ROOT, 'rules'), 'all', 'now').replace('limits: { pollSeconds: 5 }', `limits: { pollSeconds: 5, autoRepliesPerAddressPerHour: 1000000${LIMITS} }`);
 
 interface OnceRun {
   readonly startMs: number;

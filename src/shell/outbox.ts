@@ -49,7 +49,7 @@ export async function drainOutbox(deps: OutboxDeps, shouldStop: () => boolean = 
     const due = await deps.store.dueOutbox(deps.clock.now(), batch);
     for (let i = 0; i < due.length; ) {
       if (shouldStop()) return result;
-      const group = due.slice(i, i + (proven ? width : 1));
+      const group = nextGroup(due, i, proven ? width : 1);
       i += group.length;
       // Claimed together (one commit) just before their sends: a crash now parks at most this group as uncertain.
       const ids = new Set(await deps.store.markSending(group.map((e) => e.id), deps.clock.now()));
@@ -93,6 +93,23 @@ export async function drainOutbox(deps: OutboxDeps, shouldStop: () => boolean = 
     }
     if (due.length < batch) return result;
   }
+}
+
+/**
+ * The next rows to send at once, in queue order, at most `width`; the group ends before a second row for
+ * the same case and recipient, so one person's mails about one case (an answer, then the rating request)
+ * still arrive in the order they were queued.
+ */
+function nextGroup(due: readonly OutboxEntry[], from: number, width: number): OutboxEntry[] {
+  const group: OutboxEntry[] = [];
+  const keys = new Set<string>();
+  for (const entry of due.slice(from, from + width)) {
+    const key = `${entry.caseId ?? `#${entry.id}`}\u0000${entry.mail.to.map((a) => a.address.toLowerCase()).join(',')}`;
+    if (keys.has(key)) break;
+    keys.add(key);
+    group.push(entry);
+  }
+  return group;
 }
 
 /** A send that failed for this reply: retried with backoff, or failed for good (5xx, too many attempts). */

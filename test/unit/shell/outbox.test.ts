@@ -213,4 +213,27 @@ describe('drainOutbox', () => {
     expect(await drainOutbox({ ...d, sender: picky })).toEqual({ sent: 2, retrying: 0, failed: 0 });
     expect(await store.outboxSummary()).toEqual({ sent: 5 });
   });
+
+  it('with concurrency: two replies to the same person about the same case never share a group (they arrive in queue order)', async () => {
+    const { clock, sender, deps } = await setup(0);
+    await store.transaction(async (tx) => {
+      const c = await tx.createCase({ desk: 'IT', prefix: 'IT', subject: 's', requester: { address: 'alice@example.test', name: '' }, routing: routing(), sla: null }, clock.now());
+      const to = (n: number, who: string, subject: string): OutgoingMail => ({ from: { address: 'it@example.test', name: 'IT' }, to: [{ address: who, name: '' }], subject, messageId: `m${n}@example.test`, inReplyTo: null, references: [], headers: {}, text: 't', html: null });
+      await tx.enqueue({ caseId: c.id, kind: 'auto-reply', envelopeFrom: '', mail: to(0, 'zed@example.test', 'first alone') }, null, clock.now());
+      await tx.enqueue({ caseId: c.id, kind: 'relay', envelopeFrom: '', mail: to(1, 'alice@example.test', 'answer') }, null, clock.now());
+      await tx.enqueue({ caseId: c.id, kind: 'notification', envelopeFrom: '', mail: to(2, 'bob@example.test', 'to bob') }, null, clock.now());
+      await tx.enqueue({ caseId: c.id, kind: 'rating', envelopeFrom: '', mail: to(3, 'alice@example.test', 'rating request') }, null, clock.now());
+    });
+    const claims: number[][] = [];
+    const counting: CaseStore = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'markSending') return (ids: readonly number[], now: Date) => (claims.push([...ids]), target.markSending(ids, now));
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    expect(await drainOutbox({ ...deps, store: counting, concurrency: 4 })).toEqual({ sent: 4, retrying: 0, failed: 0 });
+    expect(claims).toEqual([[1], [2, 3], [4]]);
+    expect(sender.sent.map((s) => s.mail.subject)).toEqual(['first alone', 'answer', 'to bob', 'rating request']);
+  });
 });
