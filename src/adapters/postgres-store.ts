@@ -17,7 +17,8 @@ import type {
   AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, DaemonStatusRecord, FolderStart, ForgetCounts, IncidentCandidate, OutboxEntry, OutboxProblem,
   PurgeCounts, QuarantineRecord, StatsData, StoreTx, UncertainReply,
 } from '../ports.js';
-import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toFacts, toIncidentCandidate, toHistoryCase, toCaseDetail } from './sqlite/rows.js';
+import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toFacts, toIncidentCandidate, toHistoryCase, toCaseDetail, toFleetLease } from './sqlite/rows.js';
+import type { FleetLease } from '../domain/fleet.js';
 import { messageKeyHash } from './sqlite/retention.js';
 import { forgetIn, type ErasureDialect } from './sqlite/erasure.js';
 import { PG_TYPES } from './postgres/types.js';
@@ -576,6 +577,10 @@ class PostgresStore implements CaseStore {
 
   async quarantineCount(): Promise<number> {
     return Number((await this.rows("SELECT COUNT(*) AS n FROM quarantine WHERE state = 'held'"))[0]?.n ?? 0);
+  }
+
+  async fleetLeases(): Promise<FleetLease[]> {
+    return (await this.rows('SELECT * FROM fleet_leases ORDER BY name')).map(toFleetLease);
   }
 
   async saveDaemonStatus(statusJson: string, now: Date): Promise<void> {
