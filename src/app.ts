@@ -50,6 +50,8 @@ import type { HealthSnapshot, Readiness, SavedDaemonStatus } from './health/snap
 import { createPrometheusMetrics, type PrometheusMetrics } from './adapters/prometheus-metrics.js';
 import { startHttpServer, type HttpListener } from './adapters/http-server.js';
 import { gatherStatus, type StatusReport } from './shell/status.js';
+import { createFleet, fencedStore } from './shell/fleet.js';
+import { storeLockedError } from './domain/writer-lease.js';
 
 export type { Router };
 
@@ -69,6 +71,8 @@ export interface AppOverrides {
   readonly timers?: Timers;
   /** Host, pid and liveness probe for the writer lease (tests play several processes in one). */
   readonly leaseIdentity?: LeaseIdentity;
+  /** Several daemons sharing the mailboxes by lease (default: when the database is PostgreSQL). */
+  readonly fleet?: boolean;
   /** Lease expiry and heartbeat (defaults 60 s and 15 s); tests shorten the heartbeat. */
   readonly leaseTiming?: Pick<WriterLeaseOptions, 'ttlMs' | 'heartbeatMs'>;
 }
@@ -178,10 +182,27 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     ...overrides.leaseTiming,
     ...extra,
   });
+  // On PostgreSQL several daemons share the mailboxes: one owner per mailbox by lease (src/shell/fleet.ts)
+  // instead of one writer per store; SQLite keeps its one writer.
+  const leaseMs = config.limits.leaseSeconds * 1000;
+  const fleet = (overrides.fleet ?? isPostgresUrl(config.database))
+    ? createFleet({ store, clock, log: log.child({ component: 'fleet' }), mailboxes: config.desks.map((d) => d.id), host: identity.host, pid: identity.pid, ttlMs: Math.round((leaseMs * 2) / 3) })
+    : null;
+  let fleetHousekeeping = false;
+  /** `once` (and a run of an older version) hold the 'store' lease: never beside live fleet daemons, and vice versa. */
+  async function refuseBesideFleet(): Promise<void> {
+    if (!fleet) return;
+    const now = clock.now();
+    const live = (await store.fleetLeases()).find((l) => l.name.startsWith('instance:') && l.leaseUntil !== null && Date.parse(l.leaseUntil) > now.getTime());
+    if (live) {
+      throw storeLockedError(redactDatabase(config.database), { token: live.owner ?? '', host: live.host ?? '?', pid: live.pid ?? 0, command: 'run', startedAt: live.heartbeatAt ?? '?', heartbeatAt: live.heartbeatAt ?? '?', leaseUntil: live.leaseUntil ?? '?' }, identity.host);
+    }
+  }
   /** The lease this app holds right now (during once() or run()); nested work reuses it. */
   let held: WriterLease | null = null;
   async function underLease<T>(command: string, work: () => Promise<T>, extra?: Partial<WriterLeaseOptions>): Promise<T> {
     if (held) return work();
+    await refuseBesideFleet();
     held = await acquireWriterLease(store, leaseOptions(command, extra));
     metrics.parkedUncertain(held.parked);
     try {
@@ -251,7 +272,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
    * lease; otherwise the reply stays queued and the running daemon sends it with its next outbox pass.
    */
   async function sendIfNoDaemon(command: string): Promise<void> {
-    if (held) {
+    // In a fleet any instance sends: outbox claims (FOR UPDATE SKIP LOCKED) keep each reply to one sender.
+    if (held || fleet) {
       await drain();
       return;
     }
@@ -315,6 +337,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     return result;
   });
 
+  // In a fleet every commit of a desk's mail runs its mailbox lease's fence first, in its own transaction.
+  const fencedIngest = new Map(config.desks.map((d) => [d.id, fleet ? { ...ingestDeps, store: fencedStore(store, fleet.fence(d.id)) } : ingestDeps]));
   /** One pass over a desk mailbox: backlog counted first (one SEARCH), then ingest, timed and counted. */
   const deskPass = async (desk: DeskConfig, session: MailboxSession, shouldStop?: () => boolean): Promise<PassResult> => {
     const done = metrics.passTimer(desk.id);
@@ -324,7 +348,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       health.deskBacklog(desk.id, backlog);
       // The desk's history, read once per pass, lets the schedule promise a forecast date (else the SLA's).
       const history = await store.promiseHistory(desk.id, historySince(rulesOf(desk.id), clock.now()));
-      const result = await ingestMailbox(ingestDeps, withHistory(runtime(desk), history), session, { shouldStop });
+      const result = await ingestMailbox(fencedIngest.get(desk.id) ?? ingestDeps, withHistory(runtime(desk), history), session, { shouldStop });
       for (const outcome of ['created', 'appended', 'duplicates', 'quarantined'] as const) metrics.mails(desk.id, outcome === 'duplicates' ? 'duplicate' : outcome, result[outcome]);
       health.deskBacklog(desk.id, Math.max(0, backlog - result.seen));
       return result;
@@ -380,6 +404,23 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       slaMaxMs: 60_000,
       flushMs: 10_000,
     },
+    ...(fleet
+      ? {
+          fleet: {
+            heartbeatMs: Math.round(leaseMs / 3),
+            heartbeat: async () => {
+              const plan = await fleet.heartbeat();
+              fleetHousekeeping = plan.housekeeping;
+              for (const t of plan.takeovers) log.info({ component: 'fleet', ...t, to: fleet.me.token }, 'took over the mailbox of an instance that stopped renewing');
+              return plan;
+            },
+            giveBack: (desk, epoch) => fleet.giveBack(desk, epoch),
+            housekeeping: () => fleetHousekeeping,
+            elsewhere: (desk) => health.deskElsewhere(desk),
+            leave: () => fleet.leave(),
+          },
+        }
+      : {}),
   };
   let listening: (url: string | null) => void = () => undefined;
   const listeningP = new Promise<string | null>((resolve) => (listening = resolve));
@@ -421,6 +462,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         http ??= await startHealthListener();
       };
       try {
+        if (fleet) {
+          // One owner per mailbox instead of one writer per store: refused only beside a `once` holding the store.
+          const holder = await store.transaction((tx) => tx.writerLease('store'));
+          if (holder && Date.parse(holder.leaseUntil) > clock.now().getTime()) throw storeLockedError(redactDatabase(config.database), holder, identity.host);
+          await listen();
+          log.info({ instance: fleet.me.token, host: fleet.me.host, pid: fleet.me.pid, leaseSeconds: config.limits.leaseSeconds }, 'joining the fleet: mailboxes shared by lease with the other daemons on this database');
+          await runScheduler(scheduler, signal, () => false);
+          return;
+        }
         const lease = await leaseForDaemon(signal, { onLost, onRenewError: backgroundFailed('writer lease renewal') }, listen);
         if (!lease) return;
         held = lease;

@@ -115,6 +115,12 @@ const limitsSchema = z.strictObject({
   sendRetryBaseSeconds: z.number().positive().default(30),
   sendRetryMaxSeconds: z.number().positive().default(3600),
   sendMaxAttempts: z.number().int().positive().default(12),
+  /**
+   * Several daemons on one PostgreSQL store: the longest a dead instance's mailboxes stay unworked. Leases
+   * run for two thirds of it and are renewed every third, so a takeover comes at most this long after
+   * the dead instance's last heartbeat. Ignored on SQLite (one writer per store).
+   */
+  leaseSeconds: z.number().min(3).default(30),
 });
 
 /** Personal data kept no longer than needed (GDPR art. 5(1)(e)); absent = kept forever. */

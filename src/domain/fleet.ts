@@ -55,6 +55,17 @@ export interface FleetPlan {
   readonly giveBack: readonly string[];
   /** Whether we hold the housekeeping lease (escalations, auto-close, promise watch, daily jobs). */
   readonly housekeeping: boolean;
+  /** Mailboxes taken now from another owner whose lease ran out: who, and their last heartbeat (failover time). */
+  readonly takeovers: readonly Takeover[];
+}
+
+export interface Takeover {
+  readonly desk: string;
+  readonly from: string;
+  readonly lastHeartbeatAt: string | null;
+  readonly leaseUntil: string | null;
+  readonly at: string;
+  readonly epoch: number;
 }
 
 const live = (l: FleetLease, now: Date) => l.owner !== null && l.leaseUntil !== null && Date.parse(l.leaseUntil) > now.getTime();
@@ -105,7 +116,11 @@ export function planFleet(view: FleetView): FleetPlan {
   const hk = byName.get(HOUSEKEEPING_LEASE);
   const housekeeping = !hk || !live(hk, now) || hk.owner === me.token;
   if (housekeeping) put.push(renew(HOUSEKEEPING_LEASE));
-  return { live: liveList, share, put, drop, held, giveBack, housekeeping };
+  const takeovers = take.flatMap((desk): Takeover[] => {
+    const cur = byName.get(mailboxLease(desk));
+    return cur?.owner && cur.owner !== me.token ? [{ desk, from: cur.owner, lastHeartbeatAt: cur.heartbeatAt, leaseUntil: cur.leaseUntil, at: now.toISOString(), epoch: held.get(desk)! }] : [];
+  });
+  return { live: liveList, share, put, drop, held, giveBack, housekeeping, takeovers };
 }
 
 /** The row that gives a mailbox back (after its desk loop stopped): owner cleared, epoch kept. */

@@ -107,6 +107,21 @@ export interface SchedulerDeps {
   /** While false, the outbox stops between mails (set for the daemon's run; cleared for the shutdown flush). */
   readonly sending: (stop: () => boolean) => void;
   readonly intervals: SchedulerIntervals;
+  /** Several daemons on one PostgreSQL store: desk loops follow the mailbox leases (absent: every desk). */
+  readonly fleet?: FleetControl;
+}
+
+/** What the scheduler needs of the fleet (src/shell/fleet.ts): heartbeats, giving back, leaving. */
+export interface FleetControl {
+  readonly heartbeatMs: number;
+  /** Renews and decides: the mailboxes to work now (with epochs) and the ones to give back. Throws when the store fails. */
+  heartbeat(): Promise<{ readonly held: ReadonlyMap<string, number>; readonly giveBack: readonly string[] }>;
+  giveBack(desk: string, epoch: number): Promise<void>;
+  /** Whether the last heartbeat left the housekeeping lease with us. */
+  housekeeping(): boolean;
+  /** A desk's mailbox is worked by another instance now (health shows it as elsewhere, not down). */
+  elsewhere(desk: string): void;
+  leave(): Promise<void>;
 }
 
 export interface SchedulerIntervals {
@@ -148,7 +163,7 @@ export async function runScheduler(deps: SchedulerDeps, leaseSignal: AbortSignal
     });
     fatal.abort();
   };
-  const loops = deps.desks.map((desk) => {
+  const deskLoop = (desk: DeskConfig, stop: AbortSignal) => {
     // Once per session (each reconnect): mend flags a crash left unset before the first pass.
     let reconciled: MailboxSession | null = null;
     return runDeskLoop(
@@ -179,9 +194,12 @@ export async function runScheduler(deps: SchedulerDeps, leaseSignal: AbortSignal
           },
         },
       },
-      signal,
+      stop,
     );
-  });
+  };
+  // One store (SQLite, or `once`): every desk from the start. A fleet: only the mailboxes whose lease we hold.
+  const fleet = deps.fleet;
+  const loops = fleet ? [runFleetLoops(fleet, deps, signal, deskLoop)] : deps.desks.map((desk) => deskLoop(desk, signal));
   const every = (ms: () => number, work: () => Promise<unknown>) =>
     (async () => {
       while (!signal.aborted) {
@@ -206,6 +224,11 @@ export async function runScheduler(deps: SchedulerDeps, leaseSignal: AbortSignal
       const now = deps.clock.now().getTime();
       const daily = now >= dailyDue;
       if (daily) dailyDue = now + intervals.dailyMs;
+      // In a fleet only the holder of the housekeeping lease escalates, closes and runs the daily jobs.
+      if (fleet && !fleet.housekeeping()) {
+        nextWake = Math.min(intervals.slaMaxMs, fleet.heartbeatMs);
+        return;
+      }
       const pass = await housekeepingPass(deps.steps, (step, err) => deps.backgroundFailed(step)(err), { daily });
       const next = pass.escalations.next;
       const wait = next ? Math.max(1_000, next.getTime() - deps.clock.now().getTime()) : intervals.slaMaxMs;
@@ -230,6 +253,49 @@ export async function runScheduler(deps: SchedulerDeps, leaseSignal: AbortSignal
   ]);
   if (flushed) log.info({ ...flushed }, 'outbox flushed on shutdown');
   await deps.saveStatus(deps.clock.now().toISOString()).catch(() => undefined);
+}
+
+/**
+ * The desk loops of a fleet member: after every heartbeat, a loop runs for each mailbox we hold; a loop
+ * whose lease is gone stops at once; a mailbox over our share is stopped first, then given back. A
+ * heartbeat that fails stops every loop (we cannot know the leases are still ours); the next good one
+ * starts them again. On the way out every loop is stopped before the leases are released.
+ */
+async function runFleetLoops(fleet: FleetControl, deps: SchedulerDeps, signal: AbortSignal, deskLoop: (desk: DeskConfig, stop: AbortSignal) => Promise<void>): Promise<void> {
+  const running = new Map<string, { readonly stop: AbortController; readonly done: Promise<void> }>();
+  const stop = async (id: string) => {
+    const loop = running.get(id);
+    if (!loop) return;
+    loop.stop.abort();
+    await loop.done;
+    running.delete(id);
+  };
+  while (!signal.aborted) {
+    const plan = await fleet.heartbeat().catch((err: unknown) => {
+      deps.backgroundFailed('mailbox lease heartbeat')(err);
+      return null;
+    });
+    if (!plan) {
+      for (const id of [...running.keys()]) await stop(id);
+    } else {
+      for (const id of [...running.keys()]) if (!plan.held.has(id)) await stop(id);
+      for (const id of plan.giveBack) {
+        await stop(id);
+        await fleet.giveBack(id, plan.held.get(id)!).catch(deps.backgroundFailed('giving a mailbox back'));
+      }
+      for (const desk of deps.desks) {
+        if (plan.held.has(desk.id) && !plan.giveBack.includes(desk.id)) {
+          if (!running.has(desk.id)) {
+            const ctrl = new AbortController();
+            running.set(desk.id, { stop: ctrl, done: deskLoop(desk, AbortSignal.any([signal, ctrl.signal])) });
+          }
+        } else fleet.elsewhere(desk.id);
+      }
+    }
+    await deps.timers.sleep(fleet.heartbeatMs, signal);
+  }
+  for (const id of [...running.keys()]) await stop(id);
+  await fleet.leave().catch(deps.backgroundFailed('leaving the fleet'));
 }
 
 export interface OnceSummary {

@@ -52,6 +52,12 @@ describe('planFleet', () => {
     expect(plan.put.filter((p) => othersLive.includes(p.name))).toEqual([]);
   });
 
+  it('names a takeover from a dead owner with its last heartbeat; a released or fresh lease is no takeover', () => {
+    const leases = [inst('B', GONE_UNTIL), mbox('IT', 'B', GONE_UNTIL, 7), mbox('HR', null, null, 2)];
+    const plan = planFleet({ leases, mailboxes: ['IT', 'HR', 'OPS'], me, now: NOW, ttlMs: TTL });
+    expect(plan.takeovers).toEqual([{ desk: 'IT', from: 'B', lastHeartbeatAt: '2026-03-02T08:59:50.000Z', leaseUntil: GONE_UNTIL, at: NOW.toISOString(), epoch: 8 }]);
+  });
+
   it('renews our heartbeat row and drops the rows of instances whose lease ran out, never a live one', () => {
     const plan = planFleet({ leases: [inst('A'), inst('B'), inst('C', GONE_UNTIL), inst('D', NOW.toISOString())], mailboxes: ['IT'], me, now: NOW, ttlMs: TTL });
     expect(plan.put[0]).toMatchObject({ name: 'instance:A', owner: 'A', leaseUntil: '2026-03-02T09:00:30.000Z' });
