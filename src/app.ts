@@ -186,7 +186,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // instead of one writer per store; SQLite keeps its one writer.
   const leaseMs = config.limits.leaseSeconds * 1000;
   const fleet = (overrides.fleet ?? isPostgresUrl(config.database))
-    ? createFleet({ store, clock, log: log.child({ component: 'fleet' }), mailboxes: config.desks.map((d) => d.id), host: identity.host, pid: identity.pid, ttlMs: Math.round((leaseMs * 2) / 3) })
+    ? createFleet({ store, clock, log: log.child({ component: 'fleet' }), mailboxes: config.desks.map((d) => d.id), host: identity.host, pid: identity.pid, ttlMs: Math.round(leaseMs / 2) })
     : null;
   let fleetHousekeeping = false;
   /** `once` (and a run of an older version) hold the 'store' lease: never beside live fleet daemons, and vice versa. */
@@ -407,7 +407,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     ...(fleet
       ? {
           fleet: {
-            heartbeatMs: Math.round(leaseMs / 3),
+            heartbeatMs: Math.round(leaseMs / 4),
             heartbeat: async () => {
               const plan = await fleet.heartbeat();
               fleetHousekeeping = plan.housekeeping;

@@ -117,8 +117,9 @@ const limitsSchema = z.strictObject({
   sendMaxAttempts: z.number().int().positive().default(12),
   /**
    * Several daemons on one PostgreSQL store: the longest a dead instance's mailboxes stay unworked. Leases
-   * run for two thirds of it and are renewed every third, so a takeover comes at most this long after
-   * the dead instance's last heartbeat. Ignored on SQLite (one writer per store).
+   * run for half of it and are renewed every quarter (one missed heartbeat is survived), so a takeover
+   * comes within three quarters of it after the dead instance's last heartbeat, a quarter to spare for a
+   * slow heartbeat. Ignored on SQLite (one writer per store).
    */
   leaseSeconds: z.number().min(3).default(30),
 });

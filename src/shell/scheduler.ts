@@ -257,18 +257,25 @@ export async function runScheduler(deps: SchedulerDeps, leaseSignal: AbortSignal
 
 /**
  * The desk loops of a fleet member: after every heartbeat, a loop runs for each mailbox we hold; a loop
- * whose lease is gone stops at once; a mailbox over our share is stopped first, then given back. A
- * heartbeat that fails stops every loop (we cannot know the leases are still ours); the next good one
- * starts them again. On the way out every loop is stopped before the leases are released.
+ * whose lease is gone is told to stop at once; a mailbox over our share is given back once its loop has
+ * ended. A heartbeat that fails stops every loop (we cannot know the leases are still ours); the next good
+ * one starts them again. Stopping never delays the next heartbeat: a mailbox's loop is started again only
+ * after its previous one ended. On the way out every loop ends before the leases are released.
  */
 async function runFleetLoops(fleet: FleetControl, deps: SchedulerDeps, signal: AbortSignal, deskLoop: (desk: DeskConfig, stop: AbortSignal) => Promise<void>): Promise<void> {
-  const running = new Map<string, { readonly stop: AbortController; readonly done: Promise<void> }>();
-  const stop = async (id: string) => {
-    const loop = running.get(id);
-    if (!loop) return;
-    loop.stop.abort();
-    await loop.done;
+  const running = new Map<string, AbortController>();
+  /** Loops told to stop (or running): a desk's next loop waits until its previous one ended. */
+  const ending = new Map<string, Promise<void>>();
+  const givingBack = new Set<string>();
+  const chores = new Set<Promise<void>>();
+  const halt = (id: string): Promise<void> => {
+    running.get(id)?.abort();
     running.delete(id);
+    return ending.get(id) ?? Promise.resolve();
+  };
+  const chore = (work: Promise<void>) => {
+    const p = work.finally(() => chores.delete(p));
+    chores.add(p);
   };
   while (!signal.aborted) {
     const plan = await fleet.heartbeat().catch((err: unknown) => {
@@ -276,25 +283,35 @@ async function runFleetLoops(fleet: FleetControl, deps: SchedulerDeps, signal: A
       return null;
     });
     if (!plan) {
-      for (const id of [...running.keys()]) await stop(id);
+      for (const id of [...running.keys()]) void halt(id);
     } else {
-      for (const id of [...running.keys()]) if (!plan.held.has(id)) await stop(id);
+      for (const id of [...running.keys()]) if (!plan.held.has(id)) void halt(id);
       for (const id of plan.giveBack) {
-        await stop(id);
-        await fleet.giveBack(id, plan.held.get(id)!).catch(deps.backgroundFailed('giving a mailbox back'));
+        if (givingBack.has(id)) continue;
+        givingBack.add(id);
+        const epoch = plan.held.get(id)!;
+        chore(halt(id).then(() => fleet.giveBack(id, epoch).catch(deps.backgroundFailed('giving a mailbox back'))).finally(() => givingBack.delete(id)));
       }
       for (const desk of deps.desks) {
-        if (plan.held.has(desk.id) && !plan.giveBack.includes(desk.id)) {
-          if (!running.has(desk.id)) {
-            const ctrl = new AbortController();
-            running.set(desk.id, { stop: ctrl, done: deskLoop(desk, AbortSignal.any([signal, ctrl.signal])) });
-          }
-        } else fleet.elsewhere(desk.id);
+        const id = desk.id;
+        if (!plan.held.has(id) || plan.giveBack.includes(id)) {
+          fleet.elsewhere(id);
+          continue;
+        }
+        if (running.has(id) || ending.has(id)) continue;
+        const ctrl = new AbortController();
+        running.set(id, ctrl);
+        const done: Promise<void> = deskLoop(desk, AbortSignal.any([signal, ctrl.signal])).finally(() => {
+          if (ending.get(id) === done) ending.delete(id);
+          if (running.get(id) === ctrl) running.delete(id);
+        });
+        ending.set(id, done);
       }
     }
     await deps.timers.sleep(fleet.heartbeatMs, signal);
   }
-  for (const id of [...running.keys()]) await stop(id);
+  for (const id of [...running.keys()]) void halt(id);
+  await Promise.all([...ending.values(), ...chores]);
   await fleet.leave().catch(deps.backgroundFailed('leaving the fleet'));
 }
 
