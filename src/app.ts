@@ -52,6 +52,7 @@ import { startHttpServer, type HttpListener } from './adapters/http-server.js';
 import { gatherStatus, type StatusReport } from './shell/status.js';
 import { createFleet, fencedStore } from './shell/fleet.js';
 import { storeLockedError } from './domain/writer-lease.js';
+import { mailboxOwners } from './domain/fleet.js';
 
 export type { Router };
 
@@ -224,7 +225,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         {
           ready: async () => {
             const r = readyNow();
-            return { ready: r.ready, body: { ...r, desks: health.snapshot().desks } };
+            // In a fleet: who owns which mailbox now (from the store's lease rows), and who we are.
+            const mailboxes = fleet ? await store.fleetLeases().then((l) => mailboxOwners(l, config.desks.map((d) => d.id), clock.now()), () => null) : undefined;
+            return { ready: r.ready, body: { ...r, desks: health.snapshot().desks, ...(fleet ? { fleet: { instance: fleet.me.token, housekeeping: fleetHousekeeping, mailboxes } } : {}) } };
           },
           metrics: () => prometheus.scrape(),
           report: (query) => reportPage(query),

@@ -13,6 +13,7 @@ import { readInbox, resetMailboxes, sendMail } from '../support/mailstack.js';
 import { stackConfigYaml, tempDb } from '../support/app.js';
 import { freshDatabase, runPgstack, type FreshDatabase } from '../support/pgstack.js';
 import { cliProcesses, type Daemon } from '../support/cli-process.js';
+import { seededRandom } from '../../src/classify/linear-model.js';
 
 const MAILS = Number(process.env.FLEET_MAILS ?? 500);
 const SEED = Number(process.env.FLEET_SEED ?? Date.now() % 1_000_000);
@@ -24,19 +25,7 @@ const TOPICS = [
   'password expired while abroad', 'parking permit renewal', 'new starter needs an account',
 ];
 
-/** mulberry32: the same seed gives the same mails and the same moment of the kill. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const { start, killAll } = cliProcesses();
+const { start, sportello, killAll } = cliProcesses();
 let db: FreshDatabase;
 let sql: pg.Client;
 
@@ -72,11 +61,11 @@ afterAll(async () => {
 describe('several daemons on one PostgreSQL store', () => {
   it(`share the mailboxes, survive a SIGKILL of one and hand every mail to exactly one case (${MAILS} mails)`, async () => {
     process.stdout.write(`fleet test: FLEET_SEED=${SEED} FLEET_MAILS=${MAILS}\n`);
-    const random = seeded(SEED);
+    const random = seededRandom(SEED);
     const cfg = path.join(path.dirname(tempDb()), 'sportello.yml');
     writeFileSync(
       cfg,
-      stackConfigYaml(db.url, '', undefined, 'none').replace(
+      stackConfigYaml(db.url, 'http: { listen: "127.0.0.1:0" }', undefined, 'none').replace(
         'limits: { pollSeconds: 5 }',
         `limits: { pollSeconds: 2, leaseSeconds: ${LEASE_SECONDS}, autoRepliesPerAddressPerHour: 100000, sendRetryBaseSeconds: 2 }`,
       ),
@@ -90,6 +79,16 @@ describe('several daemons on one PostgreSQL store', () => {
       const o = await owners();
       return o.length === 2 && new Set(o.map((r) => r.owner)).size === 2 && o;
     });
+
+    // /readyz of each names the owner of every mailbox, and its own instance; `sportello status` the same.
+    for (const d of [a, b]) {
+      const url = (JSON.parse(d.log().split('\n').find((l) => l.includes('health and metrics listening'))!) as { url: string }).url;
+      const body = (await (await fetch(`${url}/readyz`)).json()) as { fleet: { instance: string; mailboxes: { desk: string; pid: number }[] } };
+      expect(body.fleet.mailboxes.map((m) => [m.desk, m.pid]).sort()).toEqual((await owners()).map((r) => [r.name.slice('mailbox:'.length), r.pid]).sort());
+    }
+    const status = await sportello('status', '--config', cfg);
+    expect(status.out).toMatch(/fleet \(several daemons; 2 live: /);
+    for (const r of await owners()) expect(status.out).toMatch(new RegExp(`^${r.name.slice('mailbox:'.length)}\\s+\\S+ pid ${r.pid}\\s+${r.owner}\\s+${r.epoch}\\s`, 'm'));
 
     // The mails: new ones, and every fourth a follow-up to an earlier mail of the same desk.
     const sent: { id: string; desk: 'it' | 'hr'; from: string; subject: string }[] = [];
