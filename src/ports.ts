@@ -1,5 +1,5 @@
 // The small interfaces the shell talks through. Adapters implement them at the edge (IMAP, SMTP,
-// SQLite, templates); tests pass fakes or the real adapters. No library type appears here.
+// SQLite or PostgreSQL, templates); tests pass fakes or the real adapters. No library type appears here.
 
 import type { Address, InboundMail } from './domain/mail.js';
 import type { CaseEvent, CaseRecord, CaseStatus, Direction, HistoryCase, MessageKind, SlaClockRecord } from './domain/case.js';
@@ -346,7 +346,7 @@ export interface CaseStore {
   heldQuarantineIds(code?: string): Promise<number[]>;
   /** Drops a held row: raw deleted, reason and actor kept; false when the row is not held. */
   dropQuarantine(id: number, reason: string, actor: string, now: Date): Promise<boolean>;
-  /** A consistent copy of the whole database into a new file, safe while other processes write. */
+  /** A consistent copy of the whole database into a new file, safe while other processes write (SQLite; a PostgreSQL store refuses with USAGE: pg_dump is the tool there). */
   backup(file: string): Promise<void>;
   /**
    * Retention: drops raw sources and deletes closed cases older than the cutoffs (each deleted case leaves

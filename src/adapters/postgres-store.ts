@@ -79,7 +79,7 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions 
     }
     throw pgStoreError(url, cause, 'cannot open the database');
   }
-  return new PostgresStore(pool, url);
+  return new PostgresStore(pool, url, opts.mode === 'read');
 }
 
 async function checkSchema(client: pg.PoolClient, url: string): Promise<void> {
@@ -107,6 +107,7 @@ class PostgresStore implements CaseStore {
   constructor(
     readonly pool: pg.Pool,
     private readonly url: string,
+    private readonly readOnly: boolean,
   ) {}
 
   private q(sql: string, ...args: unknown[]): Promise<{ rows: Row[]; rowCount: number }> {
@@ -147,7 +148,7 @@ class PostgresStore implements CaseStore {
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.inTransaction((db) => work(new PgTx(db, this.url)));
+    return this.inTransaction((db) => work(new PgTx(db, this.url, this.readOnly)));
   }
 
   /** Several reads that must agree with each other (one snapshot), as SQLite's one connection gave. */

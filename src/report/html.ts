@@ -232,7 +232,7 @@ svg text.empty{font-size:12px}
 table{border-collapse:collapse;width:100%;font-size:.84rem;font-variant-numeric:tabular-nums}
 th,td{padding:.45rem .55rem;text-align:right;white-space:nowrap;border-bottom:1px solid var(--line)}
 th:first-child,td:first-child{text-align:left}
-th{color:var(--muted);font-weight:600;font-size:.78rem;text-transform:uppercase;letter-spacing:.03em}
+th{color:var(--muted);font-weight:600;font-size:.74rem;text-transform:uppercase;letter-spacing:.02em;white-space:normal;vertical-align:bottom}
 tr.total td{font-weight:650}
 tbody tr:last-child td{border-bottom:0}
 footer{color:var(--muted);font-size:.8rem;padding:0 2rem 2rem;max-width:1280px;margin:0 auto}

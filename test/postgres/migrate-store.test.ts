@@ -160,4 +160,24 @@ describe('sportello migrate-store', () => {
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('--to must be a postgres:// or postgresql:// URL');
   });
+
+  it('copies more rows than one page and one INSERT hold, raw bytes intact', async () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'sportello-migrate-')), 'big.db');
+    const lite = closing(await openSqliteStore(file));
+    const N = 1_234;
+    await lite.transaction(async (tx) => {
+      const c = await tx.createCase(newCase('IT', 'IT'), T0);
+      for (let i = 0; i < N; i++) await tx.addMessage({ ...inbound(c.id, `m${i}@client.example`), raw: Buffer.alloc(1_000 + i, i % 256) }, at(i));
+    });
+    const db = await database();
+    const report = await migrateStore(file, db.url);
+    expect(report.tables.find((t) => t.table === 'messages')).toEqual({ table: 'messages', source: N, target: N });
+    const c = await db.connect();
+    const { rows } = await c.query<{ n: number; bytes: number; last: Buffer }>(
+      `SELECT COUNT(*) AS n, SUM(length(raw)) AS bytes, (SELECT raw FROM messages WHERE message_id = 'm${N - 1}@client.example') AS last FROM messages`,
+    );
+    expect(rows[0]!.n).toBe(N);
+    expect(Number(rows[0]!.bytes)).toBe(N * 1_000 + (N * (N - 1)) / 2);
+    expect(rows[0]!.last).toEqual(Buffer.alloc(1_000 + N - 1, (N - 1) % 256));
+  });
 });

@@ -112,7 +112,7 @@ function tail(text: string, lines = 20): string {
 }
 
 // First `up` on a fresh machine runs apt-get update + install (~25 s measured, minutes on a slow mirror).
-const UP_TIMEOUT_MS = 600_000;
+export const UP_TIMEOUT_MS = 600_000;
 const STEP_TIMEOUT_MS = 120_000;
 
 /**

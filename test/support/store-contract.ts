@@ -303,6 +303,42 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect([...numbers].sort((x, y) => x - y)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
     });
 
+    it('read-modify-write of one case by two stores at once loses no update (a case read in a transaction stays its own)', async () => {
+      const store = await openStore();
+      const other = await store.another();
+      const id = await seedCase(store);
+      const bump = (s: CaseStore, i: number) =>
+        s.transaction(async (tx) => {
+          const fresh = (await tx.getCase(id))!;
+          const n = Number((fresh.routing as { n?: number }).n ?? 0);
+          await tx.addEvents(id, [{ type: 'routed', actor: `w${i}`, data: { n } }], T0);
+          await tx.updateCase(id, { category: fresh.category, priority: fresh.priority, status: fresh.status, slaPolicy: null, dueAt: null, firstResponseDueAt: null, slaClock: null, routing: { n: n + 1 } }, T0);
+        });
+      const N = 8;
+      await Promise.all([store, other].map(async (s, w) => {
+        for (let i = 0; i < N; i++) await bump(s, w * 100 + i);
+      }));
+      expect((await store.transaction((tx) => tx.getCase(id)))!.routing).toEqual({ n: 2 * N });
+      const seen = (await store.getCaseDetail(id))!.events.map((e) => e.data.n);
+      expect(seen).toEqual(Array.from({ length: 2 * N }, (_, i) => i));
+    });
+
+    it('two releases of one quarantined mail at once: only one finds it held', async () => {
+      const store = await openStore();
+      const other = await store.another();
+      const q = await store.transaction((tx) => tx.quarantine({ position: null, messageId: 'q@x', code: 'X', reason: 'r', stage: null, raw: null }, T0));
+      const release = (s: CaseStore, who: string) =>
+        s.transaction(async (tx) => {
+          if ((await tx.quarantineState(q)) !== 'held') return null;
+          const c = await tx.createCase(newCase('IT', 'IT', `${who}@example.test`), T0);
+          await tx.releaseQuarantine(q, c.id, who, T0);
+          return c.id;
+        });
+      const results = await Promise.all([release(store, 'a'), release(other, 'b')]);
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+      expect(await store.listCases({})).toHaveLength(1);
+    });
+
     it('two claimers of the outbox at once: each row is claimed exactly once', async () => {
       const store = await openStore();
       const other = await store.another();

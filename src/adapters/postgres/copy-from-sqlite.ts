@@ -71,10 +71,9 @@ export async function copySqliteToPostgres(file: string, url: string, now: Date)
         const source = await copyTable(lite, q, t);
         const target = Number((await q(`SELECT COUNT(*) AS n FROM ${t.name}`)).rows[0]!.n);
         report.push({ table: t.name, source, target });
-        if (t.identity) {
-          // Ids were copied as they were: new rows continue after the highest one.
-          await q(`SELECT setval(pg_get_serial_sequence($1, 'id'), GREATEST((SELECT MAX(id) FROM ${t.name}), 1), (SELECT MAX(id) FROM ${t.name}) IS NOT NULL)`, [t.name]);
-        }
+        // Ids were copied as they were: an identity's sequence goes on after the highest one.
+        const seq = t.columns.includes('id') ? (await q(`SELECT pg_get_serial_sequence($1, 'id') AS s`, [t.name])).rows[0]?.s : null;
+        if (seq) await q(`SELECT setval($1, GREATEST((SELECT MAX(id) FROM ${t.name}), 1), (SELECT MAX(id) FROM ${t.name}) IS NOT NULL)`, [seq]);
       }
       const wrong = report.filter((r) => r.source !== r.target);
       if (wrong.length) {
@@ -132,8 +131,6 @@ async function refuseLiveWriter(lite: Database, file: string, now: Date): Promis
 interface Table {
   readonly name: string;
   readonly columns: readonly string[];
-  /** Has an identity id (INTEGER PRIMARY KEY in SQLite) whose sequence must move on. */
-  readonly identity: boolean;
   /** Columns referencing this same table (cases.incident): rows without them go first. */
   readonly selfRefs: readonly string[];
 }
@@ -143,14 +140,12 @@ async function tablesInOrder(lite: Database): Promise<Table[]> {
   const names = (await lite.all<{ name: string }[]>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name`)).map((r) => r.name);
   const info = new Map<string, { table: Table; parents: string[] }>();
   for (const name of names) {
-    const cols = await lite.all<{ name: string; type: string; pk: number }[]>(`PRAGMA table_info("${name}")`);
+    const cols = await lite.all<{ name: string }[]>(`PRAGMA table_info("${name}")`);
     const fks = await lite.all<{ table: string; from: string }[]>(`PRAGMA foreign_key_list("${name}")`);
-    const pkCols = cols.filter((c) => c.pk > 0);
     info.set(name, {
       table: {
         name,
         columns: cols.map((c) => c.name),
-        identity: pkCols.length === 1 && pkCols[0]!.name === 'id' && /^INTEGER$/i.test(pkCols[0]!.type) && name !== 'daemon_status',
         selfRefs: fks.filter((f) => f.table === name).map((f) => f.from),
       },
       parents: fks.map((f) => f.table).filter((t) => t !== name),

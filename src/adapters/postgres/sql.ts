@@ -35,6 +35,7 @@ export async function query(db: Queryable, where: string, text: string, values: 
 /** The SQLSTATE of a wrapped or bare driver error, or null. */
 export function pgCode(err: unknown): string | null {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof SportelloError) continue; // its code is ours ("STORE" also has five letters)
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
   }

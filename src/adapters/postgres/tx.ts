@@ -1,7 +1,8 @@
 // Work inside one PostgreSQL store transaction (see postgres-store.ts, which opens and closes it):
 // the PostgreSQL twin of ../sqlite/tx.ts. Where SQLite relied on its single writer, row locks do the
 // same here: the desk counter row is locked by its upsert (case numbers unique and increasing in commit
-// order), the writer lease by a transaction-scoped advisory lock taken before it is read.
+// order), a case read by getCase and a quarantine row read by quarantineState until the transaction ends
+// (read-modify-write, as the shell does), and // the writer lease by a transaction-scoped advisory lock taken before it is read.
 // Must never be used outside the transaction that created it.
 
 import type { CaseEvent, CaseRecord, CaseStatus } from '../../domain/case.js';
@@ -19,6 +20,8 @@ export class PgTx implements StoreTx {
   constructor(
     private readonly db: Queryable,
     private readonly where: string,
+    /** A read-only store's transaction: no row locks (PostgreSQL refuses FOR UPDATE there). */
+    private readonly readOnly = false,
   ) {}
 
   private q(sql: string, ...args: unknown[]): Promise<{ rows: Row[]; rowCount: number }> {
@@ -45,7 +48,10 @@ export class PgTx implements StoreTx {
   }
 
   async getCase(id: string): Promise<CaseRecord | null> {
-    const r = (await this.q('SELECT * FROM cases WHERE id = $1', id)).rows[0];
+    // Read to be changed ("re-read inside the transaction"): locked until the end, so a second writer
+    // of the same case waits and then reads this one's result, as under SQLite's single writer. NO KEY:
+    // rows that merely reference the case (messages, events, links: their foreign-key checks) do not wait.
+    const r = (await this.q(`SELECT * FROM cases WHERE id = $1${this.readOnly ? '' : ' FOR NO KEY UPDATE'}`, id)).rows[0];
     return r ? toCase(r) : null;
   }
 
@@ -150,7 +156,8 @@ export class PgTx implements StoreTx {
   }
 
   async quarantineState(id: number): Promise<QuarantineState | null> {
-    const r = (await this.q('SELECT state FROM quarantine WHERE id = $1', id)).rows[0];
+    // Checked before a release commits its case: locked, so two releases of one row cannot both find it held.
+    const r = (await this.q(`SELECT state FROM quarantine WHERE id = $1${this.readOnly ? '' : ' FOR NO KEY UPDATE'}`, id)).rows[0];
     return r ? (r.state as QuarantineState) : null;
   }
 

@@ -9,10 +9,10 @@ import { PG_MIGRATIONS } from '../../../src/adapters/postgres/migrations.js';
 import { openExistingStore, openStore } from '../../../src/app.js';
 import { PG, perTest } from '../../support/pgstack.js';
 import { testConfig } from '../../support/fakes.js';
-import { T0, seedCase } from '../../support/store-contract.js';
+import { T0, at, newCase, outgoing, seedCase } from '../../support/store-contract.js';
 
 const { database, closing } = perTest('pgstore');
-const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as { code: string; message: string; hint: string });
+const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as { code: string; message: string; hint: string; context: Record<string, unknown> });
 
 describe('opening a PostgreSQL store', () => {
   it('a write open migrates an empty database once; reopening keeps the data and re-runs nothing', async () => {
@@ -53,6 +53,7 @@ describe('opening a PostgreSQL store', () => {
     const reader = closing(await openPostgresStore(db.url, { mode: 'read' }));
     await seedCase(writer);
     expect(await reader.listCases({})).toHaveLength(1);
+    expect(await reader.transaction((tx) => tx.getCase('IT-1'))).toMatchObject({ id: 'IT-1' }); // no row lock asked of a read-only transaction
     const err = await errorOf(reader.resetCheckpoint('IT', 'INBOX', 1, T0));
     expect(err).toMatchObject({ code: 'STORE', message: expect.stringContaining('read-only transaction') });
     expect(err!.hint).toContain('read-only');
@@ -88,5 +89,61 @@ describe('opening a PostgreSQL store', () => {
     expect((await c.query('SELECT id FROM cases')).rows).toEqual([{ id: 'IT-1' }]);
     const existing = closing((await openExistingStore(testConfig(db.url)))!);
     expect((await existing.listCases({})).map((x) => x.id)).toEqual(['IT-1']);
+  });
+});
+
+describe('PostgreSQL transactions', () => {
+  it('a serialization failure or deadlock runs the whole work again; another error, or one that persists, is STORE', async () => {
+    const db = await database();
+    const store = closing(await openPostgresStore(db.url));
+    const c = await db.connect();
+    // Fails the first insert of a daily claim with 40001; nextval survives the rollback, so the retry passes.
+    await c.query(`CREATE SEQUENCE flaky;
+      CREATE FUNCTION flaky() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        IF NEW.job = 'always' OR (NEW.job = 'once' AND nextval('flaky') = 1) THEN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END IF;
+        IF NEW.job = 'deadlock' THEN RAISE EXCEPTION 'deadlock' USING ERRCODE = '40P01'; END IF;
+        IF NEW.job = 'other' THEN RAISE EXCEPTION 'no' USING ERRCODE = '22000'; END IF;
+        RETURN NEW; END $$;
+      CREATE TRIGGER flaky BEFORE INSERT ON daily_claims FOR EACH ROW EXECUTE FUNCTION flaky();`);
+    let runs = 0;
+    const claim = (job: string) => store.transaction(async (tx) => {
+      runs++;
+      await tx.createCase(newCase('IT', 'IT'), T0);
+      return tx.claimDaily(job, '2026-03-02', T0);
+    });
+    expect(await claim('once')).toBe(true);
+    expect(runs).toBe(2);
+    expect((await store.listCases({})).map((x) => x.id)).toEqual(['IT-1']); // the failed attempt left nothing
+    runs = 0;
+    const always = await errorOf(claim('always'));
+    expect(always).toMatchObject({ code: 'STORE', context: { pgCode: '40001' } });
+    expect(always!.hint).toContain('retry');
+    expect(runs).toBe(5);
+    runs = 0;
+    expect(await errorOf(claim('deadlock'))).toMatchObject({ code: 'STORE', context: { pgCode: '40P01' } });
+    expect(runs).toBe(5);
+    runs = 0;
+    expect(await errorOf(claim('other'))).toMatchObject({ code: 'STORE', context: { pgCode: '22000' } });
+    expect(runs).toBe(1);
+    expect((await store.listCases({})).map((x) => x.id)).toEqual(['IT-1']);
+  });
+
+  it('parking interrupted sends is all or nothing: when an event cannot be written, no row is parked', async () => {
+    const db = await database();
+    const store = closing(await openPostgresStore(db.url));
+    const ids: number[] = [];
+    await seedCase(store, async (tx, caseId) => {
+      for (let i = 0; i < 2; i++) ids.push(await tx.enqueue({ caseId, kind: 'auto-reply', envelopeFrom: '', mail: outgoing(`p${i}@example.test`) }, null, T0));
+    });
+    for (const id of ids) await store.markSending(id, T0);
+    const c = await db.connect();
+    await c.query(`CREATE FUNCTION fail_second() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        IF NEW.type = 'send-uncertain' AND (SELECT COUNT(*) FROM events WHERE type = 'send-uncertain') = 1 THEN RAISE EXCEPTION 'disk trouble'; END IF;
+        RETURN NEW; END $$;
+      CREATE TRIGGER fail_second BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION fail_second();`);
+    const err = await errorOf(store.parkInterrupted(at(1)));
+    expect(err).toMatchObject({ code: 'STORE', message: expect.stringContaining('disk trouble') });
+    expect(await store.outboxSummary()).toEqual({ sending: 2 });
+    expect((await store.getCaseDetail('IT-1'))!.events.filter((e) => e.type === 'send-uncertain')).toEqual([]);
   });
 });

@@ -100,7 +100,7 @@ async function postgresShape(): Promise<Shape> {
       WHERE i.schemaname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
   );
   for (const ix of indexes.rows) {
-    // "CREATE INDEX n ON public.t USING btree (a, b) [WHERE (…)]": the columns, and whether it is partial.
+    // "CREATE INDEX n ON public.t USING btree (a, b) WHERE (…)": the columns, and whether it is partial.
     const m = /USING \w+ \(([^)]*)\)( WHERE .*)?$/.exec(ix.indexdef);
     shape.indexes[ix.indexname] = `${ix.tablename} (${m?.[1]})${m?.[2] ? ' partial' : ''}`;
   }
