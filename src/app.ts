@@ -340,7 +340,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     return result;
   });
 
-  // In a fleet every commit of a desk's mail runs its mailbox lease's fence first, in its own transaction.
+  // While run() works in a fleet, every commit of a desk's mail runs its mailbox lease's fence first, in its
+  // own transaction; `once` holds the store's writer lease instead (refused beside live daemons), unfenced.
+  let fleetRunning = false;
   const fencedIngest = new Map(config.desks.map((d) => [d.id, fleet ? { ...ingestDeps, store: fencedStore(store, fleet.fence(d.id)) } : ingestDeps]));
   /** One pass over a desk mailbox: backlog counted first (one SEARCH), then ingest, timed and counted. */
   const deskPass = async (desk: DeskConfig, session: MailboxSession, shouldStop?: () => boolean): Promise<PassResult> => {
@@ -351,7 +353,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       health.deskBacklog(desk.id, backlog);
       // The desk's history, read once per pass, lets the schedule promise a forecast date (else the SLA's).
       const history = await store.promiseHistory(desk.id, historySince(rulesOf(desk.id), clock.now()));
-      const result = await ingestMailbox(fencedIngest.get(desk.id) ?? ingestDeps, withHistory(runtime(desk), history), session, { shouldStop });
+      const result = await ingestMailbox((fleetRunning && fencedIngest.get(desk.id)) || ingestDeps, withHistory(runtime(desk), history), session, { shouldStop });
       for (const outcome of ['created', 'appended', 'duplicates', 'quarantined'] as const) metrics.mails(desk.id, outcome === 'duplicates' ? 'duplicate' : outcome, result[outcome]);
       health.deskBacklog(desk.id, Math.max(0, backlog - result.seen));
       return result;
@@ -471,7 +473,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           if (holder && Date.parse(holder.leaseUntil) > clock.now().getTime()) throw storeLockedError(redactDatabase(config.database), holder, identity.host);
           await listen();
           log.info({ instance: fleet.me.token, host: fleet.me.host, pid: fleet.me.pid, leaseSeconds: config.limits.leaseSeconds }, 'joining the fleet: mailboxes shared by lease with the other daemons on this database');
-          await runScheduler(scheduler, signal, () => false);
+          fleetRunning = true;
+          try {
+            await runScheduler(scheduler, signal, () => false);
+          } finally {
+            fleetRunning = false;
+          }
           return;
         }
         const lease = await leaseForDaemon(signal, { onLost, onRenewError: backgroundFailed('writer lease renewal') }, listen);
