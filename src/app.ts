@@ -181,6 +181,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     identity,
     log: log.child({ component: 'lease' }),
     ...overrides.leaseTiming,
+    ...besideFleet,
     ...extra,
   });
   // On PostgreSQL several daemons share the mailboxes: one owner per mailbox by lease (src/shell/fleet.ts)
@@ -190,20 +191,23 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     ? createFleet({ store, clock, log: log.child({ component: 'fleet' }), mailboxes: config.desks.map((d) => d.id), host: identity.host, pid: identity.pid, ttlMs: Math.round(leaseMs / 2) })
     : null;
   let fleetHousekeeping = false;
-  /** `once` (and a run of an older version) hold the 'store' lease: never beside live fleet daemons, and vice versa. */
-  async function refuseBesideFleet(): Promise<void> {
-    if (!fleet) return;
-    const now = clock.now();
-    const live = (await store.fleetLeases()).find((l) => l.name.startsWith('instance:') && l.leaseUntil !== null && Date.parse(l.leaseUntil) > now.getTime());
-    if (live) {
-      throw storeLockedError(redactDatabase(config.database), { token: live.owner ?? '', host: live.host ?? '?', pid: live.pid ?? 0, command: 'run', startedAt: live.heartbeatAt ?? '?', heartbeatAt: live.heartbeatAt ?? '?', leaseUntil: live.leaseUntil ?? '?' }, identity.host);
-    }
-  }
+  /**
+   * `once` holds the store's writer lease: never beside live fleet daemons. Read in the lease's own
+   * transaction, under the fleet's lock, so a daemon's heartbeat and a `once` never both win.
+   */
+  const besideFleet: Partial<WriterLeaseOptions> = fleet
+    ? {
+        excludedBy: async (tx) => {
+          const now = clock.now();
+          const live = (await tx.fleetLeases()).find((l) => l.name.startsWith('instance:') && l.leaseUntil !== null && Date.parse(l.leaseUntil) > now.getTime());
+          return live ? { token: live.owner ?? '', host: live.host ?? '?', pid: live.pid ?? 0, command: 'run', startedAt: live.heartbeatAt ?? '?', heartbeatAt: live.heartbeatAt ?? '?', leaseUntil: live.leaseUntil ?? '?' } : null;
+        },
+      }
+    : {};
   /** The lease this app holds right now (during once() or run()); nested work reuses it. */
   let held: WriterLease | null = null;
   async function underLease<T>(command: string, work: () => Promise<T>, extra?: Partial<WriterLeaseOptions>): Promise<T> {
     if (held) return work();
-    await refuseBesideFleet();
     held = await acquireWriterLease(store, leaseOptions(command, extra));
     metrics.parkedUncertain(held.parked);
     try {

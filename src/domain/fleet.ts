@@ -38,6 +38,8 @@ export interface FleetView {
   readonly me: FleetMember;
   readonly now: Date;
   readonly ttlMs: number;
+  /** A `once` holds the store's writer lease: register, but take, keep and renew nothing (its leases run out). */
+  readonly blocked?: boolean;
 }
 
 export interface FleetPlan {
@@ -100,10 +102,10 @@ export function planFleet(view: FleetView): FleetPlan {
     if (!cur || !live(cur, now)) return 'free';
     return cur.owner === me.token ? 'mine' : 'taken';
   };
-  const kept = mailboxes.filter((d) => status(d) === 'mine');
+  const kept = view.blocked ? [] : mailboxes.filter((d) => status(d) === 'mine');
   const keep = kept.slice(0, share);
   const giveBack = kept.slice(share);
-  const take = mailboxes.filter((d) => status(d) === 'free').slice(0, Math.max(0, share - keep.length));
+  const take = view.blocked ? [] : mailboxes.filter((d) => status(d) === 'free').slice(0, Math.max(0, share - keep.length));
 
   const put: FleetLease[] = [{ name: instanceLease(me.token), owner: me.token, ...stamp, epoch: byName.get(instanceLease(me.token))?.epoch ?? 0 }];
   const held = new Map<string, number>();
@@ -114,7 +116,7 @@ export function planFleet(view: FleetView): FleetPlan {
     held.set(desk, row.epoch);
   }
   const hk = byName.get(HOUSEKEEPING_LEASE);
-  const housekeeping = !hk || !live(hk, now) || hk.owner === me.token;
+  const housekeeping = !view.blocked && (!hk || !live(hk, now) || hk.owner === me.token);
   if (housekeeping) put.push(renew(HOUSEKEEPING_LEASE));
   const takeovers = take.flatMap((desk): Takeover[] => {
     const cur = byName.get(mailboxLease(desk));

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { CaseStore, Clock, StoreTx } from '../ports.js';
 import type { Logger } from '../log.js';
 import { SportelloError } from '../errors.js';
+import { STORE_LEASE } from './writer-lease.js';
 import { HOUSEKEEPING_LEASE, instanceLease, mailboxLease, planFleet, released, type FleetLease, type FleetMember, type FleetPlan } from '../domain/fleet.js';
 
 /** Default lease period: a dead instance's mailboxes are taken over within this long. */
@@ -63,7 +64,12 @@ export function createFleet(deps: FleetDeps): Fleet {
     async heartbeat() {
       const now = deps.clock.now();
       const plan = await deps.store.transaction(async (tx) => {
-        const p = planFleet({ leases: await tx.fleetLeases(), mailboxes: deps.mailboxes, me, now, ttlMs });
+        // The fleet lock first, then the store lease's: the same order as a `once` taking the store (no deadlock).
+        const leases = await tx.fleetLeases();
+        const holder = await tx.writerLease(STORE_LEASE);
+        const blocked = holder !== null && Date.parse(holder.leaseUntil) > now.getTime();
+        if (blocked) deps.log.warn({ holder: `${holder.command} pid ${holder.pid} on ${holder.host}` }, 'a sportello once holds the store: no mailbox is worked until it ends');
+        const p = planFleet({ leases, mailboxes: deps.mailboxes, me, now, ttlMs, blocked });
         for (const name of p.drop) await tx.dropFleetLease(name);
         for (const row of p.put) await tx.putFleetLease(row);
         return p;

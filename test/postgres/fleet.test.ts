@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/adapters/postgres-store.js';
 import { createFleet, fencedStore } from '../../src/shell/fleet.js';
+import { tryAcquireWriterLease, type WriterLeaseOptions } from '../../src/shell/writer-lease.js';
 import { mailboxOwners } from '../../src/domain/fleet.js';
 import { isSportelloError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
@@ -95,5 +96,29 @@ describe('mailbox leases on PostgreSQL', () => {
     expect(order).toEqual(['commit ends', 'takeover']);
     expect(plan.held.get('D1')).toBe(2);
     expect((await stores[0]!.listCases({ desk: 'D1' })).map((c) => c.id)).toEqual(['D1-1']);
+  });
+});
+
+describe('a once beside the fleet', () => {
+  it('is refused while an instance is live; while a once holds the store a heartbeat takes no mailbox, and after it the fleet works again', async () => {
+    const { stores, fleets, clock } = await twoInstances();
+    const [a] = fleets;
+    const excludedBy: WriterLeaseOptions['excludedBy'] = async (tx) => {
+      const live = (await tx.fleetLeases()).find((l) => l.name.startsWith('instance:') && Date.parse(l.leaseUntil ?? '') > clock.now().getTime());
+      return live ? { token: live.owner!, host: live.host!, pid: live.pid!, command: 'run', startedAt: '', heartbeatAt: '', leaseUntil: live.leaseUntil! } : null;
+    };
+    const once = () => tryAcquireWriterLease(stores[1]!, { database: 'db', command: 'once', clock, heartbeatMs: 0, identity: { host: 'h', pid: 9, isAlive: () => true }, excludedBy });
+    await a.heartbeat();
+    const refused = await once();
+    expect('holder' in refused && refused.holder.pid).toBe(1);
+
+    clock.advance(16_000); // a's instance lease ran out (a stopped)
+    const got = await once();
+    expect('lease' in got).toBe(true);
+    const plan = await a.heartbeat(); // a comes back while the once runs: registers, takes nothing
+    expect(plan.held.size).toBe(0);
+    expect(plan.housekeeping).toBe(false);
+    if ('lease' in got) await got.lease.release();
+    expect((await a.heartbeat()).held.size).toBe(DESKS.length);
   });
 });

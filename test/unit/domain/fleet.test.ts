@@ -58,6 +58,13 @@ describe('planFleet', () => {
     expect(plan.takeovers).toEqual([{ desk: 'IT', from: 'B', lastHeartbeatAt: '2026-03-02T08:59:50.000Z', leaseUntil: GONE_UNTIL, at: NOW.toISOString(), epoch: 8 }]);
   });
 
+  it('blocked by a once holding the store: registers only, holds nothing, not even its own mailboxes or housekeeping', () => {
+    const plan = planFleet({ leases: [inst('A'), mbox('IT', 'A'), row('housekeeping', 'A')], mailboxes: ['IT', 'HR'], me, now: NOW, ttlMs: TTL, blocked: true });
+    expect(plan.held.size).toBe(0);
+    expect(plan.housekeeping).toBe(false);
+    expect(plan.put.map((p) => p.name)).toEqual(['instance:A']);
+  });
+
   it('renews our heartbeat row and drops the rows of instances whose lease ran out, never a live one', () => {
     const plan = planFleet({ leases: [inst('A'), inst('B'), inst('C', GONE_UNTIL), inst('D', NOW.toISOString())], mailboxes: ['IT'], me, now: NOW, ttlMs: TTL });
     expect(plan.put[0]).toMatchObject({ name: 'instance:A', owner: 'A', leaseUntil: '2026-03-02T09:00:30.000Z' });
