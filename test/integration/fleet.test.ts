@@ -44,7 +44,11 @@ const owners = async () =>
   (await sql.query<{ name: string; owner: string | null; pid: number | null; lease_until: string | null; epoch: number }>("SELECT name, owner, pid, lease_until, epoch FROM fleet_leases WHERE name LIKE 'mailbox:%' AND owner IS NOT NULL AND lease_until > now() ORDER BY name")).rows;
 const count = async (q: string) => Number((await sql.query<{ n: string }>(q)).rows[0]!.n);
 
+/** Whether this file started the private PostgreSQL (then it stops it; one the postgres project runs stays up). */
+let startedPg = false;
+
 beforeAll(async () => {
+  startedPg = (await runPgstack(['status'], { okCodes: [0, 3] })).code !== 0;
   await runPgstack(['up'], { timeoutMs: 300_000 });
   db = await freshDatabase('fleet');
   sql = await db.connect();
@@ -55,7 +59,7 @@ afterEach(() => killAll());
 
 afterAll(async () => {
   await db?.drop();
-  if (process.env.PGSTACK_KEEP !== '1') await runPgstack(['down']);
+  if (startedPg && process.env.PGSTACK_KEEP !== '1') await runPgstack(['down']);
 });
 
 describe('several daemons on one PostgreSQL store', () => {
