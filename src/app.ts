@@ -15,6 +15,7 @@ import { createSmtpSender } from './adapters/smtp-sender.js';
 import { createImapSource } from './adapters/imap-source.js';
 import { loadTemplates } from './adapters/templates.js';
 import { extractAttachments, parseMail } from './adapters/mime-parser.js';
+import { createParsePool } from './adapters/parse-pool.js';
 import { ingestMailbox, type IngestDeps, type PassResult } from './shell/ingest.js';
 import { buildDeskRuntimes, runtimeOf, withHistory } from './shell/desk-runtime.js';
 import { drainOutbox, smtpAuthPause } from './shell/outbox.js';
@@ -127,7 +128,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   let rulesCheck = rulesContext(config, loadedTemplates?.names() ?? null);
   const renderer: ReplyRenderer = { render: (name, language, vars) => templates.render(name, language, vars) };
   const store = overrides.store ?? (await openStore(config, 'write'));
-  const sender = overrides.sender ?? createSmtpSender(config.smtp);
+  const sender = overrides.sender ?? createSmtpSender(config.smtp, config.limits.sendConcurrency);
   // Rules are loaded once here; an invalid rules directory at start-up is fatal (there is nothing
   // previous to keep). Later changes are validated by the watcher in run() and swapped in whole.
   let engine: Pick<RoutingEngine, 'router' | 'sla' | 'articles'> & { ruleSet: RuleSet | null } = overrides.router
@@ -302,11 +303,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // are read through `engine` at call time so a reload takes effect with the next mail.
   const desks = buildDeskRuntimes(config, { routing: () => engine, rulesOf });
   const runtime = (desk: DeskConfig) => runtimeOf(desks, desk.id)!;
+  // Workers start on the first mail parsed; commands that never parse never start one.
+  const parsePool = config.limits.parseWorkers > 0 ? createParsePool({ workers: config.limits.parseWorkers, timeoutMs: config.limits.parseTimeoutMs }) : null;
   const ingestDeps: IngestDeps = {
     store,
     clock,
     log,
-    parse: (raw, maxBytes) => parseMail(raw, { maxBytes }),
+    parse: parsePool ? (raw, maxBytes) => parsePool.parse(raw, maxBytes) : (raw, maxBytes) => parseMail(raw, { maxBytes }),
     attachments: (raw) => extractAttachments(raw, config.limits.maxMessageBytes),
     compose: { renderer, instance: config.instance, newId },
     steps: PIPELINE,
@@ -327,6 +330,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
     authPause: smtpAuthPause(),
     metrics,
+    concurrency: config.limits.sendConcurrency,
   };
   const compose = ingestDeps.compose;
   let rulesGeneration = 0;
@@ -505,6 +509,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
     async close() {
       sender.close();
+      await parsePool?.close();
       await store.close();
     },
 

@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   TEMPLATE_INVALID: 'a reply template cannot be parsed or rendered',
   MAIL_PARSE: 'a message cannot be parsed as MIME',
   MAIL_TOO_LARGE: 'a message exceeds the configured size limit',
+  MAIL_PARSE_TIMEOUT: 'parsing a message took longer than its time budget',
   IMAP_AUTH: 'the IMAP server rejected the credentials',
   IMAP_CONNECT: 'the IMAP server cannot be reached',
   IMAP_MAILBOX: 'the configured IMAP folder cannot be opened',

@@ -31,8 +31,14 @@ export interface MailboxSession {
   readonly uidValidity: number;
   /** UIDs above `afterUid`, ascending, at most `limit`. */
   listNewUids(afterUid: number, limit: number): Promise<number[]>;
-  fetch(uid: number, maxBytes: number): Promise<FetchedMessage | null>;
-  markProcessed(uid: number): Promise<void>;
+  /**
+   * These UIDs' sources, ascending, in few commands (one FETCH of sizes, then streaming FETCHes of the
+   * sources under `maxBytes`); a larger one comes back with source null, never downloaded. UIDs no longer
+   * in the folder are left out. Returns only once every FETCH has ended (no command may run inside one).
+   */
+  fetch(uids: readonly number[], maxBytes: number): Promise<FetchedMessage[]>;
+  /** Flags these UIDs processed (and moves them, with processed.moveTo) in one command; only after their commit. */
+  markProcessed(uids: readonly number[]): Promise<void>;
   /** Resolves when the server reports new mail, the timeout passes, or the signal aborts. */
   waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
@@ -202,8 +208,29 @@ export interface QuarantineRecord extends QuarantineEntry {
   readonly attempts: number;
 }
 
-/** Work done inside one store transaction; everything commits together or not at all. */
-export interface StoreTx {
+/** What the pipeline reads about one mail; on the store, or inside a transaction (seeing its own writes). */
+export interface MailFacts {
+  /**
+   * What the store holds for one mail's keys: rows only (the position's outcome, the mail already recorded
+   * under this Message-ID and its sender, a held quarantine id, every tagged case with its participants…);
+   * follow-up-match decides what they mean. `exceptQuarantine`: the quarantine row being released, left out.
+   */
+  lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts>;
+  /**
+   * What incident grouping compares a new mail with: the desk's live cases (new, open, waiting) opened
+   * since `since`, its live incidents, and their live members of any age — each with its first text and
+   * the requester's newest Message-ID. Data only; src/incidents decides.
+   */
+  incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]>;
+}
+
+/**
+ * Work done inside one store transaction; everything commits together or not at all. Several mails may
+ * share one transaction (group commit): each runs in its own savepoint and reads through the transaction.
+ */
+export interface StoreTx extends MailFacts {
+  /** Runs `work` as a nested unit: when it throws, its writes alone are undone and the transaction goes on. Database failures surface as STORE. */
+  savepoint<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
   createCase(input: NewCase & { readonly prefix: string }, now: Date): Promise<CaseRecord>;
   getCase(id: string): Promise<CaseRecord | null>;
   addMessage(message: NewMessage, now: Date): Promise<number>;
@@ -280,27 +307,16 @@ export interface CaseFilter {
   readonly newestFirst?: boolean;
 }
 
-export interface CaseStore {
+export interface CaseStore extends MailFacts {
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /**
-   * What the store holds for one mail's keys: rows only (the position's outcome, the mail already recorded
-   * under this Message-ID and its sender, a held quarantine id, every tagged case with its participants…);
-   * follow-up-match decides what they mean. `exceptQuarantine`: the quarantine row being released, left out.
-   */
-  lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts>;
-  /**
-   * What incident grouping compares a new mail with: the desk's live cases (new, open, waiting) opened
-   * since `since`, its live incidents, and their live members of any age — each with its first text and
-   * the requester's newest Message-ID. Data only; src/incidents decides.
-   */
-  incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]>;
   checkpoint(desk: string, folder: string): Promise<Checkpoint | null>;
   /** Starts a folder over after a UIDVALIDITY change (or the first time); Message-IDs keep it idempotent. */
   resetCheckpoint(desk: string, folder: string, uidValidity: number, now: Date): Promise<void>;
   dueOutbox(now: Date, limit: number): Promise<OutboxEntry[]>;
-  /** Claims a pending row for sending (the claim's time is kept with it); false when another process already took it. */
-  markSending(id: number, now: Date): Promise<boolean>;
-  markSent(id: number, now: Date): Promise<void>;
+  /** Claims these rows for sending, in one transaction (each claim's time is kept with it): returns the ids claimed (rows still pending); the others were taken by another process. */
+  markSending(ids: readonly number[], now: Date): Promise<number[]>;
+  /** Marks these rows sent, in one transaction. */
+  markSent(ids: readonly number[], now: Date): Promise<void>;
   markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
   markFailed(id: number, error: string, now: Date): Promise<void>;
   /**

@@ -12,6 +12,26 @@ const CONNECT_TIMEOUT_MS = 20_000;
 const GREETING_TIMEOUT_MS = 16_000;
 const SOCKET_TIMEOUT_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
+/** Sources fetched per FETCH command at most (bytes): bounds what one batch holds in memory. */
+const FETCH_BYTES = 32 * 1024 * 1024;
+
+/** Consecutive groups whose sizes add up to at most `budget` (a single larger item is a group alone). */
+export function byteGroups<T extends { readonly size: number }>(items: readonly T[], budget: number): T[][] {
+  const groups: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (current.length && bytes + item.size > budget) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += item.size;
+  }
+  if (current.length) groups.push(current);
+  return groups;
+}
 
 function asDate(v: Date | string | undefined): Date | null {
   if (!v) return null;
@@ -126,15 +146,28 @@ export function createImapSource(desk: DeskConfig, log: Logger, flag: string, mo
           return (found || []).filter((u) => u > afterUid).length;
         },
 
-        async fetch(uid, maxBytes): Promise<FetchedMessage | null> {
-          const meta = await client.fetchOne(String(uid), { uid: true, size: true, internalDate: true }, { uid: true });
-          if (!meta) return null;
-          const size = meta.size ?? 0;
-          const receivedAt = asDate(meta.internalDate);
-          if (size > maxBytes) return { uid, size, source: null, receivedAt };
-          const msg = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-          if (!msg || !msg.source) return null;
-          return { uid, size: msg.source.length, source: msg.source, receivedAt };
+        async fetch(uids, maxBytes): Promise<FetchedMessage[]> {
+          if (!uids.length) return [];
+          // Sizes and dates first, one command for the batch: oversized mail is never downloaded.
+          const metas: { uid: number; size: number; receivedAt: Date | null }[] = [];
+          for await (const m of client.fetch(uidSet(uids), { uid: true, size: true, internalDate: true }, { uid: true })) {
+            metas.push({ uid: m.uid, size: m.size ?? 0, receivedAt: asDate(m.internalDate) });
+          }
+          const asked = new Set(uids);
+          const wanted = metas.filter((m) => asked.has(m.uid)).sort((a, b) => a.uid - b.uid);
+          const sources = new Map<number, Buffer>();
+          // Then the sources, streamed in groups of at most FETCH_BYTES so a batch of large mail stays bounded.
+          for (const group of byteGroups(wanted.filter((m) => m.size <= maxBytes), FETCH_BYTES)) {
+            for await (const m of client.fetch(uidSet(group.map((g) => g.uid)), { uid: true, source: true }, { uid: true })) {
+              if (m.source) sources.set(m.uid, m.source);
+            }
+          }
+          return wanted.flatMap((m): FetchedMessage[] => {
+            if (m.size > maxBytes) return [{ uid: m.uid, size: m.size, source: null, receivedAt: m.receivedAt }];
+            const source = sources.get(m.uid);
+            // Expunged between the two FETCHes: left out, like a UID that was never there.
+            return source ? [{ uid: m.uid, size: source.length, source, receivedAt: m.receivedAt }] : [];
+          });
         },
 
         async highestUid() {
@@ -173,9 +206,11 @@ export function createImapSource(desk: DeskConfig, log: Logger, flag: string, mo
           return (found || []).filter((u) => asked.has(u)).sort((a, b) => a - b);
         },
 
-        async markProcessed(uid) {
-          await client.messageFlagsAdd(String(uid), [flag], { uid: true });
-          if (moveTo) await client.messageMove(String(uid), moveTo, { uid: true });
+        async markProcessed(uids) {
+          if (!uids.length) return;
+          const set = uidSet(uids);
+          await client.messageFlagsAdd(set, [flag], { uid: true });
+          if (moveTo) await client.messageMove(set, moveTo, { uid: true });
         },
 
         async waitForChange(timeoutMs, signal) {

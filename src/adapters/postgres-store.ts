@@ -7,23 +7,21 @@
 import pg from 'pg';
 import { createHmac } from 'node:crypto';
 import { SportelloError } from '../errors.js';
-import type { Address } from '../domain/mail.js';
-import type { CaseEvent, CaseStatus, HistoryCase } from '../domain/case.js';
+import type { CaseEvent, HistoryCase } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
-import type { MailboxPosition } from '../domain/plan.js';
-import type { Facts, TaggedCase, ThreadKeys } from '../domain/facts.js';
+import type { Facts } from '../domain/facts.js';
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
 import type {
   AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, DaemonStatusRecord, FolderStart, ForgetCounts, IncidentCandidate, OutboxEntry, OutboxProblem,
   PurgeCounts, QuarantineRecord, StatsData, StoreTx, UncertainReply,
 } from '../ports.js';
-import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toFacts, toIncidentCandidate, toHistoryCase, toCaseDetail, toFleetLease } from './sqlite/rows.js';
+import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease } from './sqlite/rows.js';
 import type { FleetLease } from '../domain/fleet.js';
-import { messageKeyHash } from './sqlite/retention.js';
 import { forgetIn, type ErasureDialect } from './sqlite/erasure.js';
 import { PG_TYPES } from './postgres/types.js';
 import { migratePostgres, schemaState } from './postgres/migrate.js';
 import { PgTx } from './postgres/tx.js';
+import { incidentCandidatesIn, lookupFactsIn } from './postgres/facts.js';
 import { purgeInPostgres } from './postgres/retention.js';
 import { RETRYABLE, pgCode, pgStoreError, query, type Queryable, type Row } from './postgres/sql.js';
 import { redactDatabase } from '../config/database.js';
@@ -156,84 +154,12 @@ class PostgresStore implements CaseStore {
     return this.inTransaction(work, { isolation: 'REPEATABLE READ READ ONLY' });
   }
 
-  lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts> {
-    // Rows only: what they mean (duplicate, reused Message-ID, which tagged case) is follow-up-match's.
-    return this.snapshot(async (db) => {
-      const one = async (sql: string, ...args: unknown[]) => (await query(db, this.url, sql, args)).rows[0];
-      const all = async (sql: string, ...args: unknown[]) => (await query(db, this.url, sql, args)).rows;
-      const p = position
-        ? await one('SELECT outcome FROM processed WHERE desk = $1 AND folder = $2 AND uid_validity = $3 AND uid = $4', desk, position.folder, position.uidValidity, position.uid)
-        : undefined;
-      const m = await one('SELECT case_id, from_address FROM messages WHERE desk = $1 AND message_id = $2', desk, messageKey);
-      const q = await one(
-        'SELECT id FROM quarantine WHERE desk = $1 AND message_id = $2 AND released_at IS NULL AND id <> $3 ORDER BY id LIMIT 1',
-        desk, messageKey, exceptQuarantine ?? -1,
-      );
-      const purged = await one('SELECT 1 FROM purged_message_keys WHERE desk = $1 AND key_hash = $2', desk, messageKeyHash(messageKey));
-
-      let referencedCase: Facts['referencedCase'] = null;
-      for (const id of keys.messageIds) {
-        const r = await one('SELECT c.id FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.desk = $1 AND m.message_id = $2', desk, id);
-        if (r) {
-          referencedCase = await this.caseFact(db, String(r.id));
-          break;
-        }
-      }
-
-      const taggedCases: TaggedCase[] = [];
-      for (const tag of new Set(keys.tags)) {
-        const c = await one('SELECT id, requester_address FROM cases WHERE id = $1 AND desk = $2', tag, desk);
-        if (!c) continue;
-        const rows = await all(`SELECT from_address, to_json, cc_json FROM messages WHERE case_id = $1 AND direction = 'in' AND kind = 'requester' ORDER BY id`, tag);
-        const people = new Set<string>([String(c.requester_address)]);
-        for (const r of rows) {
-          if (r.from_address) people.add(String(r.from_address));
-          for (const a of [...JSON.parse(String(r.to_json)), ...JSON.parse(String(r.cc_json))] as Address[]) people.add(a.address);
-        }
-        taggedCases.push({ ...(await this.caseFact(db, String(c.id))), participants: [...people] });
-      }
-
-      const n = sender
-        ? await one(`SELECT COUNT(*) AS n FROM outbox WHERE recipient = $1 AND kind = 'auto-reply' AND created_at >= $2`, sender, iso(since))
-        : undefined;
-      const elsewhere = messageKey.startsWith('sha256:')
-        ? []
-        : await all(
-            `SELECT DISTINCT m.case_id, m.desk FROM messages m WHERE m.message_id = $1 AND m.desk <> $2 AND m.direction = 'in' AND m.case_id IS NOT NULL ORDER BY m.desk, m.case_id`,
-            messageKey, desk,
-          );
-      return toFacts(messageKey, position, { processed: p, message: m, quarantine: q, purged, autoReplies: n, elsewhere }, { referencedCase, taggedCases });
-    });
+  lookupFacts(...args: Parameters<CaseStore['lookupFacts']>): Promise<Facts> {
+    return this.snapshot((db) => lookupFactsIn(db, this.url, ...args));
   }
 
-  /** The case row plus the requester's newest Message-ID, for threading replies. */
-  private async caseFact(db: Queryable, id: string): Promise<NonNullable<Facts['referencedCase']>> {
-    const c = (await query(db, this.url, 'SELECT * FROM cases WHERE id = $1', [id])).rows[0]!;
-    const last = (
-      await query(
-        db, this.url,
-        `SELECT message_id FROM messages WHERE case_id = $1 AND direction = 'in' AND kind = 'requester' AND message_id NOT LIKE 'sha256:%' ORDER BY id DESC LIMIT 1`,
-        [id],
-      )
-    ).rows[0];
-    return { caseId: id, status: c.status as CaseStatus, record: toCase(c), lastRequesterMessageId: last ? String(last.message_id) : null };
-  }
-
-  async incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]> {
-    const rows = await this.rows(
-      `SELECT c.*,
-              (SELECT text FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' ORDER BY m.id LIMIT 1) AS first_text,
-              (SELECT message_id FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' AND m.kind = 'requester'
-                 AND m.message_id NOT LIKE 'sha256:%' ORDER BY m.id DESC LIMIT 1) AS last_requester_message_id
-         FROM cases c
-        WHERE c.desk = $1 AND c.status IN ('new', 'open', 'waiting')
-          AND (c.created_at >= $2 OR c.kind = 'incident'
-               OR c.incident IN (SELECT id FROM cases WHERE desk = c.desk AND kind = 'incident' AND status IN ('new', 'open', 'waiting')))
-        ORDER BY c.created_at, c.number
-        LIMIT 500`,
-      desk, iso(since),
-    );
-    return rows.map(toIncidentCandidate);
+  incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]> {
+    return incidentCandidatesIn(this.pool, this.url, desk, since);
   }
 
   async checkpoint(desk: string, folder: string): Promise<Checkpoint | null> {
@@ -254,20 +180,23 @@ class PostgresStore implements CaseStore {
     return rows.map(toOutbox);
   }
 
-  async markSending(id: number, now: Date): Promise<boolean> {
-    // A claim, not a blind update: only a row still pending is taken, and a row another claimer has
-    // locked right now is skipped (SKIP LOCKED) rather than waited for, so two senders never both get
-    // it and neither blocks. The claim's time is kept in next_attempt_at, as SQLite keeps it.
+  async markSending(ids: readonly number[], now: Date): Promise<number[]> {
+    if (!ids.length) return [];
+    // A claim, not a blind update: only rows still pending are taken, and rows another claimer has
+    // locked right now are skipped (SKIP LOCKED) rather than waited for, so two senders never both get
+    // one and neither blocks. The claim's time is kept in next_attempt_at, as SQLite keeps it.
     const res = await this.q(
       `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $1
-       WHERE id = (SELECT id FROM outbox WHERE id = $2 AND status = 'pending' FOR UPDATE SKIP LOCKED)`,
-      iso(now), id,
+       WHERE id IN (SELECT id FROM outbox WHERE id = ANY($2::bigint[]) AND status = 'pending' FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      iso(now), [...ids],
     );
-    return res.rowCount === 1;
+    return res.rows.map((r) => Number(r.id)).sort((a, b) => a - b);
   }
 
-  async markSent(id: number, now: Date): Promise<void> {
-    await this.q(`UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = $2`, iso(now), id);
+  async markSent(ids: readonly number[], now: Date): Promise<void> {
+    if (!ids.length) return;
+    await this.q(`UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = ANY($2::bigint[])`, iso(now), [...ids]);
   }
 
   async markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void> {

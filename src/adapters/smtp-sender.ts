@@ -15,7 +15,7 @@ const SOCKET_TIMEOUT_MS = 60_000;
 const fmt = (a: Address) => (a.name ? { name: a.name, address: a.address } : a.address);
 const bracket = (id: string) => `<${id}>`;
 
-export function createSmtpSender(smtp: Config['smtp']): MailSender {
+export function createSmtpSender(smtp: Config['smtp'], connections = 2): MailSender {
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
@@ -27,7 +27,8 @@ export function createSmtpSender(smtp: Config['smtp']): MailSender {
     greetingTimeout: GREETING_TIMEOUT_MS,
     socketTimeout: SOCKET_TIMEOUT_MS,
     pool: true,
-    maxConnections: 2,
+    maxConnections: connections,
+    maxMessages: 1000,
   });
 
   return {

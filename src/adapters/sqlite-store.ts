@@ -8,20 +8,20 @@ import sqlite3 from 'sqlite3';
 import { open, type Database } from 'sqlite';
 import { Umzug } from 'umzug';
 import { SportelloError } from '../errors.js';
-import type { Address } from '../domain/mail.js';
-import type { CaseEvent, CaseStatus, HistoryCase } from '../domain/case.js';
+import type { CaseEvent, HistoryCase } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
-import type { Facts, TaggedCase, ThreadKeys } from '../domain/facts.js';
+import type { Facts, ThreadKeys } from '../domain/facts.js';
 import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, StatsData, FolderStart, ForgetCounts, IncidentCandidate, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
 
 import { MIGRATIONS } from './sqlite/migrations.js';
-import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toFacts, toIncidentCandidate, toHistoryCase, toCaseDetail, toFleetLease, type Row } from './sqlite/rows.js';
+import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease, type Row } from './sqlite/rows.js';
 import type { FleetLease } from '../domain/fleet.js';
 import { SqliteTx } from './sqlite/tx.js';
+import { incidentCandidatesIn, lookupFactsIn } from './sqlite/facts.js';
 import { driverError, storeError } from './sqlite/driver-errors.js';
-import { messageKeyHash, purgeIn } from './sqlite/retention.js';
+import { purgeIn } from './sqlite/retention.js';
 import { forgetIn } from './sqlite/erasure.js';
 import { createHmac } from 'node:crypto';
 import type { DaemonStatusRecord } from '../ports.js';
@@ -179,98 +179,20 @@ class SqliteStore implements CaseStore {
   }
 
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.immediate(() => work(new SqliteTx(this.db)));
+    return this.immediate(() => work(new SqliteTx(this.db, this.file)));
   }
 
   /** Inside immediate(): the outbox's own events (send-failed…) go through the one event writer, StoreTx.addEvents. */
   private addEvent(caseId: string, event: CaseEvent, now: Date): Promise<void> {
-    return new SqliteTx(this.db).addEvents(caseId, [event], now);
+    return new SqliteTx(this.db, this.file).addEvents(caseId, [event], now);
   }
 
   lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts> {
-    // Rows only: what they mean (duplicate, reused Message-ID, which tagged case) is follow-up-match's.
-    return this.exclusive(async () => {
-      const p = position
-        ? await this.db.get<Row>(
-            'SELECT outcome FROM processed WHERE desk = ? AND folder = ? AND uid_validity = ? AND uid = ?',
-            desk, position.folder, position.uidValidity, position.uid,
-          )
-        : undefined;
-      const m = await this.db.get<Row>('SELECT case_id, from_address FROM messages WHERE desk = ? AND message_id = ?', desk, messageKey);
-      const q = await this.db.get<Row>(
-        'SELECT id FROM quarantine WHERE desk = ? AND message_id = ? AND released_at IS NULL AND id <> ? ORDER BY id LIMIT 1',
-        desk, messageKey, exceptQuarantine ?? -1,
-      );
-      const purged = await this.db.get<Row>('SELECT 1 FROM purged_message_keys WHERE desk = ? AND key_hash = ?', desk, messageKeyHash(messageKey));
-
-      let referencedCase: Facts['referencedCase'] = null;
-      for (const id of keys.messageIds) {
-        const r = await this.db.get<Row>(
-          `SELECT c.id FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.desk = ? AND m.message_id = ?`,
-          desk, id,
-        );
-        if (r) {
-          referencedCase = await this.caseFact(String(r.id));
-          break;
-        }
-      }
-
-      const taggedCases: TaggedCase[] = [];
-      for (const tag of new Set(keys.tags)) {
-        const c = await this.db.get<Row>('SELECT id, requester_address FROM cases WHERE id = ? AND desk = ?', tag, desk);
-        if (!c) continue;
-        const rows = await this.db.all<Row[]>(
-          `SELECT from_address, to_json, cc_json FROM messages WHERE case_id = ? AND direction = 'in' AND kind = 'requester' ORDER BY id`,
-          tag,
-        );
-        const people = new Set<string>([String(c.requester_address)]);
-        for (const r of rows) {
-          if (r.from_address) people.add(String(r.from_address));
-          for (const a of [...JSON.parse(String(r.to_json)), ...JSON.parse(String(r.cc_json))] as Address[]) people.add(a.address);
-        }
-        taggedCases.push({ ...(await this.caseFact(String(c.id))), participants: [...people] });
-      }
-
-      const n = sender
-        ? await this.db.get<Row>(`SELECT COUNT(*) AS n FROM outbox WHERE recipient = ? AND kind = 'auto-reply' AND created_at >= ?`, sender, iso(since))
-        : undefined;
-      const elsewhere = messageKey.startsWith('sha256:')
-        ? []
-        : await this.db.all<Row[]>(
-            `SELECT DISTINCT m.case_id, m.desk FROM messages m WHERE m.message_id = ? AND m.desk <> ? AND m.direction = 'in' AND m.case_id IS NOT NULL ORDER BY m.desk, m.case_id`,
-            messageKey, desk,
-          );
-      return toFacts(messageKey, position, { processed: p, message: m, quarantine: q, purged, autoReplies: n, elsewhere }, { referencedCase, taggedCases });
-    });
-  }
-
-  /** Called inside exclusive(): the case row plus the requester's newest Message-ID, for threading replies. */
-  private async caseFact(id: string): Promise<NonNullable<Facts['referencedCase']>> {
-    const c = (await this.db.get<Row>('SELECT * FROM cases WHERE id = ?', id))!;
-    const last = await this.db.get<Row>(
-      `SELECT message_id FROM messages WHERE case_id = ? AND direction = 'in' AND kind = 'requester' AND message_id NOT LIKE 'sha256:%' ORDER BY id DESC LIMIT 1`,
-      id,
-    );
-    return { caseId: id, status: c.status as CaseStatus, record: toCase(c), lastRequesterMessageId: last ? String(last.message_id) : null };
+    return this.exclusive(() => lookupFactsIn(this.db, desk, position, messageKey, sender, keys, since, exceptQuarantine));
   }
 
   incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]> {
-    return this.exclusive(async () => {
-      const rows = await this.db.all<Row[]>(
-        `SELECT c.*,
-                (SELECT text FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' ORDER BY m.id LIMIT 1) AS first_text,
-                (SELECT message_id FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' AND m.kind = 'requester'
-                   AND m.message_id NOT LIKE 'sha256:%' ORDER BY m.id DESC LIMIT 1) AS last_requester_message_id
-           FROM cases c
-          WHERE c.desk = ? AND c.status IN ('new', 'open', 'waiting')
-            AND (c.created_at >= ? OR c.kind = 'incident'
-                 OR c.incident IN (SELECT id FROM cases WHERE desk = c.desk AND kind = 'incident' AND status IN ('new', 'open', 'waiting')))
-          ORDER BY c.created_at, c.number
-          LIMIT 500`,
-        desk, iso(since),
-      );
-      return rows.map(toIncidentCandidate);
-    });
+    return this.exclusive(() => incidentCandidatesIn(this.db, desk, since));
   }
 
   checkpoint(desk: string, folder: string): Promise<Checkpoint | null> {
@@ -300,20 +222,26 @@ class SqliteStore implements CaseStore {
     });
   }
 
-  markSending(id: number, now: Date): Promise<boolean> {
+  markSending(ids: readonly number[], now: Date): Promise<number[]> {
     // A claim, not a blind update: only a row still pending is taken, so two processes sharing the
-    // database (a cron `once` next to the daemon) can never both send it.
-    return this.exclusive(async () => {
-      const res = await this.db.run(
-        `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND status = 'pending'`,
-        iso(now), id,
-      );
-      return (res.changes ?? 0) === 1;
+    // database (a cron `once` next to the daemon) can never both send it. One commit for the group.
+    return this.immediate(async () => {
+      const claimed: number[] = [];
+      for (const id of ids) {
+        const res = await this.db.run(
+          `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND status = 'pending'`,
+          iso(now), id,
+        );
+        if ((res.changes ?? 0) === 1) claimed.push(id);
+      }
+      return claimed;
     });
   }
 
-  markSent(id: number, now: Date): Promise<void> {
-    return this.run(`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?`, iso(now), id);
+  markSent(ids: readonly number[], now: Date): Promise<void> {
+    return this.immediate(async () => {
+      for (const id of ids) await this.db.run(`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?`, iso(now), id);
+    });
   }
 
   markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void> {
@@ -603,7 +531,7 @@ class SqliteStore implements CaseStore {
 
   purge(cutoffs: PurgeCutoffs, now: Date, options: { dryRun: boolean; actor: string; claimDay?: string }): Promise<PurgeCounts | null> {
     return this.changeOrRollBack(options.dryRun, async () => {
-      if (options.claimDay && !(await new SqliteTx(this.db).claimDaily('purge', options.claimDay, now))) return null;
+      if (options.claimDay && !(await new SqliteTx(this.db, this.file).claimDaily('purge', options.claimDay, now))) return null;
       const counts = await purgeIn(this.db, cutoffs, now);
       await this.audit('purge', options.actor, counts, null, now);
       return counts;

@@ -1,8 +1,15 @@
-// Decides the language (es / it / en) of a mail's text with eld's medium n-gram database,
-// restricted to our three languages. Must never guess from too little text: short or ambiguous
-// input returns the caller's fallback (mailbox or sender default) marked as not confident.
-import { eld as eldMedium } from 'eld/medium';
+// Decides the language (es / it / en) of a mail's text with eld's medium n-gram database cut to our
+// three languages (src/classify/eld-ngrams.ts: the same scores, ~1/10 of the table). Must never guess from
+// too little text: short or ambiguous input returns the caller's fallback marked as not confident.
 import { LANGUAGES, type Language } from '../domain/routing.js';
+import { ngramsData } from './eld-ngrams.js';
+import { eldSourceFile } from './eld-source.js';
+
+interface EldInstance {
+  detect(text: string): { language: string; getScores(): Record<string, number> };
+}
+// eld exports only whole databases; its detector factory loads ours (the 60-language one costs ~190 MB).
+const { createEld } = (await import(eldSourceFile('languageDetector.js'))) as { createEld: () => { instance: EldInstance; loadData: (data: unknown) => void } };
 
 export interface LanguageGuess {
   readonly language: Language;
@@ -21,13 +28,10 @@ const MIN_LETTERS = 12;
 /** eld's 0–1 scores of the top two languages must differ by at least this much. */
 const MIN_MARGIN = 0.05;
 
-/**
- * Builds a detector with its own eld instance (eld's module export is shared, mutable state:
- * `setLanguageSubset` on it would change every other importer's results).
- */
+/** Builds a detector with its own eld instance (never eld's shared, mutable module export). */
 export function createLanguageDetector(): LanguageDetector {
-  const eld = eldMedium.newInstance();
-  eld.setLanguageSubset([...LANGUAGES]);
+  const { instance: eld, loadData } = createEld();
+  loadData(ngramsData);
   return {
     detect(text, fallback) {
       const sample = text.slice(0, MAX_CHARS);

@@ -105,6 +105,10 @@ const limitsSchema = z.strictObject({
   maxMessageBytes: z.number().int().positive().default(25 * 1024 * 1024),
   /** Messages fetched per mailbox per cycle. */
   fetchBatch: z.number().int().positive().default(50),
+  /** Worker threads parsing mail off the main thread (0: parse on the main thread, no budget). */
+  parseWorkers: z.number().int().min(0).max(16).default(1),
+  /** Longest one mail may take to parse before it is quarantined as MAIL_PARSE_TIMEOUT (needs parseWorkers ≥ 1). */
+  parseTimeoutMs: z.number().int().positive().default(10_000),
   /** Auto-replies to one address per rolling hour before we stop answering (loop brake). */
   autoRepliesPerAddressPerHour: z.number().int().positive().default(5),
   /** Polling interval when the server has no IDLE, and the safety-net poll otherwise. */
@@ -122,6 +126,8 @@ const limitsSchema = z.strictObject({
    * slow heartbeat. Ignored on SQLite (one writer per store).
    */
   leaseSeconds: z.number().min(3).default(30),
+  /** Replies sent at once over that many pooled SMTP connections (a crash parks at most that many as uncertain). */
+  sendConcurrency: z.number().int().positive().max(32).default(4),
 });
 
 /** Personal data kept no longer than needed (GDPR art. 5(1)(e)); absent = kept forever. */

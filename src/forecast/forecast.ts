@@ -5,7 +5,7 @@
 import type { BusinessCalendar } from '../sla/index.js';
 import { addBusinessMinutes, businessMinutesBetween } from '../sla/index.js';
 import { quantile } from '../stats/report.js';
-import { comparableCases, wholeMinutes } from './history.js';
+import { comparableCases, memo, wholeMinutes } from './history.js';
 import type { HistoryCase } from '../domain/case.js';
 import type { Forecast } from '../domain/promise.js';
 import type { ForecastSettings } from './settings.js';
@@ -56,16 +56,68 @@ export function loadAhead(
   now: Date,
   medianMinutes: number,
 ): { readonly ahead: number; readonly usualAhead: number; readonly loadMinutes: number } {
-  const same = history.filter((c) => c.category === category);
   const nowIso = now.toISOString();
-  const ahead = same.filter((c) => (c.status === 'new' || c.status === 'open') && c.createdAt < nowIso).length;
-  const resolved = same.filter((c) => c.resolvedAt).sort((a, b) => a.resolvedAt!.localeCompare(b.resolvedAt!));
-  // How many of the category were open when each resolved case arrived.
-  const queues = resolved.map((c) => same.filter((o) => o !== c && o.createdAt < c.createdAt && (o.resolvedAt === null || o.resolvedAt > c.createdAt)).length).sort((a, b) => a - b);
-  const usualAhead = Math.round(quantile(queues, 0.5) ?? 0);
-  const excess = Math.max(0, ahead - usualAhead);
-  if (excess === 0 || resolved.length < 2) return { ahead, usualAhead, loadMinutes: 0 };
-  const span = businessMinutesBetween(calendar, new Date(resolved[0]!.resolvedAt!), new Date(resolved[resolved.length - 1]!.resolvedAt!));
-  const interval = Math.min(medianMinutes, span / (resolved.length - 1));
-  return { ahead, usualAhead, loadMinutes: Math.ceil(excess * interval) };
+  const shape = queueShape(calendar, history, category);
+  const ahead = shape.same.filter((c) => (c.status === 'new' || c.status === 'open') && c.createdAt < nowIso).length;
+  const excess = Math.max(0, ahead - shape.usualAhead);
+  if (excess === 0 || shape.resolved < 2) return { ahead, usualAhead: shape.usualAhead, loadMinutes: 0 };
+  const interval = Math.min(medianMinutes, shape.span / (shape.resolved - 1));
+  return { ahead, usualAhead: shape.usualAhead, loadMinutes: Math.ceil(excess * interval) };
+}
+
+/** What of the queue depends on the history alone (not on now): computed once per history and category. */
+function queueShape(calendar: BusinessCalendar, history: readonly HistoryCase[], category: string | null) {
+  return memo(history, calendar, `queue\u0000${category}`, () => {
+    const same = history.filter((c) => c.category === category);
+    const resolved = same.filter((c) => c.resolvedAt).sort((a, b) => a.resolvedAt!.localeCompare(b.resolvedAt!));
+    const usualAhead = Math.round(quantile(openWhenArrived(same, resolved), 0.5) ?? 0);
+    const span = resolved.length < 2 ? 0 : businessMinutesBetween(calendar, new Date(resolved[0]!.resolvedAt!), new Date(resolved[resolved.length - 1]!.resolvedAt!));
+    return { same, resolved: resolved.length, usualAhead, span };
+  });
+}
+
+/**
+ * For each resolved case, how many others of `same` were open when it arrived (created before it, not
+ * resolved by then), ascending. A sweep over resolution times with a Fenwick tree over creation times:
+ * O(n log n) where asking every pair took O(n²) (seconds per mail at 10,000 cases).
+ */
+export function openWhenArrived(same: readonly HistoryCase[], resolved: readonly HistoryCase[]): number[] {
+  const created = same.map((c) => c.createdAt).sort();
+  /** How many of `sorted` are < t. */
+  const below = (sorted: readonly string[], t: string) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  // Closed by then: created before t and resolved at or before t, counted as they resolve.
+  const tree = new Array<number>(created.length + 1).fill(0);
+  const add = (i: number) => {
+    for (let k = i + 1; k < tree.length; k += k & -k) tree[k]!++;
+  };
+  const sum = (n: number) => {
+    let total = 0;
+    for (let k = n; k > 0; k -= k & -k) total += tree[k]!;
+    return total;
+  };
+  const closing = same.filter((c) => c.resolvedAt).sort((a, b) => a.resolvedAt!.localeCompare(b.resolvedAt!));
+  const arrivals = [...resolved].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const counts: number[] = [];
+  let next = 0;
+  for (const c of arrivals) {
+    const t = c.createdAt;
+    while (next < closing.length && closing[next]!.resolvedAt! <= t) {
+      // Its rank among creation times (ties: any slot of the same value; only "< t" is ever asked).
+      add(below(created, closing[next]!.createdAt));
+      next++;
+    }
+    const before = below(created, t);
+    // `c` itself is never created before its own arrival, so it is never counted.
+    counts.push(before - sum(before));
+  }
+  return counts.sort((a, b) => a - b);
 }

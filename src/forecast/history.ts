@@ -33,6 +33,11 @@ export function comparableCases(
   priority: string,
   min: number,
 ): Comparable | null {
+  // The same history (one pass's read) asks the same question once per new case: answered once.
+  return memo(history, cal, `${category}\u0000${priority}\u0000${min}`, () => findComparable(cal, history, category, priority, min));
+}
+
+function findComparable(cal: BusinessCalendar, history: readonly HistoryCase[], category: string | null, priority: string, min: number): Comparable | null {
   const resolved = history.filter((c) => c.resolvedAt && c.resolvedAt >= c.createdAt);
   const scopes: [ForecastScope, (c: HistoryCase) => boolean][] = [
     ['category-priority', (c) => c.category === category && c.priority === priority],
@@ -47,6 +52,21 @@ export function comparableCases(
     }
   }
   return null;
+}
+
+const MEMO = new WeakMap<readonly HistoryCase[], WeakMap<object, Map<string, unknown>>>();
+
+/**
+ * A value derived from one history array and calendar only, computed once: the array is a pass's read of
+ * the store (never mutated), so the answer cannot change while it lives; it goes when the array does.
+ */
+export function memo<T>(history: readonly HistoryCase[], cal: object, key: string, compute: () => T): T {
+  let byCal = MEMO.get(history);
+  if (!byCal) MEMO.set(history, (byCal = new WeakMap()));
+  let byKey = byCal.get(cal);
+  if (!byKey) byCal.set(cal, (byKey = new Map()));
+  if (!byKey.has(key)) byKey.set(key, compute());
+  return byKey.get(key) as T;
 }
 
 /** Minutes rounded up, but not a float's dust above a whole number (960 + 0.2 × 60 is 972, not 973). */

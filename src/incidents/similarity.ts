@@ -29,7 +29,32 @@ export function categoryVocabulary(examples: Readonly<Record<Language, readonly 
   return { es: build('es'), it: build('it'), en: build('en') };
 }
 
+/**
+ * The same live cases are compared with every new mail of a pass: their profiles (stemming is most of the
+ * cost) are kept per vocabulary, least recently used first out, at most PROFILES_KEPT (memory stays flat
+ * however many cases the store holds).
+ */
+const PROFILES_KEPT = 2048;
+const PROFILES = new WeakMap<object, Map<string, Profile>>();
+const NO_VOCABULARY = {};
+
 export function profile(report: ReportText, vocabulary: CategoryVocabulary | null): Profile {
+  let kept = PROFILES.get(vocabulary ?? NO_VOCABULARY);
+  if (!kept) PROFILES.set(vocabulary ?? NO_VOCABULARY, (kept = new Map()));
+  const key = `${report.language}\u0000${report.text}`;
+  const hit = kept.get(key);
+  if (hit) {
+    kept.delete(key);
+    kept.set(key, hit);
+    return hit;
+  }
+  const made = computeProfile(report, vocabulary);
+  kept.set(key, made);
+  if (kept.size > PROFILES_KEPT) kept.delete(kept.keys().next().value!);
+  return made;
+}
+
+function computeProfile(report: ReportText, vocabulary: CategoryVocabulary | null): Profile {
   const vocab = vocabulary?.[report.language];
   const terms = new Map<string, number>();
   for (const stem of tokenize(report.text, report.language)) {

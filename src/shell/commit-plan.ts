@@ -65,80 +65,83 @@ export interface CommitInput {
   readonly release?: ReleaseMark;
 }
 
-export async function commitPlan({ store, compose }: CommitDeps, desk: DeskRuntime, input: CommitInput): Promise<CommitResult> {
+export function commitPlan({ store, compose }: CommitDeps, desk: DeskRuntime, input: CommitInput): Promise<CommitResult> {
+  return store.transaction((tx) => commitPlanIn(tx, compose, desk, input));
+}
+
+/** The same inside a transaction the caller holds (a group commit runs it in the mail's savepoint). */
+export async function commitPlanIn(tx: StoreTx, compose: ComposeDeps, desk: DeskRuntime, input: CommitInput): Promise<CommitResult> {
   const { position, mail, raw, plan, now, files = [], release } = input;
   const view = desk.view;
   const key = messageKey(mail, raw);
-  return store.transaction(async (tx) => {
-    // A released mail's position is already recorded (as quarantined): its row says where it went instead.
-    if (release) await assertHeld(tx, release);
-    switch (plan.action) {
-      case 'ignore':
-        if (release) await tx.releaseQuarantine(release.quarantineId, null, release.actor, now);
-        else await tx.markPosition(position, key, 'duplicate', null, now);
-        return { outcome: 'duplicate', caseId: null, queued: 0 };
-      case 'quarantine':
-        if (release) {
-          await tx.requarantine(release.quarantineId, { messageId: key, code: plan.code, reason: plan.reason, stage: plan.stage }, release.actor, now);
-        } else {
-          await tx.quarantine({ position, messageId: key, code: plan.code, reason: plan.reason, stage: plan.stage, raw }, now);
-          await tx.markPosition(position, key, 'quarantined', null, now);
-        }
-        return { outcome: 'quarantined', caseId: null, queued: 0 };
-      case 'create':
-      case 'append': {
-        const kase =
-          plan.action === 'create'
-            ? await tx.createCase({ ...plan.newCase, prefix: view.prefix }, now)
-            : await tx.getCase(plan.caseId);
-        if (!kase) throw new Error(`case ${plan.action === 'append' ? plan.caseId : '?'} vanished during commit`);
-        await tx.addMessage({ caseId: kase.id, desk: view.id, direction: 'in', kind: plan.messageKind, messageId: key, mail, raw }, now);
-        await tx.addEvents(kase.id, plan.events, now);
-        if (plan.action === 'create') {
-          for (const l of plan.links ?? []) await tx.link(kase.id, l.caseId, l.reason, now);
-          // Looked up again inside the transaction: two desk loops may handle the same mail at once,
-          // and whichever commits second links both.
-          if (!key.startsWith('sha256:')) {
-            for (const other of await tx.casesElsewhere(key, view.id)) await tx.link(kase.id, other, 'same mail sent to another desk', now);
-          }
-          if (plan.newCase.routing.assignee) await tx.setCaseFields(kase.id, { assignee: plan.newCase.routing.assignee }, now);
-        }
-        let current = kase;
-        if (plan.action === 'append') {
-          // Status, category and priority changes may pause, resume or re-pick the SLA: one rescheduler.
-          if (plan.statusTo || plan.reroute) {
-            const changes = { ...(plan.statusTo ? { status: plan.statusTo } : {}), ...plan.reroute };
-            await updateCase(tx, desk, { compose, kase, changes, now, actor: mail.from?.address ?? 'sportello', silent: plan.quiet === true });
-          }
-          const f = plan.fields;
-          if (f) {
-            await tx.setCaseFields(kase.id, {
-              ...(f.assignee !== undefined ? { assignee: f.assignee } : {}),
-              ...(f.firstResponse ? { firstResponseAt: now.toISOString() } : {}),
-              ...(f.resolved ? { resolvedAt: now.toISOString() } : {}),
-              ...(f.closed ? { closedAt: now.toISOString() } : {}),
-              ...(f.rating ? { rating: { ...f.rating, at: now.toISOString() } } : {}),
-              ...(f.waitUntil !== undefined ? { waitUntil: f.waitUntil } : {}),
-            }, now);
-          }
-          current = (await tx.getCase(kase.id)) ?? kase;
-          if (f?.eta) {
-            await promiseEta(tx, compose, desk, { kase: current, eta: f.eta, now, actor: mail.from?.address ?? 'sportello', silent: plan.quiet === true });
-            current = (await tx.getCase(kase.id)) ?? current;
-          }
-        }
-        const requesterMessageId = plan.action === 'append' ? (plan.requesterMessageId ?? null) : mail.messageId;
-        // Incidents first: a reply may name the incident, whose id exists only once it is created.
-        const fill = await commitIncident(tx, { compose, desk, mail, now, files }, plan, current);
-        for (const intent of plan.replies) await queueIntent(tx, { compose, desk, mail, now, files }, current, fill(intent), requesterMessageId);
-        if (release) {
-          await tx.releaseQuarantine(release.quarantineId, kase.id, release.actor, now);
-          await tx.addEvents(kase.id, [{ type: 'released-from-quarantine', actor: release.actor, data: { quarantine: release.quarantineId, code: release.code } }], now);
-        } else {
-          await tx.markPosition(position, key, plan.action === 'create' ? 'created' : 'appended', kase.id, now);
-        }
-        return { outcome: plan.action === 'create' ? 'created' : 'appended', caseId: kase.id, queued: plan.replies.length };
+  // A released mail's position is already recorded (as quarantined): its row says where it went instead.
+  if (release) await assertHeld(tx, release);
+  switch (plan.action) {
+    case 'ignore':
+      if (release) await tx.releaseQuarantine(release.quarantineId, null, release.actor, now);
+      else await tx.markPosition(position, key, 'duplicate', null, now);
+      return { outcome: 'duplicate', caseId: null, queued: 0 };
+    case 'quarantine':
+      if (release) {
+        await tx.requarantine(release.quarantineId, { messageId: key, code: plan.code, reason: plan.reason, stage: plan.stage }, release.actor, now);
+      } else {
+        await tx.quarantine({ position, messageId: key, code: plan.code, reason: plan.reason, stage: plan.stage, raw }, now);
+        await tx.markPosition(position, key, 'quarantined', null, now);
       }
+      return { outcome: 'quarantined', caseId: null, queued: 0 };
+    case 'create':
+    case 'append': {
+      const kase =
+        plan.action === 'create'
+          ? await tx.createCase({ ...plan.newCase, prefix: view.prefix }, now)
+          : await tx.getCase(plan.caseId);
+      if (!kase) throw new Error(`case ${plan.action === 'append' ? plan.caseId : '?'} vanished during commit`);
+      await tx.addMessage({ caseId: kase.id, desk: view.id, direction: 'in', kind: plan.messageKind, messageId: key, mail, raw }, now);
+      await tx.addEvents(kase.id, plan.events, now);
+      if (plan.action === 'create') {
+        for (const l of plan.links ?? []) await tx.link(kase.id, l.caseId, l.reason, now);
+        // Looked up again inside the transaction: two desk loops may handle the same mail at once,
+        // and whichever commits second links both.
+        if (!key.startsWith('sha256:')) {
+          for (const other of await tx.casesElsewhere(key, view.id)) await tx.link(kase.id, other, 'same mail sent to another desk', now);
+        }
+        if (plan.newCase.routing.assignee) await tx.setCaseFields(kase.id, { assignee: plan.newCase.routing.assignee }, now);
+      }
+      let current = kase;
+      if (plan.action === 'append') {
+        // Status, category and priority changes may pause, resume or re-pick the SLA: one rescheduler.
+        if (plan.statusTo || plan.reroute) {
+          const changes = { ...(plan.statusTo ? { status: plan.statusTo } : {}), ...plan.reroute };
+          await updateCase(tx, desk, { compose, kase, changes, now, actor: mail.from?.address ?? 'sportello', silent: plan.quiet === true });
+        }
+        const f = plan.fields;
+        if (f) {
+          await tx.setCaseFields(kase.id, {
+            ...(f.assignee !== undefined ? { assignee: f.assignee } : {}),
+            ...(f.firstResponse ? { firstResponseAt: now.toISOString() } : {}),
+            ...(f.resolved ? { resolvedAt: now.toISOString() } : {}),
+            ...(f.closed ? { closedAt: now.toISOString() } : {}),
+            ...(f.rating ? { rating: { ...f.rating, at: now.toISOString() } } : {}),
+            ...(f.waitUntil !== undefined ? { waitUntil: f.waitUntil } : {}),
+          }, now);
+        }
+        current = (await tx.getCase(kase.id)) ?? kase;
+        if (f?.eta) {
+          await promiseEta(tx, compose, desk, { kase: current, eta: f.eta, now, actor: mail.from?.address ?? 'sportello', silent: plan.quiet === true });
+          current = (await tx.getCase(kase.id)) ?? current;
+        }
+      }
+      const requesterMessageId = plan.action === 'append' ? (plan.requesterMessageId ?? null) : mail.messageId;
+      // Incidents first: a reply may name the incident, whose id exists only once it is created.
+      const fill = await commitIncident(tx, { compose, desk, mail, now, files }, plan, current);
+      for (const intent of plan.replies) await queueIntent(tx, { compose, desk, mail, now, files }, current, fill(intent), requesterMessageId);
+      if (release) {
+        await tx.releaseQuarantine(release.quarantineId, kase.id, release.actor, now);
+        await tx.addEvents(kase.id, [{ type: 'released-from-quarantine', actor: release.actor, data: { quarantine: release.quarantineId, code: release.code } }], now);
+      } else {
+        await tx.markPosition(position, key, plan.action === 'create' ? 'created' : 'appended', kase.id, now);
+      }
+      return { outcome: plan.action === 'create' ? 'created' : 'appended', caseId: kase.id, queued: plan.replies.length };
     }
-  });
+  }
 }

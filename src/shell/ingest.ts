@@ -1,16 +1,17 @@
 // Drains one desk mailbox: resumes from the stored UIDVALIDITY/UID checkpoint (or starts per startFrom on
-// first contact), and for each new UID parses, runs the pipeline, commits the plan, and only then flags the
-// mail on the server. Unparseable mail is quarantined and the run goes on; a store failure stops the pass.
+// first contact), and per batch of new UIDs fetches, parses, commits every mail's plan in one transaction
+// (each in its own savepoint), and only then flags the batch on the server. Unparseable mail is quarantined
+// and the run goes on; a store failure stops the pass with nothing of the batch committed or flagged.
 
 import type { AttachmentFile, InboundMail } from '../domain/mail.js';
 import type { MailboxPosition } from '../domain/plan.js';
-import type { Clock, CaseStore, MailboxSession } from '../ports.js';
+import type { Clock, CaseStore, FetchedMessage, MailboxSession, StoreTx } from '../ports.js';
 import type { DeskRuntime } from './desk-runtime.js';
 import type { Logger } from '../log.js';
 import type { PipelineStep } from '../pipeline/types.js';
 import { runPipeline } from '../pipeline/run.js';
 import { SportelloError, describeError, isSportelloError } from '../errors.js';
-import { assertHeld, commitPlan, messageKey, type CommitResult, type ReleaseMark } from './commit-plan.js';
+import { assertHeld, commitPlanIn, messageKey, type CommitResult, type ReleaseMark } from './commit-plan.js';
 import type { ComposeDeps } from './compose.js';
 import { baseAddress } from '../mail/address.js';
 import { importedMail, type ImportedMail } from '../pipeline/imported.js';
@@ -63,21 +64,49 @@ export async function ingestMailbox(deps: IngestDeps, desk: DeskRuntime, session
   const opened = await openFolder(deps, desk.config, session, log);
   const firstStart = opened.start?.firstStart ?? null;
   let lastUid = opened.lastUid;
-  const take = async (uid: number) => {
-    const position: MailboxPosition = { desk: desk.config.id, folder, uidValidity: session.uidValidity, uid };
-    const r = await ingestOne(deps, desk, session, { position, firstStart, log });
-    counts.seen++;
-    if (r) {
+
+  /**
+   * One batch: fetched in few commands, parsed, committed in ONE transaction (each mail in its own
+   * savepoint), then flagged in one command. False when the daemon is stopping (the rest waits).
+   */
+  const takeBatch = async (uids: readonly number[]): Promise<boolean> => {
+    if (!uids.length) return true;
+    if (shouldStop()) return false;
+    const fetched = await session.fetch(uids, deps.maxMessageBytes);
+    const got = new Set(fetched.map((f) => f.uid));
+    for (const uid of uids) if (!got.has(uid)) log.warn({ uid }, 'message vanished before it could be fetched (expunged by someone else)');
+    const parsed = await Promise.all(fetched.map((f) => (f.source ? parseRaw(deps, f.source) : null)));
+    let stopped = false;
+    const done = await deps.store.transaction(async (tx) => {
+      const out: { uid: number; taken: Taken }[] = [];
+      for (const [i, f] of fetched.entries()) {
+        if (shouldStop()) {
+          stopped = true;
+          break;
+        }
+        const position: MailboxPosition = { desk: desk.config.id, folder, uidValidity: session.uidValidity, uid: f.uid };
+        out.push({ uid: f.uid, taken: await takeFetchedIn(tx, deps, desk, { position, fetched: f, parsed: parsed[i] ?? null, firstStart, log }) });
+      }
+      return out;
+    });
+    // Committed: now counted, logged and flagged (never before: a crash here leaves mail the reconcile flags).
+    for (const { taken } of done) {
+      counts.seen++;
+      const r = taken.result;
       counts[r.outcome === 'duplicate' ? 'duplicates' : r.outcome]++;
-      if (r.imported) counts.imported++;
+      if (taken.imported) counts.imported++;
+      taken.report();
+    }
+    if (done.length) {
       try {
-        await session.markProcessed(uid);
+        await session.markProcessed(done.map((d) => d.uid));
       } catch (err) {
-        // The commit and the checkpoint stand; a missing flag is mended by the reconcile of the next session.
-        log.warn({ uid, err: describeError(err) }, 'could not flag the processed mail on the server');
+        // The commits and the checkpoint stand; missing flags are mended by the reconcile of the next session.
+        log.warn({ uids: done.map((d) => d.uid), err: describeError(err) }, 'could not flag the processed mail on the server');
       }
     }
-    lastUid = uid;
+    lastUid = stopped ? Math.max(lastUid, done.at(-1)?.uid ?? lastUid) : Math.max(lastUid, ...uids);
+    return !stopped;
   };
 
   // The backlog found at first contact, under a startFrom date (or after a rescan): only mail the server
@@ -88,12 +117,9 @@ export async function ingestMailbox(deps: IngestDeps, desk: DeskRuntime, session
     for (;;) {
       const uids = await session.listUidsSince(lastUid, start.backlogUid, takeFrom, deps.fetchBatch);
       const received = await session.receivedDates(uids);
-      for (const uid of uids) {
-        if (shouldStop()) return result();
-        const at = received.get(uid);
-        if (at && at.getTime() >= takeFrom.getTime()) await take(uid);
-        else lastUid = uid;
-      }
+      const taken = uids.filter((uid) => (received.get(uid)?.getTime() ?? -Infinity) >= takeFrom.getTime());
+      if (!(await takeBatch(taken))) return result();
+      if (uids.length) lastUid = Math.max(lastUid, ...uids);
       if (uids.length < deps.fetchBatch) break;
     }
     await deps.store.skipTo(desk.config.id, folder, session.uidValidity, start.backlogUid, deps.clock.now());
@@ -102,34 +128,44 @@ export async function ingestMailbox(deps: IngestDeps, desk: DeskRuntime, session
 
   for (;;) {
     const uids = await session.listNewUids(lastUid, deps.fetchBatch);
-    for (const uid of uids) {
-      if (shouldStop()) return result();
-      await take(uid);
-    }
+    if (!(await takeBatch(uids))) return result();
     if (uids.length < deps.fetchBatch) return result();
   }
 }
 
-async function ingestOne(
+/** A parsed mail, or why it could not be parsed. */
+type Parsed = { readonly mail: InboundMail } | { readonly error: unknown };
+
+async function parseRaw(deps: IngestDeps, raw: Buffer): Promise<Parsed> {
+  try {
+    return { mail: await deps.parse(raw, deps.maxMessageBytes) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** What one mail became inside the batch's transaction; `report` logs it once the transaction committed. */
+interface Taken {
+  readonly result: CommitResult;
+  readonly imported: boolean;
+  readonly report: () => void;
+}
+
+async function takeFetchedIn(
+  tx: StoreTx,
   deps: IngestDeps,
   desk: DeskRuntime,
-  session: MailboxSession,
-  { position, firstStart, log }: { readonly position: MailboxPosition; readonly firstStart: string | null; readonly log: Logger },
-): Promise<(CommitResult & { imported: boolean }) | null> {
-  const fetched = await session.fetch(position.uid, deps.maxMessageBytes);
-  if (!fetched) {
-    log.warn({ uid: position.uid }, 'message vanished before it could be fetched (expunged by someone else)');
-    return null;
-  }
+  { position, fetched, parsed, firstStart, log }: { readonly position: MailboxPosition; readonly fetched: FetchedMessage; readonly parsed: Parsed | null; readonly firstStart: string | null; readonly log: Logger },
+): Promise<Taken> {
   // Imported mail is handled as of its arrival: the case keeps the original dates, and nothing is mailed.
   const imported = importedMail(fetched.receivedAt, firstStart);
   const now = imported ? imported.receivedAt : deps.clock.now();
-  if (!fetched.source) {
+  if (!fetched.source || !parsed) {
     const reason = `message of ${fetched.size} bytes exceeds limits.maxMessageBytes (${deps.maxMessageBytes}); it stays on the server`;
-    return { ...(await quarantineRaw(deps, position, null, { messageId: null, code: 'MAIL_TOO_LARGE', reason }, deps.clock.now(), log)), imported: false };
+    return { ...(await quarantineIn(tx, position, null, { messageId: null, code: 'MAIL_TOO_LARGE', reason }, deps.clock.now(), log)), imported: false };
   }
-  const result = await ingestRaw(deps, desk, { position, raw: fetched.source, now, log, imported });
-  return { ...result, imported: imported !== null && (result.outcome === 'created' || result.outcome === 'appended') };
+  const taken = await ingestParsedIn(tx, deps, desk, { position, raw: fetched.source, now, log, imported }, parsed);
+  return { ...taken, imported: imported !== null && (taken.result.outcome === 'created' || taken.result.outcome === 'appended') };
 }
 
 /**
@@ -149,76 +185,83 @@ export interface RawInput {
 }
 
 export async function ingestRaw(deps: IngestDeps, desk: DeskRuntime, input: RawInput): Promise<CommitResult> {
-  const { position, raw, now, log, release, imported = null } = input;
-  let mail: InboundMail;
-  try {
-    mail = await deps.parse(raw, deps.maxMessageBytes);
-  } catch (err) {
-    const code = err instanceof SportelloError ? String(err.code) : 'MAIL_PARSE';
-    return quarantineRaw(deps, position, raw, { messageId: null, code, reason: describeError(err) }, deps.clock.now(), log, release);
-  }
+  const parsed = await parseRaw(deps, input.raw);
+  const taken = await deps.store.transaction((tx) => ingestParsedIn(tx, deps, desk, input, parsed));
+  taken.report();
+  return taken.result;
+}
 
+/** Inside the caller's transaction: the pipeline reads through it, the plan commits in the mail's own savepoint. */
+async function ingestParsedIn(tx: StoreTx, deps: IngestDeps, desk: DeskRuntime, input: RawInput, parsed: Parsed): Promise<Omit<Taken, 'imported'>> {
+  const { position, raw, now, log, release, imported = null } = input;
+  if ('error' in parsed) {
+    const err = parsed.error;
+    const code = err instanceof SportelloError ? String(err.code) : 'MAIL_PARSE';
+    return quarantineIn(tx, position, raw, { messageId: null, code, reason: describeError(err) }, deps.clock.now(), log, release);
+  }
+  const mail = parsed.mail;
   const key = messageKey(mail, raw);
   const sender = mail.from ? baseAddress(mail.from.address) : null;
   // A released mail's position is recorded already (as quarantined) and its own row must not make it a duplicate.
   const outcome = await runPipeline(deps.steps, mail, { ...desk.context, now, imported }, async (keys) => ({
-    ...(await deps.store.lookupFacts(desk.config.id, release ? null : position, key, sender, keys, new Date(now.getTime() - HOUR_MS), release?.quarantineId)),
-    incidentCandidates: await deps.store.incidentCandidates(desk.config.id, new Date(now.getTime() - incidentWindowMs(desk.context))),
+    ...(await tx.lookupFacts(desk.config.id, release ? null : position, key, sender, keys, new Date(now.getTime() - HOUR_MS), release?.quarantineId)),
+    incidentCandidates: await tx.incidentCandidates(desk.config.id, new Date(now.getTime() - incidentWindowMs(desk.context))),
   }));
   let result: CommitResult;
   try {
     const plan = outcome.plan;
     const relaysFiles = plan.action === 'append' && mail.attachments.length > 0 && plan.replies.some((r) => r.kind === 'relay');
     const files = relaysFiles && deps.attachments ? await deps.attachments(raw) : [];
-    result = await commitPlan(deps, desk, { position, mail, raw, plan, now, files, ...(release ? { release } : {}) });
+    result = await tx.savepoint((sp) => commitPlanIn(sp, deps.compose, desk, { position, mail, raw, plan, now, files, ...(release ? { release } : {}) }));
   } catch (err) {
     // A database failure is transient: stop the pass, the mail stays unprocessed and is retried.
     // A lost mailbox lease too: the new owner takes the mail, nothing may be recorded here.
     if (isSportelloError(err, 'STORE') || isSportelloError(err, 'QUARANTINE_NOT_HELD') || isSportelloError(err, 'MAILBOX_LEASE_LOST')) throw err;
     // Anything else (a template that cannot render, a bug) would fail the same way forever and
     // block the mailbox behind this one mail: set it aside instead, with the reason.
-    return quarantineRaw(deps, position, raw, { messageId: key, code: 'COMMIT_FAILED', reason: `could not record the mail: ${describeError(err)}` }, deps.clock.now(), log, release);
+    return quarantineIn(tx, position, raw, { messageId: key, code: 'COMMIT_FAILED', reason: `could not record the mail: ${describeError(err)}` }, deps.clock.now(), log, release);
   }
-  log.info(
-    {
-      uid: position.uid,
-      msgId: mail.messageId,
-      caseId: result.caseId,
-      outcome: result.outcome,
-      stage: outcome.decidedBy,
-      replies: result.queued,
-      ...(imported ? { imported: imported.receivedAt.toISOString() } : {}),
-      ...(release ? { releasedFrom: release.quarantineId, by: release.actor } : {}),
-      ...(outcome.plan.action === 'quarantine' || outcome.plan.action === 'ignore' ? { reason: outcome.plan.reason } : {}),
-      ...(outcome.annotations.autoGenerated ? { autoGenerated: outcome.annotations.autoGenerated } : {}),
-    },
-    describeOutcome(result),
-  );
-  return result;
+  const report = () =>
+    log.info(
+      {
+        uid: position.uid,
+        msgId: mail.messageId,
+        caseId: result.caseId,
+        outcome: result.outcome,
+        stage: outcome.decidedBy,
+        replies: result.queued,
+        ...(imported ? { imported: imported.receivedAt.toISOString() } : {}),
+        ...(release ? { releasedFrom: release.quarantineId, by: release.actor } : {}),
+        ...(outcome.plan.action === 'quarantine' || outcome.plan.action === 'ignore' ? { reason: outcome.plan.reason } : {}),
+        ...(outcome.annotations.autoGenerated ? { autoGenerated: outcome.annotations.autoGenerated } : {}),
+      },
+      describeOutcome(result),
+    );
+  return { result, report };
 }
 
-async function quarantineRaw(
-  deps: IngestDeps,
+async function quarantineIn(
+  tx: StoreTx,
   position: MailboxPosition,
   raw: Buffer | null,
   entry: { readonly messageId: string | null; readonly code: string; readonly reason: string },
   now: Date,
   log: Logger,
   release?: ReleaseMark,
-): Promise<CommitResult> {
+): Promise<Omit<Taken, 'imported'>> {
   const q = { ...entry, stage: entry.code === 'COMMIT_FAILED' ? 'commit' : 'parse' };
-  await deps.store.transaction(async (tx) => {
+  await tx.savepoint(async (sp) => {
     if (release) {
       // Failed again: the held row takes the new reason; the raw bytes are already there.
-      await assertHeld(tx, release);
-      await tx.requarantine(release.quarantineId, q, release.actor, now);
+      await assertHeld(sp, release);
+      await sp.requarantine(release.quarantineId, q, release.actor, now);
       return;
     }
-    await tx.quarantine({ position, ...q, raw }, now);
-    await tx.markPosition(position, null, 'quarantined', null, now);
+    await sp.quarantine({ position, ...q, raw }, now);
+    await sp.markPosition(position, null, 'quarantined', null, now);
   });
-  log.warn({ uid: position.uid, code: q.code, reason: q.reason, ...(release ? { quarantine: release.quarantineId } : {}) }, release ? 'released mail quarantined again' : 'mail quarantined');
-  return { outcome: 'quarantined', caseId: null, queued: 0 };
+  const report = () => log.warn({ uid: position.uid, code: q.code, reason: q.reason, ...(release ? { quarantine: release.quarantineId } : {}) }, release ? 'released mail quarantined again' : 'mail quarantined');
+  return { result: { outcome: 'quarantined', caseId: null, queued: 0 }, report };
 }
 
 function describeOutcome(r: CommitResult): string {

@@ -23,7 +23,8 @@ export async function reconcileProcessed(
   let mended = 0;
   for (const uid of left) {
     try {
-      await session.markProcessed(uid);
+      // One at a time: a UID that cannot be flagged must not keep the others unflagged.
+      await session.markProcessed([uid]);
       mended++;
     } catch (err) {
       deps.log.warn({ desk: desk.id, folder, uid, err: describeError(err) }, 'could not flag a mail processed before a crash; tried again next session');

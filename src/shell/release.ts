@@ -72,14 +72,14 @@ export async function releaseOne(deps: ReleaseDeps, id: number, actor: string): 
     if (session.uidValidity !== position.uidValidity) {
       throw notReleasable(row, `has no stored copy and the mailbox was rebuilt since (UIDVALIDITY ${position.uidValidity} → ${session.uidValidity}), so UID ${position.uid} no longer names it`, 'find the mail in the mailbox by hand and move it back as a new mail, then drop this row');
     }
-    const fetched = await session.fetch(position.uid, deps.ingest.maxMessageBytes);
+    const [fetched] = await session.fetch([position.uid], deps.ingest.maxMessageBytes);
     if (!fetched) throw notReleasable(row, `has no stored copy and ${where} is no longer on the server`, `drop it with "sportello quarantine drop ${id} --reason TEXT"`);
     if (!fetched.source) {
       throw notReleasable(row, `is ${fetched.size} bytes, still above limits.maxMessageBytes (${deps.ingest.maxMessageBytes}); the mail is still on the server at ${where}`, `raise limits.maxMessageBytes above ${fetched.size} in the configuration, then release it again`, { size: fetched.size });
     }
     const r = await ingestRaw(deps.ingest, runtime, { position, raw: fetched.source, now: deps.ingest.clock.now(), log, release: mark });
     if (r.outcome !== 'quarantined') {
-      await session.markProcessed(position.uid).catch((err: unknown) => log.warn({ uid: position.uid, err: describeError(err) }, 'could not flag the released mail on the server'));
+      await session.markProcessed([position.uid]).catch((err: unknown) => log.warn({ uid: position.uid, err: describeError(err) }, 'could not flag the released mail on the server'));
     }
     return withOutcome(deps, id, r);
   } finally {

@@ -1,14 +1,15 @@
 // The daemon as it runs in production: `sportello run` on the real stack answers new mail pushed by
-// IDLE, survives the mail server going away and coming back (fresh client, backoff), and exits 0
-// on SIGTERM after finishing its work.
+// IDLE, survives the mail server going away and coming back (fresh client, backoff), exits 0 on SIGTERM
+// after finishing its work, and a SIGKILL inside a batch (mid-transaction, or before its flags) loses nothing.
 
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { readInbox, runMailstack, sendMail, waitForMessages } from '../support/mailstack.js';
-import { freshStackEachTest, REPO, stackConfig, stackConfigYaml, tempDb, testApp } from '../support/app.js';
+import { openSqliteStore } from '../../src/adapters/sqlite-store.js';
+import { readInbox, runMailstack, sendMail, waitForMessages, withImap } from '../support/mailstack.js';
+import { freshStackEachTest, REPO, stackConfig, stackConfigFile, stackConfigYaml, tempDb, testApp, waitForEmptyQueue } from '../support/app.js';
 
 let app: App | null = null;
 freshStackEachTest();
@@ -63,6 +64,68 @@ describe('sportello run', () => {
     expect(log).toContain('opened HR-1');
   });
 });
+
+describe('a crash in the batched ingest (SIGKILL) loses nothing and answers nothing twice', () => {
+  /** Five requests waiting in it@, a config for them, and the child killed at `point`. */
+  async function crashAt(point: 'after-commit' | 'mid-batch') {
+    const { db, cfg } = stackConfigFile('none');
+    for (const n of [1, 2, 3, 4, 5]) await sendMail({ from: 'alice', to: 'it', subject: `Request ${n}`, text: `Please help with ${n}.` });
+    await waitForMessages('it', 5);
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/support/crash-child.ts'), cfg, point], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    expect(signal, err).toBe('SIGKILL');
+    return stackConfig(db, undefined, 'none');
+  }
+
+  /** After the restart: one case per mail, every mail flagged, exactly one auto-reply each. */
+  async function recovered(config: ReturnType<typeof stackConfig>) {
+    app = await testApp(config);
+    await app.once();
+    expect((await app.store.listCases({})).map((c) => c.subject).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `Request ${n}`));
+    expect(await app.store.outboxSummary()).toEqual({ sent: 5 });
+    expect(await unseen()).toEqual([]);
+    await waitForEmptyQueue();
+    expect((await readInbox('alice')).map((m) => m.subject.replace(/^\[IT-\d+\] /, '')).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `Request ${n}`));
+  }
+
+  it('killed between the batch commit and its flags: the restart flags the batch (reconcile), records nothing again', async () => {
+    const config = await crashAt('after-commit');
+    const store = await openSqliteStore(config.database);
+    try {
+      expect(await store.listCases({})).toHaveLength(5);
+      expect(await store.outboxSummary()).toEqual({ pending: 5 });
+    } finally {
+      await store.close();
+    }
+    expect(await unseen()).toHaveLength(5);
+    await recovered(config);
+  });
+
+  it('killed mid-batch, inside the group transaction: nothing of the batch stays; the restart takes all five once', async () => {
+    const config = await crashAt('mid-batch');
+    const store = await openSqliteStore(config.database);
+    try {
+      expect(await store.listCases({})).toEqual([]);
+      expect(await store.checkpoint('IT', 'INBOX')).toMatchObject({ lastUid: 0 });
+    } finally {
+      await store.close();
+    }
+    await recovered(config);
+  });
+});
+
+function unseen(): Promise<number[]> {
+  return withImap('it', async (c) => {
+    const lock = await c.getMailboxLock('INBOX');
+    try {
+      return ((await c.search({ seen: false }, { uid: true })) || []).sort((a, b) => a - b);
+    } finally {
+      lock.release();
+    }
+  });
+}
 
 /** Resolves once `done()` holds, checking every 25 ms; throws after `timeoutMs` (bounded polling, not a sleep). */
 async function until(done: () => boolean, timeoutMs: number): Promise<void> {

@@ -32,7 +32,7 @@ async function interruptedReply(store: CaseStore, caseId: string, desk: string, 
       null, now,
     ),
   );
-  await store.markSending(id, now);
+  await store.markSending([id], now);
   await store.parkInterrupted(now);
   return id;
 }

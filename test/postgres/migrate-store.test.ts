@@ -47,13 +47,13 @@ async function sqliteInstall(): Promise<string> {
       await tx.setPromise('IT-2', { seq: 1, at: at(300).toISOString(), start: T0.toISOString(), source: 'sla', slaDueAt: null, forecast: null }, at(8));
       await tx.claimPromiseNotice('IT-2', 1, 'pre-breach', at(9));
     });
-    await store.markSending(1, at(10));
-    await store.markSent(1, at(10));
-    await store.markSending(2, at(10));
+    await store.markSending([1], at(10));
+    await store.markSent([1], at(10));
+    await store.markSending([2], at(10));
     await store.markFailed(2, 'SMTP_PERMANENT: 550', at(11));
-    await store.markSending(3, at(10));
+    await store.markSending([3], at(10));
     await store.parkInterrupted(at(12));
-    await store.markSending(4, at(10));
+    await store.markSending([4], at(10));
     await store.markRetry(4, 'SMTP_TRANSIENT', at(30));
     await store.dropQuarantine(2, 'junk', 'cli:admin', at(13));
     await store.saveDaemonStatus('{"desks":[]}', at(14));

@@ -61,7 +61,7 @@ export interface FakeMailbox extends MailSource {
   readonly unflag: (uid: number) => void;
   readonly fetched: number[];
   readonly marked: number[];
-  /** Set to make markProcessed reject for these UIDs. */
+  /** Set to make markProcessed reject any call naming one of these UIDs. */
   readonly failMarkFor: Set<number>;
   readonly sessions: MailboxSession[];
 }
@@ -93,16 +93,20 @@ export function fakeMailbox(uidValidity = 1000): FakeMailbox {
         async listNewUids(afterUid, limit) {
           return [...messages.keys()].filter((u) => u > afterUid).sort((a, b) => a - b).slice(0, limit);
         },
-        async fetch(uid, maxBytes): Promise<FetchedMessage | null> {
-          box.fetched.push(uid);
-          const raw = messages.get(uid);
-          if (!raw) return null;
-          return { uid, size: raw.length, source: raw.length > maxBytes ? null : raw, receivedAt: received.get(uid) ?? null };
+        async fetch(uids, maxBytes): Promise<FetchedMessage[]> {
+          box.fetched.push(...uids);
+          return [...uids].sort((a, b) => a - b).flatMap((uid) => {
+            const raw = messages.get(uid);
+            if (!raw) return [];
+            return [{ uid, size: raw.length, source: raw.length > maxBytes ? null : raw, receivedAt: received.get(uid) ?? null }];
+          });
         },
-        async markProcessed(uid) {
-          if (box.failMarkFor.has(uid)) throw new Error(`STORE flags failed for UID ${uid}`);
-          box.marked.push(uid);
-          flagged.add(uid);
+        async markProcessed(uids) {
+          // Like one UID STORE: refused as a whole when any of its UIDs is.
+          const failing = uids.find((uid) => box.failMarkFor.has(uid));
+          if (failing !== undefined) throw new Error(`STORE flags failed for UID ${failing}`);
+          box.marked.push(...uids);
+          for (const uid of uids) flagged.add(uid);
         },
         async highestUid() {
           return nextUid - 1;

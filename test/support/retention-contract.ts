@@ -94,10 +94,10 @@ async function seed(store: CaseStore): Promise<void> {
   });
   // Delivery history: the old replies went out, one to bob was interrupted mid-send (uncertain).
   for (const id of [1, 2]) {
-    await store.markSending(id, ago(id === 1 ? 420 : 38));
-    await store.markSent(id, ago(id === 1 ? 420 : 38));
+    await store.markSending([id], ago(id === 1 ? 420 : 38));
+    await store.markSent([id], ago(id === 1 ? 420 : 38));
   }
-  await store.markSending(4, ago(1));
+  await store.markSending([4], ago(1));
   await store.parkInterrupted(ago(1));
 }
 

@@ -185,6 +185,43 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(await seedCase(store, undefined, 'HR')).toBe('HR-1');
     });
 
+    it('a savepoint that throws undoes only its own writes (counter, case, checkpoint); the transaction goes on and commits the rest', async () => {
+      const store = await openStore();
+      await store.resetCheckpoint('IT', 'INBOX', 7, T0);
+      const err = new Error('one mail failed');
+      const ids = await store.transaction(async (tx) => {
+        const a = await tx.savepoint(async (sp) => {
+          const c = await sp.createCase(newCase('IT', 'IT'), T0);
+          await sp.markPosition(position(1), 'a@x', 'created', c.id, T0);
+          return c.id;
+        });
+        await expect(
+          tx.savepoint(async (sp) => {
+            const c = await sp.createCase(newCase('IT', 'IT'), T0);
+            await sp.addMessage(inbound(c.id, 'b@x'), T0);
+            await sp.markPosition(position(2), 'b@x', 'created', c.id, T0);
+            throw err;
+          }),
+        ).rejects.toBe(err);
+        // Reads inside the transaction see the first savepoint's writes and not the undone one's.
+        expect((await tx.lookupFacts('IT', position(1), 'a@x', null, keys(), T0)).processedPosition).toMatchObject({ outcome: 'created' });
+        expect((await tx.lookupFacts('IT', position(2), 'b@x', null, keys(), T0)).knownMessage).toBeNull();
+        const c = await tx.savepoint((sp) => sp.createCase(newCase('IT', 'IT'), T0));
+        await tx.markPosition(position(3), 'c@x', 'created', c.id, T0);
+        return [a, c.id];
+      });
+      expect(ids).toEqual(['IT-1', 'IT-2']);
+      expect((await store.listCases({})).map((c) => c.id).sort()).toEqual(['IT-1', 'IT-2']);
+      expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 3 });
+    });
+
+    it('a database failure inside a savepoint comes out as STORE (the caller stops the batch, never quarantines for it)', async () => {
+      const store = await openStore();
+      const id = await seedCase(store, async (tx, caseId) => void (await tx.addMessage(inbound(caseId, 'dup@client.example'), T0)));
+      await expect(store.transaction((tx) => tx.savepoint((sp) => sp.addMessage(inbound(id, 'dup@client.example'), T0)))).rejects.toMatchObject({ code: 'STORE' });
+      expect(await store.transaction((tx) => tx.savepoint(async () => 'still usable'))).toBe('still usable');
+    });
+
     it('UNIQUE(desk, message_id): the same Message-ID twice in one desk fails as STORE, in another desk is fine', async () => {
       const store = await openStore();
       await seedCase(store);
@@ -348,7 +385,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
       });
       const claimer = async (s: CaseStore) => {
         const mine: number[] = [];
-        for (const e of await s.dueOutbox(T0, 100)) if (await s.markSending(e.id, T0)) mine.push(e.id);
+        for (const e of await s.dueOutbox(T0, 100)) if ((await s.markSending([e.id], T0)).length) mine.push(e.id);
         return mine;
       };
       const [a, b] = await Promise.all([claimer(store), claimer(other)]);
@@ -560,10 +597,10 @@ export function storeContract(name: string, harness: StoreHarness): void {
       const id = await queued(store);
       const [due] = await store.dueOutbox(T0, 10);
       expect(due).toEqual({ id, caseId: 'IT-1', kind: 'auto-reply', envelopeFrom: '', attempts: 0, mail: outgoing('alice@example.test') });
-      expect(await store.markSending(id, T0)).toBe(true);
-      expect(await store.markSending(id, T0)).toBe(false);
+      expect(await store.markSending([id], T0)).toEqual([id]);
+      expect(await store.markSending([id], T0)).toEqual([]);
       expect(await store.dueOutbox(at(60), 10)).toEqual([]);
-      await store.markSent(id, at(1));
+      await store.markSent([id], at(1));
       expect(await store.outboxSummary()).toEqual({ sent: 1 });
       expect(await store.dueOutbox(at(60), 10)).toEqual([]);
       expect(await store.outboxProblems(10)).toEqual([]);
@@ -573,14 +610,14 @@ export function storeContract(name: string, harness: StoreHarness): void {
       const store = await openStore();
       const other = await store.another();
       const id = await queued(store);
-      const [a, b] = await Promise.all([store.markSending(id, T0), other.markSending(id, T0)]);
+      const [a, b] = (await Promise.all([store.markSending([id], T0), other.markSending([id], T0)])).map((claimed) => claimed.length === 1);
       expect([a, b].sort()).toEqual([false, true]);
     });
 
     it('lists replies that did not go out and lets an admin requeue an uncertain one, recorded on the case', async () => {
       const store = await openStore();
       const id = await queued(store);
-      await store.markSending(id, T0);
+      await store.markSending([id], T0);
       expect(await store.requeue(id, at(1), 'cli:admin')).toBe(false);
       await store.parkInterrupted(at(2));
       expect(await store.outboxProblems(10)).toEqual([
@@ -602,7 +639,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     it('a retry counts the attempt and is due again only at its next attempt time', async () => {
       const store = await openStore();
       const id = await queued(store);
-      await store.markSending(id, T0);
+      await store.markSending([id], T0);
       await store.markRetry(id, 'SMTP_TRANSIENT: 451', at(5));
       expect(await store.dueOutbox(at(4), 10)).toEqual([]);
       expect(await store.dueOutbox(at(5), 10)).toMatchObject([{ id, attempts: 1 }]);
@@ -612,7 +649,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     it('unclaim gives a claimed row back without counting the attempt; a row not sending is left alone', async () => {
       const store = await openStore();
       const id = await queued(store);
-      await store.markSending(id, T0);
+      await store.markSending([id], T0);
       await store.unclaim(id, 'SMTP_AUTH: 535', at(10));
       expect(await store.dueOutbox(at(10), 10)).toMatchObject([{ id, attempts: 0 }]);
       await store.unclaim(id, 'again', at(99));
@@ -622,7 +659,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
     it('failed records a send-failed event on the case and is never due again', async () => {
       const store = await openStore();
       const id = await queued(store);
-      await store.markSending(id, T0);
+      await store.markSending([id], T0);
       await store.markFailed(id, 'SMTP_PERMANENT: 550 no such user', at(1));
       expect(await store.outboxSummary()).toEqual({ failed: 1 });
       expect(await store.dueOutbox(at(1000), 10)).toEqual([]);
@@ -641,8 +678,8 @@ export function storeContract(name: string, harness: StoreHarness): void {
       const a = await queued(store);
       const b = await queued(store);
       const c = await store.transaction((tx) => tx.enqueue({ caseId: null, kind: 'notification', envelopeFrom: '', mail: outgoing('x@example.test') }, null, T0));
-      await store.markSending(a, T0);
-      await store.markSending(c, T0);
+      await store.markSending([a], T0);
+      await store.markSending([c], T0);
       expect(await store.parkInterrupted(at(1))).toBe(2);
       expect(await store.outboxSummary()).toEqual({ uncertain: 2, pending: 1 });
       expect((await store.dueOutbox(at(1000), 10)).map((e) => e.id)).toEqual([b]);
@@ -657,7 +694,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
       await seedCase(store, async (tx, caseId) => {
         for (let i = 0; i < 2; i++) ids.push(await tx.enqueue({ caseId, kind: 'auto-reply', envelopeFrom: '', mail: outgoing(`p${i}@example.test`) }, null, T0));
       });
-      for (const id of ids) await store.markSending(id, T0);
+      for (const id of ids) await store.markSending([id], T0);
       expect(await store.parkInterrupted(at(1))).toBe(2);
       const events = (await store.getCaseDetail('IT-1'))!.events.filter((e) => e.type === 'send-uncertain');
       expect(events.map((e) => e.data.outbox)).toEqual(ids);
@@ -668,8 +705,8 @@ export function storeContract(name: string, harness: StoreHarness): void {
       const store = await openStore();
       const a = await queued(store);
       const b = await queued(store);
-      await store.markSending(a, T0);
-      await store.markSending(b, at(5));
+      await store.markSending([a], T0);
+      await store.markSending([b], at(5));
       expect(await store.parkInterrupted(at(6), at(4))).toBe(1);
       expect(await store.outboxSummary()).toEqual({ uncertain: 1, sending: 1 });
       expect((await store.outboxProblems(10)).map((p) => [p.id, p.status])).toEqual([[b, 'sending'], [a, 'uncertain']]);
@@ -984,8 +1021,8 @@ export function storeContract(name: string, harness: StoreHarness): void {
         await tx.quarantine({ position: null, messageId: 'q2@client', code: 'UNPARSEABLE', reason: 'broken', stage: null, raw: Buffer.from('From: dan@example.test\r\n\r\n\u00e9') }, ago(100));
       });
       for (const [id, when] of [[1, ago(420)], [2, ago(38)]] as const) {
-        await store.markSending(id, when);
-        await store.markSent(id, when);
+        await store.markSending([id], when);
+        await store.markSent([id], when);
       }
     }
 

@@ -35,7 +35,7 @@ describe('buildApp and the writer lease', () => {
     const identity = (pid: number): LeaseIdentity => ({ host: 'alpha', pid, isAlive: (p) => p === 2 || (p === 1 && daemonAlive) });
     const held = await acquireWriterLease(daemonStore, { database: file, command: 'run', clock, identity: identity(1), heartbeatMs: 0 });
     open.push({ close: () => held.release() });
-    expect(await daemonStore.markSending(sending, clock.now())).toBe(true);
+    expect(await daemonStore.markSending([sending], clock.now())).toEqual([sending]);
 
     const mailbox = fakeMailbox();
     const sender = recordingSender();
@@ -83,7 +83,7 @@ describe('buildApp and the writer lease', () => {
         receivedDates: async () => new Map(),
         unprocessed: async () => [],
         countAbove: async () => 0,
-        fetch: async () => null,
+        fetch: async () => [],
         markProcessed: async () => {},
         waitForChange: (_ms, signal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }))),
         close: async () => {},

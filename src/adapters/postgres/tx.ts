@@ -15,14 +15,47 @@ import type { CasePromise } from '../../forecast/promise.js';
 import { caseFieldSets, iso, json, newCaseRow, toCase, toWriterLease, toFleetLease, fleetValues, FLEET_COLUMNS } from '../sqlite/rows.js';
 import type { FleetLease } from '../../domain/fleet.js';
 import { query, type Queryable, type Row } from './sql.js';
+import { incidentCandidatesIn, lookupFactsIn } from './facts.js';
+import type { Facts } from '../../domain/facts.js';
+import type { IncidentCandidate } from '../../domain/incident.js';
 
 export class PgTx implements StoreTx {
+  private savepoints = 0;
+
   constructor(
     private readonly db: Queryable,
     private readonly where: string,
     /** A read-only store's transaction: no row locks (PostgreSQL refuses FOR UPDATE there). */
     private readonly readOnly = false,
   ) {}
+
+  /**
+   * SAVEPOINT … RELEASE, or ROLLBACK TO when `work` throws: one mail of a group commit undone alone (a
+   * failed statement leaves the transaction usable again only after ROLLBACK TO). A failure of the
+   * server becomes STORE through query(); anything `work` threw keeps its identity.
+   */
+  async savepoint<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const name = `sp${++this.savepoints}`;
+    await this.q(`SAVEPOINT ${name}`);
+    let result: T;
+    try {
+      result = await work(this);
+    } catch (err) {
+      await this.q(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.q(`RELEASE SAVEPOINT ${name}`);
+      throw err;
+    }
+    await this.q(`RELEASE SAVEPOINT ${name}`);
+    return result;
+  }
+
+  lookupFacts(...args: Parameters<StoreTx['lookupFacts']>): Promise<Facts> {
+    return lookupFactsIn(this.db, this.where, ...args);
+  }
+
+  incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]> {
+    return incidentCandidatesIn(this.db, this.where, desk, since);
+  }
 
   private q(sql: string, ...args: unknown[]): Promise<{ rows: Row[]; rowCount: number }> {
     return query(this.db, this.where, sql, args);

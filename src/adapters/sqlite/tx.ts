@@ -12,9 +12,52 @@ import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
 import type { CasePromise } from '../../forecast/promise.js';
 import { caseFieldSets, iso, json, newCaseRow, toCase, toWriterLease, toFleetLease, fleetValues, FLEET_COLUMNS, type Row } from './rows.js';
 import type { FleetLease } from '../../domain/fleet.js';
+import type { Facts } from '../../domain/facts.js';
+import type { IncidentCandidate } from '../../domain/incident.js';
+import { SportelloError } from '../../errors.js';
+import { driverError, storeError } from './driver-errors.js';
+import { incidentCandidatesIn, lookupFactsIn } from './facts.js';
 
 export class SqliteTx implements StoreTx {
-  constructor(private readonly db: Database) {}
+  private savepoints = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly file: string,
+  ) {}
+
+  /**
+   * SAVEPOINT … RELEASE, or ROLLBACK TO when `work` throws: one mail of a group commit undone alone.
+   * A database failure inside becomes STORE here (the caller must stop the whole transaction, not
+   * quarantine the mail); anything else keeps its identity.
+   */
+  async savepoint<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const name = `sp${++this.savepoints}`;
+    try {
+      await this.db.exec(`SAVEPOINT ${name}`);
+      let result: T;
+      try {
+        result = await work(this);
+      } catch (err) {
+        await this.db.exec(`ROLLBACK TO ${name}`);
+        await this.db.exec(`RELEASE ${name}`);
+        throw err;
+      }
+      await this.db.exec(`RELEASE ${name}`);
+      return result;
+    } catch (cause) {
+      if (!driverError(cause) || cause instanceof SportelloError) throw cause;
+      throw storeError(this.file, cause);
+    }
+  }
+
+  lookupFacts(...args: Parameters<StoreTx['lookupFacts']>): Promise<Facts> {
+    return lookupFactsIn(this.db, ...args);
+  }
+
+  incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]> {
+    return incidentCandidatesIn(this.db, desk, since);
+  }
 
   async createCase(input: Parameters<StoreTx['createCase']>[0], now: Date): Promise<CaseRecord> {
     await this.db.run(

@@ -135,7 +135,7 @@ describe('PostgreSQL transactions', () => {
     await seedCase(store, async (tx, caseId) => {
       for (let i = 0; i < 2; i++) ids.push(await tx.enqueue({ caseId, kind: 'auto-reply', envelopeFrom: '', mail: outgoing(`p${i}@example.test`) }, null, T0));
     });
-    for (const id of ids) await store.markSending(id, T0);
+    for (const id of ids) await store.markSending([id], T0);
     const c = await db.connect();
     await c.query(`CREATE FUNCTION fail_second() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
         IF NEW.type = 'send-uncertain' AND (SELECT COUNT(*) FROM events WHERE type = 'send-uncertain') = 1 THEN RAISE EXCEPTION 'disk trouble'; END IF;

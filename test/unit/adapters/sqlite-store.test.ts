@@ -103,7 +103,7 @@ describe('parking interrupted sends (atomic)', () => {
     await seedCase(store, async (tx, caseId) => {
       for (let i = 0; i < n; i++) ids.push(await tx.enqueue({ caseId, kind: 'auto-reply', envelopeFrom: '', mail: outgoing(`p${i}@example.test`) }, null, T0));
     });
-    for (const id of ids) await store.markSending(id, T0);
+    for (const id of ids) await store.markSending([id], T0);
     return ids;
   }
 

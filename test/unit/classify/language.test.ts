@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createLanguageDetector, detectLanguage } from '../../../src/classify/language.js';
+import { HELD_OUT, TRAIN } from './phrases.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/mail', import.meta.url));
 
 describe('detectLanguage', () => {
   const detector = createLanguageDetector();
@@ -33,5 +39,31 @@ describe('detectLanguage', () => {
     const b = createLanguageDetector();
     const text = 'La impresora no funciona';
     expect(a.detect(text, 'en')).toEqual(b.detect(text, 'en'));
+  });
+});
+
+describe('the three-language n-gram table (src/classify/eld-ngrams.ts)', () => {
+  it('decides exactly as eld medium restricted to es/it/en: same language, same scores, same confidence', async () => {
+    const { eld } = await import('eld/medium');
+    const full = eld.newInstance();
+    full.setLanguageSubset(['es', 'it', 'en']);
+    const ours = createLanguageDetector();
+    const texts = [
+      ...TRAIN.map((d) => d.text),
+      ...HELD_OUT.map(([text]) => text),
+      ...readdirSync(FIXTURES).filter((f) => f.endsWith('.eml')).map((f) => readFileSync(path.join(FIXTURES, f), 'latin1')),
+      'Bonjour, mon imprimante ne marche plus', 'Guten Tag, der Drucker ist kaputt', 'ok', '12345 67890 !!!', 'Obrigado pela ajuda com a impressora',
+    ];
+    for (const text of texts) {
+      const r = full.detect(text.slice(0, 1000));
+      const expected = r.language === 'es' || r.language === 'it' || r.language === 'en' ? r.language : null;
+      const scores = Object.values(r.getScores()).sort((a, b) => b - a);
+      const fallback = 'en' as const;
+      const guess = ours.detect(text, fallback);
+      const letters = text.slice(0, 1000).match(/\p{L}/gu)?.length ?? 0;
+      if (letters < 12 || expected === null) continue; // the fallback path, the same either way
+      expect(guess, text.slice(0, 60)).toEqual({ language: expected, confident: (scores[0] ?? 0) - (scores[1] ?? 0) >= 0.05 });
+    }
+    expect(texts.length).toBeGreaterThan(40);
   });
 });

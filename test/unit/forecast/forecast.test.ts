@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { addBusinessMinutes, createCalendar } from '../../../src/sla/index.js';
+import { openWhenArrived } from '../../../src/forecast/forecast.js';
 import { etaInstant, explainForecast, firstPromise, forecastDigest, forecastResolution, preBreach, type CasePromise, type HistoryCase } from '../../../src/forecast/index.js';
 
 const day = ['09:00-17:00'];
@@ -149,5 +150,31 @@ describe('forecastDigest', () => {
     const history = [...resolved(25, () => 32 * 60, 'printer'), ...resolved(25, () => 4 * 60, 'network', 'normal', 30), ...resolved(5, () => 99 * 60, 'access', 'normal', 60)];
     const rows = forecastDigest(calendar, settings, history, () => ({ name: 'standard', resolutionMinutes: 16 * 60 }));
     expect(rows).toEqual([{ category: 'printer', priority: 'normal', policy: 'standard', slaMinutes: 960, forecastMinutes: 1920, comparable: 25 }]);
+  });
+});
+
+describe('openWhenArrived (the usual queue, by sweep)', () => {
+  /** What it replaces: every pair asked, O(n²). */
+  const pairwise = (same: readonly HistoryCase[]) =>
+    same
+      .filter((c) => c.resolvedAt)
+      .map((c) => same.filter((o) => o !== c && o.createdAt < c.createdAt && (o.resolvedAt === null || o.resolvedAt > c.createdAt)).length)
+      .sort((a, b) => a - b);
+
+  it('counts, for each resolved case, the others open when it arrived — as asking every pair does, ties and odd data included', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const minute = (m: number) => new Date(Date.UTC(2026, 0, 1) + Math.floor(m) * 60_000).toISOString();
+    for (let round = 0; round < 20; round++) {
+      const same: HistoryCase[] = Array.from({ length: 1 + Math.floor(random() * 80) }, () => {
+        const created = random() * 500;
+        const r = random();
+        // Mostly resolved later; some still open; a few resolved "before" they were created (bad clocks); many ties.
+        const resolvedAt = r < 0.2 ? null : minute(r < 0.25 ? created - random() * 10 : created + random() * 200);
+        return { category: 'x', priority: 'normal', status: resolvedAt ? 'resolved' : 'open', createdAt: minute(Math.round(created / 5) * 5), resolvedAt, pauses: [] };
+      });
+      const resolved = same.filter((c) => c.resolvedAt);
+      expect(openWhenArrived(same, resolved)).toEqual(pairwise(same));
+    }
   });
 });

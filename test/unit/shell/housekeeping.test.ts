@@ -61,7 +61,7 @@ async function uncertainReply(store: CaseStore, desk: 'IT' | 'HR', to: string, a
       null, at,
     );
   });
-  await store.markSending(id, at);
+  await store.markSending([id], at);
   await store.parkInterrupted(at);
   return id;
 }

@@ -129,13 +129,14 @@ describe('ingestMailbox', () => {
     expect(await store.checkpoint('IT', 'INBOX')).toMatchObject({ lastUid: 2 });
   });
 
-  it('a failure to flag the mail on the server does not undo the commit', async () => {
+  it('a failure to flag the batch on the server does not undo its commit', async () => {
     const { store, box, pass } = await setup();
     box.add(fixtureMail(HUMAN[0]!));
     box.add(fixtureMail(HUMAN[1]!));
     box.failMarkFor.add(1);
     expect(await pass()).toMatchObject({ seen: 2, created: 2 });
-    expect(box.marked).toEqual([2]);
+    // One STORE for the batch of two, refused: neither is flagged (the next session's reconcile mends both).
+    expect(box.marked).toEqual([]);
     expect(await store.listCases({})).toHaveLength(2);
     expect(await store.checkpoint('IT', 'INBOX')).toMatchObject({ lastUid: 2 });
     expect(await pass()).toMatchObject({ seen: 0 });
@@ -155,14 +156,62 @@ describe('ingestMailbox', () => {
         return typeof v === 'function' ? v.bind(target) : v;
       },
     });
+    // Batches of two: the first commits and is flagged, the second's transaction fails and nothing of it stays.
     await expect(pass({ ...deps, store: flaky })).rejects.toMatchObject({ code: 'STORE' });
-    expect(box.marked).toEqual([1]);
-    expect(box.fetched).toEqual([1, 2]);
-    expect(await store.checkpoint('IT', 'INBOX')).toMatchObject({ lastUid: 1 });
-    expect(await store.listCases({})).toHaveLength(1);
+    expect(box.marked).toEqual([1, 2]);
+    expect(box.fetched).toEqual([1, 2, 3]);
+    expect(await store.checkpoint('IT', 'INBOX')).toMatchObject({ lastUid: 2 });
+    expect(await store.listCases({})).toHaveLength(2);
 
-    expect(await pass()).toMatchObject({ seen: 2, created: 2 });
+    expect(await pass()).toMatchObject({ seen: 1, created: 1 });
     expect((await store.listCases({})).map((c) => c.id)).toEqual(['IT-1', 'IT-2', 'IT-3']);
+  });
+
+  it('commits a batch in one transaction; a mail that cannot be recorded is quarantined alone, the others stand', async () => {
+    const { store, box, deps } = await setup();
+    const boom = echoRenderer();
+    const renderer = { render: (t: string, l: 'en' | 'es' | 'it', v: Readonly<Record<string, unknown>>) => (String(v.subject).includes('BOOM') ? (() => { throw new Error('template exploded'); })() : boom.render(t, l, v)) };
+    let transactions = 0;
+    const counting: CaseStore = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'transaction') return (work: Parameters<CaseStore['transaction']>[0]) => (transactions++, target.transaction(work));
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    box.add(raw('Alice <alice@example.test>', 'Printer jammed', 'b1@client.example'));
+    box.add(raw('Carlo <carlo@example.test>', 'BOOM the VPN', 'b2@client.example'));
+    box.add(raw('Dora <dora@example.test>', 'Screen flickers', 'b3@client.example'));
+    const d = { ...deps, store: counting, fetchBatch: 10, compose: { ...deps.compose, renderer } };
+    expect(await ingestMailbox(d, runtime, await box.open())).toEqual({ seen: 3, created: 2, appended: 0, duplicates: 0, quarantined: 1 });
+    expect(transactions).toBe(1);
+    expect(box.marked).toEqual([1, 2, 3]);
+    expect((await store.listCases({})).map((c) => [c.id, c.subject])).toEqual([['IT-1', 'Printer jammed'], ['IT-2', 'Screen flickers']]);
+    const [q] = await store.listQuarantine(10);
+    expect(q).toMatchObject({ code: 'COMMIT_FAILED', stage: 'commit', position: { uid: 2 }, messageId: 'b2@client.example' });
+    expect(q!.reason).toMatch(/template exploded/);
+    expect(await store.outboxSummary()).toEqual({ pending: 2 });
+    expect(await store.checkpoint('IT', 'INBOX')).toMatchObject({ lastUid: 3 });
+  });
+
+  it('within one batch a later mail sees the earlier one: the same Message-ID twice is one case, a reply to it a follow-up', async () => {
+    const { store, box, deps } = await setup();
+    box.add(raw('Alice <alice@example.test>', 'Printer jammed', 'c1@client.example'));
+    box.add(raw('Alice <alice@example.test>', 'Printer jammed', 'c1@client.example'));
+    box.add(raw('Alice <alice@example.test>', 'Re: Printer jammed', 'c2@client.example', 'In-Reply-To: <c1@client.example>\r\n'));
+    expect(await ingestMailbox({ ...deps, fetchBatch: 10 }, runtime, await box.open())).toEqual({ seen: 3, created: 1, appended: 1, duplicates: 1, quarantined: 0 });
+    expect((await store.getCaseDetail('IT-1'))!.messages.filter((m) => m.direction === 'in').map((m) => m.messageId)).toEqual(['c1@client.example', 'c2@client.example']);
+  });
+
+  it('stops between the mails of a batch when asked: what was committed is flagged, the rest waits for the next pass', async () => {
+    const { store, box, deps } = await setup();
+    for (const n of [1, 2, 3]) box.add(raw(`P${n} <p${n}@example.test>`, `Request ${n}`, `s${n}@client.example`));
+    let asked = 0;
+    expect(await ingestMailbox({ ...deps, fetchBatch: 10 }, runtime, await box.open(), { shouldStop: () => ++asked > 2 })).toMatchObject({ seen: 1, created: 1 });
+    expect(box.marked).toEqual([1]);
+    expect(await store.checkpoint('IT', 'INBOX')).toMatchObject({ lastUid: 1 });
+    expect(await ingestMailbox({ ...deps, fetchBatch: 10 }, runtime, await box.open())).toMatchObject({ seen: 2, created: 2 });
+    expect(box.marked).toEqual([1, 2, 3]);
   });
 
   it('threads a reply to our auto-reply into the case, ignores our auto-reply coming back, and keeps a stranger with the tag out', async () => {

@@ -151,4 +151,66 @@ describe('drainOutbox', () => {
     expect(replies).toEqual(['auto-reply:sent', 'auto-reply:sent', 'auto-reply:sent']);
     expect(await store.outboxSummary()).toEqual({ sent: 3 });
   });
+
+  it('with concurrency: the first reply alone, then groups sent at once, each claimed and marked sent in one commit', async () => {
+    const { sender, deps } = await setup(6);
+    let inFlight = 0;
+    let widest = 0;
+    const waiting: (() => void)[] = [];
+    const wide = {
+      ...sender,
+      async send(mail: OutgoingMail, envelopeFrom: string) {
+        inFlight++;
+        widest = Math.max(widest, inFlight);
+        // Every send of a group is started before any finishes (released when the group is all in flight).
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length >= (sender.sent.length === 0 ? 1 : Math.min(3, 6 - sender.sent.length))) for (const w of waiting.splice(0)) w();
+        });
+        inFlight--;
+        await sender.send(mail, envelopeFrom);
+      },
+    };
+    const claims: number[] = [];
+    const counting: CaseStore = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'markSending') return (ids: readonly number[], now: Date) => (claims.push(ids.length), target.markSending(ids, now));
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    expect(await drainOutbox({ ...deps, store: counting, sender: wide, concurrency: 3 })).toEqual({ sent: 6, retrying: 0, failed: 0 });
+    expect(claims).toEqual([1, 3, 2]);
+    expect(widest).toBe(3);
+    expect(sender.sent.map((s) => s.mail.subject).sort()).toEqual([1, 2, 3, 4, 5, 6].map((i) => `[IT-1] reply ${i}`));
+    expect(await store.outboxSummary()).toEqual({ sent: 6 });
+  });
+
+  it('with concurrency: one failure in a group is retried alone; a refused login in a group gives its rows back uncounted', async () => {
+    const { clock, sender, deps } = await setup(5);
+    const authPause = smtpAuthPause();
+    const d = { ...deps, concurrency: 2, authPause };
+    // Reply 1 (alone) goes; group [2, 3]: 2 transient, 3 sent; group [4, 5]: 4 refused login, 5 sent.
+    const plan = new Map<string, unknown>([
+      ['[IT-1] reply 2', transient()],
+      ['[IT-1] reply 4', new SportelloError('SMTP_AUTH', '535 5.7.8 authentication failed')],
+    ]);
+    const picky = { ...sender, async send(mail: OutgoingMail, from: string) {
+      const err = plan.get(mail.subject);
+      plan.delete(mail.subject);
+      if (err) throw err;
+      await sender.send(mail, from);
+    } };
+    const first = await drainOutbox({ ...d, sender: picky });
+    expect(first).toMatchObject({ sent: 3, retrying: 1, failed: 0 });
+    expect(first.paused).toContain('SMTP_AUTH');
+    const rows = await store.outboxProblems(10);
+    expect(rows.map((r) => [r.subject, r.status, r.attempts]).sort()).toEqual([
+      ['[IT-1] reply 2', 'pending', 1],
+      ['[IT-1] reply 4', 'pending', 0],
+    ]);
+    clock.advance(3_600_000);
+    expect(await drainOutbox({ ...d, sender: picky })).toEqual({ sent: 2, retrying: 0, failed: 0 });
+    expect(await store.outboxSummary()).toEqual({ sent: 5 });
+  });
 });

@@ -24,11 +24,12 @@ afterEach(async () => {
 
 const request = (n: number) => `From: p${n}@example.test\r\nTo: it@example.test\r\nSubject: R${n}\r\nMessage-ID: <r${n}@client.example>\r\n\r\nhelp ${n}\r\n`;
 
-async function processed(count: number) {
+/** `fetchBatch` 1 flags each mail with its own STORE, so one failing UID leaves the others flagged. */
+async function processed(count: number, fetchBatch = 1) {
   store = await openSqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'sportello-reconcile-')), 's.db'));
   const box = fakeMailbox(1000);
   for (let i = 1; i <= count; i++) box.add(request(i));
-  const deps = ingestDeps(store, { fetchBatch: 10 });
+  const deps = ingestDeps(store, { fetchBatch });
   return { box, deps, s: store };
 }
 
@@ -57,6 +58,16 @@ describe('reconcileProcessed', () => {
     expect(await reconcileProcessed({ store: s, log: silentLogger() }, IT, await box.open(), 2)).toBe(0);
     expect(await reconcileProcessed({ store: s, log: silentLogger() }, IT, await box.open())).toBe(1);
     expect(box.marked).toEqual([2, 3, 1]);
+  });
+
+  it('mends a whole batch whose one STORE failed after its commit', async () => {
+    const { box, deps, s } = await processed(4, 10);
+    box.failMarkFor.add(2);
+    expect(await ingestMailbox(deps, deskRuntime(config, IT), await box.open())).toMatchObject({ seen: 4, created: 4 });
+    expect(box.marked).toEqual([]);
+    box.failMarkFor.clear();
+    expect(await reconcileProcessed({ store: s, log: silentLogger() }, IT, await box.open())).toBe(4);
+    expect(box.marked).toEqual([1, 2, 3, 4]);
   });
 
   it('ignores positions of another UIDVALIDITY', async () => {

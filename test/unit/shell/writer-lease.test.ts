@@ -111,7 +111,7 @@ describe('writer lease', () => {
     alivePids.add(60);
     const holder = await acquireWriterLease(a, opts(file, on('alpha', 60)));
     expect(holder.parked).toBe(0);
-    expect(await a.markSending(row, clock.now())).toBe(true);
+    expect(await a.markSending([row], clock.now())).toEqual([row]);
 
     // The holder is alive and mid-send: a refused starter must not park its reply.
     await refusal(acquireWriterLease(b, opts(file, on('alpha', 61))));

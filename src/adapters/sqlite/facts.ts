@@ -1,0 +1,98 @@
+// The reads the pipeline needs about one mail, on a given connection: inside a store transaction (group
+// commit: a mail sees the mails committed before it in the same batch) or on their own. Rows only, never
+// verdicts (src/pipeline/stages/follow-up-match.ts decides); must never write.
+
+import type { Database } from 'sqlite';
+import type { Address } from '../../domain/mail.js';
+import type { CaseStatus } from '../../domain/case.js';
+import type { MailboxPosition } from '../../domain/plan.js';
+import type { Facts, TaggedCase, ThreadKeys } from '../../domain/facts.js';
+import type { IncidentCandidate } from '../../domain/incident.js';
+import { iso, toCase, toFacts, toIncidentCandidate, type Row } from './rows.js';
+import { messageKeyHash } from './retention.js';
+
+/** Rows only: what they mean (duplicate, reused Message-ID, which tagged case) is follow-up-match's. */
+export async function lookupFactsIn(db: Database, desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts> {
+  const p = position
+    ? await db.get<Row>(
+        'SELECT outcome FROM processed WHERE desk = ? AND folder = ? AND uid_validity = ? AND uid = ?',
+        desk, position.folder, position.uidValidity, position.uid,
+      )
+    : undefined;
+  const m = await db.get<Row>('SELECT case_id, from_address FROM messages WHERE desk = ? AND message_id = ?', desk, messageKey);
+  const q = await db.get<Row>(
+    'SELECT id FROM quarantine WHERE desk = ? AND message_id = ? AND released_at IS NULL AND id <> ? ORDER BY id LIMIT 1',
+    desk, messageKey, exceptQuarantine ?? -1,
+  );
+  const purged = await db.get<Row>('SELECT 1 FROM purged_message_keys WHERE desk = ? AND key_hash = ?', desk, messageKeyHash(messageKey));
+
+  let referencedCase: Facts['referencedCase'] = null;
+  for (const id of keys.messageIds) {
+    const r = await db.get<Row>(
+      `SELECT c.id FROM messages m JOIN cases c ON c.id = m.case_id WHERE m.desk = ? AND m.message_id = ?`,
+      desk, id,
+    );
+    if (r) {
+      referencedCase = await caseFact(db, String(r.id));
+      break;
+    }
+  }
+
+  const taggedCases: TaggedCase[] = [];
+  for (const tag of new Set(keys.tags)) {
+    const c = await db.get<Row>('SELECT id, requester_address FROM cases WHERE id = ? AND desk = ?', tag, desk);
+    if (!c) continue;
+    const rows = await db.all<Row[]>(
+      `SELECT from_address, to_json, cc_json FROM messages WHERE case_id = ? AND direction = 'in' AND kind = 'requester' ORDER BY id`,
+      tag,
+    );
+    const people = new Set<string>([String(c.requester_address)]);
+    for (const r of rows) {
+      if (r.from_address) people.add(String(r.from_address));
+      for (const a of [...JSON.parse(String(r.to_json)), ...JSON.parse(String(r.cc_json))] as Address[]) people.add(a.address);
+    }
+    taggedCases.push({ ...(await caseFact(db, String(c.id))), participants: [...people] });
+  }
+
+  const n = sender
+    ? await db.get<Row>(`SELECT COUNT(*) AS n FROM outbox WHERE recipient = ? AND kind = 'auto-reply' AND created_at >= ?`, sender, iso(since))
+    : undefined;
+  const elsewhere = messageKey.startsWith('sha256:')
+    ? []
+    : await db.all<Row[]>(
+        `SELECT DISTINCT m.case_id, m.desk FROM messages m WHERE m.message_id = ? AND m.desk <> ? AND m.direction = 'in' AND m.case_id IS NOT NULL ORDER BY m.desk, m.case_id`,
+        messageKey, desk,
+      );
+  return toFacts(messageKey, position, { processed: p, message: m, quarantine: q, purged, autoReplies: n, elsewhere }, { referencedCase, taggedCases });
+}
+
+/** The case row plus the requester's newest Message-ID, for threading replies. */
+async function caseFact(db: Database, id: string): Promise<NonNullable<Facts['referencedCase']>> {
+  const c = (await db.get<Row>('SELECT * FROM cases WHERE id = ?', id))!;
+  const last = await db.get<Row>(
+    `SELECT message_id FROM messages WHERE case_id = ? AND direction = 'in' AND kind = 'requester' AND message_id NOT LIKE 'sha256:%' ORDER BY id DESC LIMIT 1`,
+    id,
+  );
+  return { caseId: id, status: c.status as CaseStatus, record: toCase(c), lastRequesterMessageId: last ? String(last.message_id) : null };
+}
+
+/** The desk's live cases, incidents and their members for grouping (at most 500). */
+export async function incidentCandidatesIn(db: Database, desk: string, since: Date): Promise<IncidentCandidate[]> {
+  const rows = await db.all<Row[]>(
+    `SELECT c.*,
+            (SELECT text FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' ORDER BY m.id LIMIT 1) AS first_text,
+            (SELECT message_id FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' AND m.kind = 'requester'
+               AND m.message_id NOT LIKE 'sha256:%' ORDER BY m.id DESC LIMIT 1) AS last_requester_message_id
+       FROM cases c
+      WHERE c.desk = ? AND c.status IN ('new', 'open', 'waiting')
+        AND (c.created_at >= ? OR c.kind = 'incident'
+             OR c.incident IN (SELECT i.id FROM cases i WHERE i.desk = ? AND i.kind = 'incident' AND i.status IN ('new', 'open', 'waiting')))
+      ORDER BY c.created_at, c.number
+      LIMIT 500`,
+    // Not correlated (i.desk = ?, not = c.desk): the live incidents are listed once, not once per live
+    // case (427 ms → 1.5 ms a mail with 500 live cases among 10,000).
+    desk, iso(since), desk,
+  );
+  return rows.map(toIncidentCandidate);
+}
+
