@@ -51,6 +51,9 @@ import type { HealthSnapshot, Readiness, SavedDaemonStatus } from './health/snap
 import { createPrometheusMetrics, type PrometheusMetrics } from './adapters/prometheus-metrics.js';
 import { startHttpServer, type HttpListener } from './adapters/http-server.js';
 import { gatherStatus, type StatusReport } from './shell/status.js';
+import { createFleet, fencedStore } from './shell/fleet.js';
+import { storeLockedError } from './domain/writer-lease.js';
+import { mailboxOwners } from './domain/fleet.js';
 
 export type { Router };
 
@@ -70,6 +73,8 @@ export interface AppOverrides {
   readonly timers?: Timers;
   /** Host, pid and liveness probe for the writer lease (tests play several processes in one). */
   readonly leaseIdentity?: LeaseIdentity;
+  /** Several daemons sharing the mailboxes by lease (default: when the database is PostgreSQL). */
+  readonly fleet?: boolean;
   /** Lease expiry and heartbeat (defaults 60 s and 15 s); tests shorten the heartbeat. */
   readonly leaseTiming?: Pick<WriterLeaseOptions, 'ttlMs' | 'heartbeatMs'>;
 }
@@ -177,8 +182,29 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     identity,
     log: log.child({ component: 'lease' }),
     ...overrides.leaseTiming,
+    ...besideFleet,
     ...extra,
   });
+  // On PostgreSQL several daemons share the mailboxes: one owner per mailbox by lease (src/shell/fleet.ts)
+  // instead of one writer per store; SQLite keeps its one writer.
+  const leaseMs = config.limits.leaseSeconds * 1000;
+  const fleet = (overrides.fleet ?? isPostgresUrl(config.database))
+    ? createFleet({ store, clock, log: log.child({ component: 'fleet' }), mailboxes: config.desks.map((d) => d.id), host: identity.host, pid: identity.pid, ttlMs: Math.round(leaseMs / 2) })
+    : null;
+  let fleetHousekeeping = false;
+  /**
+   * `once` holds the store's writer lease: never beside live fleet daemons. Read in the lease's own
+   * transaction, under the fleet's lock, so a daemon's heartbeat and a `once` never both win.
+   */
+  const besideFleet: Partial<WriterLeaseOptions> = fleet
+    ? {
+        excludedBy: async (tx) => {
+          const now = clock.now();
+          const live = (await tx.fleetLeases()).find((l) => l.name.startsWith('instance:') && l.leaseUntil !== null && Date.parse(l.leaseUntil) > now.getTime());
+          return live ? { token: live.owner ?? '', host: live.host ?? '?', pid: live.pid ?? 0, command: 'run', startedAt: live.heartbeatAt ?? '?', heartbeatAt: live.heartbeatAt ?? '?', leaseUntil: live.leaseUntil ?? '?' } : null;
+        },
+      }
+    : {};
   /** The lease this app holds right now (during once() or run()); nested work reuses it. */
   let held: WriterLease | null = null;
   async function underLease<T>(command: string, work: () => Promise<T>, extra?: Partial<WriterLeaseOptions>): Promise<T> {
@@ -204,7 +230,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         {
           ready: async () => {
             const r = readyNow();
-            return { ready: r.ready, body: { ...r, desks: health.snapshot().desks } };
+            // In a fleet: who owns which mailbox now (from the store's lease rows), and who we are.
+            const mailboxes = fleet ? await store.fleetLeases().then((l) => mailboxOwners(l, config.desks.map((d) => d.id), clock.now()), () => null) : undefined;
+            return { ready: r.ready, body: { ...r, desks: health.snapshot().desks, ...(fleet ? { fleet: { instance: fleet.me.token, housekeeping: fleetHousekeeping, mailboxes } } : {}) } };
           },
           metrics: () => prometheus.scrape(),
           report: (query) => reportPage(query),
@@ -252,7 +280,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
    * lease; otherwise the reply stays queued and the running daemon sends it with its next outbox pass.
    */
   async function sendIfNoDaemon(command: string): Promise<void> {
-    if (held) {
+    // In a fleet any instance sends: outbox claims (FOR UPDATE SKIP LOCKED) keep each reply to one sender.
+    if (held || fleet) {
       await drain();
       return;
     }
@@ -319,6 +348,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     return result;
   });
 
+  // While run() works in a fleet, every commit of a desk's mail runs its mailbox lease's fence first, in its
+  // own transaction; `once` holds the store's writer lease instead (refused beside live daemons), unfenced.
+  let fleetRunning = false;
+  const fencedIngest = new Map(config.desks.map((d) => [d.id, fleet ? { ...ingestDeps, store: fencedStore(store, fleet.fence(d.id)) } : ingestDeps]));
   /** One pass over a desk mailbox: backlog counted first (one SEARCH), then ingest, timed and counted. */
   const deskPass = async (desk: DeskConfig, session: MailboxSession, shouldStop?: () => boolean): Promise<PassResult> => {
     const done = metrics.passTimer(desk.id);
@@ -328,7 +361,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       health.deskBacklog(desk.id, backlog);
       // The desk's history, read once per pass, lets the schedule promise a forecast date (else the SLA's).
       const history = await store.promiseHistory(desk.id, historySince(rulesOf(desk.id), clock.now()));
-      const result = await ingestMailbox(ingestDeps, withHistory(runtime(desk), history), session, { shouldStop });
+      const result = await ingestMailbox((fleetRunning && fencedIngest.get(desk.id)) || ingestDeps, withHistory(runtime(desk), history), session, { shouldStop });
       for (const outcome of ['created', 'appended', 'duplicates', 'quarantined'] as const) metrics.mails(desk.id, outcome === 'duplicates' ? 'duplicate' : outcome, result[outcome]);
       health.deskBacklog(desk.id, Math.max(0, backlog - result.seen));
       return result;
@@ -384,6 +417,23 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       slaMaxMs: 60_000,
       flushMs: 10_000,
     },
+    ...(fleet
+      ? {
+          fleet: {
+            heartbeatMs: Math.round(leaseMs / 4),
+            heartbeat: async () => {
+              const plan = await fleet.heartbeat();
+              fleetHousekeeping = plan.housekeeping;
+              for (const t of plan.takeovers) log.info({ component: 'fleet', ...t, to: fleet.me.token }, 'took over the mailbox of an instance that stopped renewing');
+              return plan;
+            },
+            giveBack: (desk, epoch) => fleet.giveBack(desk, epoch),
+            housekeeping: () => fleetHousekeeping,
+            elsewhere: (desk) => health.deskElsewhere(desk),
+            leave: () => fleet.leave(),
+          },
+        }
+      : {}),
   };
   let listening: (url: string | null) => void = () => undefined;
   const listeningP = new Promise<string | null>((resolve) => (listening = resolve));
@@ -425,6 +475,20 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         http ??= await startHealthListener();
       };
       try {
+        if (fleet) {
+          // One owner per mailbox instead of one writer per store: refused only beside a `once` holding the store.
+          const holder = await store.transaction((tx) => tx.writerLease('store'));
+          if (holder && Date.parse(holder.leaseUntil) > clock.now().getTime()) throw storeLockedError(redactDatabase(config.database), holder, identity.host);
+          await listen();
+          log.info({ instance: fleet.me.token, host: fleet.me.host, pid: fleet.me.pid, leaseSeconds: config.limits.leaseSeconds }, 'joining the fleet: mailboxes shared by lease with the other daemons on this database');
+          fleetRunning = true;
+          try {
+            await runScheduler(scheduler, signal, () => false);
+          } finally {
+            fleetRunning = false;
+          }
+          return;
+        }
         const lease = await leaseForDaemon(signal, { onLost, onRenewError: backgroundFailed('writer lease renewal') }, listen);
         if (!lease) return;
         held = lease;

@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   SMTP_PERMANENT: 'the SMTP server rejected a message for good (5xx)',
   STORE: 'the database failed',
   STORE_LOCKED: 'another sportello run/once holds the writer lease of this database',
+  MAILBOX_LEASE_LOST: 'this instance no longer holds the lease of a mailbox (another daemon took it over); the commit was rolled back',
   STORE_NOT_FOUND: 'a read command was pointed at a database file that does not exist',
   CASE_NOT_FOUND: 'no case has that id',
   COMMIT_FAILED: 'a message could not be recorded for a reason other than the database; it was quarantined',

@@ -7,6 +7,7 @@ import type { Facts, ThreadKeys } from './domain/facts.js';
 import type { MailboxPosition, NewCase } from './domain/plan.js';
 import type { Language } from './domain/routing.js';
 import type { WriterLeaseRecord } from './domain/writer-lease.js';
+import type { FleetLease } from './domain/fleet.js';
 import type { ErasureTarget, PurgeCutoffs } from './domain/retention.js';
 import type { CasePromise } from './domain/promise.js';
 import type { IncidentCandidate } from './domain/incident.js';
@@ -262,6 +263,20 @@ export interface StoreTx extends MailFacts {
   putWriterLease(name: string, lease: WriterLeaseRecord): Promise<void>;
   /** Drops the writer lease if `token` still holds it; false when someone else had taken it over. */
   releaseWriterLease(name: string, token: string): Promise<boolean>;
+  /**
+   * Every fleet lease row (several daemons on PostgreSQL: 'instance:…', 'mailbox:…', 'housekeeping').
+   * PostgreSQL first takes a transaction-scoped lock, so heartbeats read-decide-write one at a time.
+   */
+  fleetLeases(): Promise<FleetLease[]>;
+  /** Writes a fleet lease row (insert or replace); only after planFleet decided so, in the same transaction. */
+  putFleetLease(lease: FleetLease): Promise<void>;
+  /** Deletes a fleet lease row (the heartbeat row of an instance whose lease ran out). */
+  dropFleetLease(name: string): Promise<void>;
+  /**
+   * The fence of a mailbox commit: does `owner` hold `name` at `epoch`, with its lease running past `now`?
+   * PostgreSQL locks the row (FOR UPDATE) until the transaction ends, so no owner change slips in between.
+   */
+  holdsFleetLease(name: string, owner: string, epoch: number, now: Date): Promise<boolean>;
   /** Replaces the case's promise (a #eta, the update before a miss). */
   setPromise(caseId: string, promise: CasePromise, now: Date): Promise<void>;
   /** Claims a mail about promise `seq` of a case ("pre-breach"); false when it was already recorded (never mail twice). */
@@ -369,6 +384,8 @@ export interface CaseStore extends MailFacts {
   /** Mail in quarantine and not released. */
   quarantineCount(): Promise<number>;
   /** Replaces the daemon's self-report (also proves the database is writable). */
+  /** The fleet lease rows as they stand (read only: `sportello status`, /readyz). */
+  fleetLeases(): Promise<FleetLease[]>;
   saveDaemonStatus(json: string, now: Date): Promise<void>;
   daemonStatus(): Promise<DaemonStatusRecord | null>;
 }

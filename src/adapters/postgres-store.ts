@@ -15,7 +15,8 @@ import type {
   AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, DaemonStatusRecord, FolderStart, ForgetCounts, IncidentCandidate, OutboxEntry, OutboxProblem,
   PurgeCounts, QuarantineRecord, StatsData, StoreTx, UncertainReply,
 } from '../ports.js';
-import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail } from './sqlite/rows.js';
+import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease } from './sqlite/rows.js';
+import type { FleetLease } from '../domain/fleet.js';
 import { forgetIn, type ErasureDialect } from './sqlite/erasure.js';
 import { PG_TYPES } from './postgres/types.js';
 import { migratePostgres, schemaState } from './postgres/migrate.js';
@@ -506,6 +507,10 @@ class PostgresStore implements CaseStore {
 
   async quarantineCount(): Promise<number> {
     return Number((await this.rows("SELECT COUNT(*) AS n FROM quarantine WHERE state = 'held'"))[0]?.n ?? 0);
+  }
+
+  async fleetLeases(): Promise<FleetLease[]> {
+    return (await this.rows('SELECT * FROM fleet_leases ORDER BY name')).map(toFleetLease);
   }
 
   async saveDaemonStatus(statusJson: string, now: Date): Promise<void> {

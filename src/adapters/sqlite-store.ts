@@ -16,7 +16,8 @@ import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpo
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
 
 import { MIGRATIONS } from './sqlite/migrations.js';
-import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, type Row } from './sqlite/rows.js';
+import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease, type Row } from './sqlite/rows.js';
+import type { FleetLease } from '../domain/fleet.js';
 import { SqliteTx } from './sqlite/tx.js';
 import { incidentCandidatesIn, lookupFactsIn } from './sqlite/facts.js';
 import { driverError, storeError } from './sqlite/driver-errors.js';
@@ -600,6 +601,10 @@ class SqliteStore implements CaseStore {
 
   quarantineCount(): Promise<number> {
     return this.exclusive(async () => Number((await this.db.get<Row>("SELECT COUNT(*) AS n FROM quarantine WHERE state = 'held'"))?.n ?? 0));
+  }
+
+  fleetLeases(): Promise<FleetLease[]> {
+    return this.exclusive(async () => (await this.db.all<Row[]>('SELECT * FROM fleet_leases ORDER BY name')).map(toFleetLease));
   }
 
   saveDaemonStatus(json: string, now: Date): Promise<void> {

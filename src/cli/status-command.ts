@@ -56,6 +56,19 @@ export function statusText(r: StatusReport, timeZone = 'UTC'): string {
     `rules       ${ok(r.rules)}`,
     `templates   ${ok(r.templates)}`,
   ];
+  if (r.fleet) {
+    const f = r.fleet;
+    const who = (o: { host: string | null; pid: number | null }) => `${o.host ?? '?'} pid ${o.pid ?? '?'}`;
+    lines.push(
+      '',
+      `fleet (several daemons; ${f.instances.length} live: ${f.instances.map(who).join(', ') || 'none'}; housekeeping ${f.housekeeping ? `on ${who(f.housekeeping)}` : 'held by nobody now'}):`,
+      table(
+        ['MAILBOX', 'OWNER', 'INSTANCE', 'EPOCH', 'LEASE UNTIL'],
+        f.mailboxes.map((m) => [m.desk, m.owner ? who(m) : 'nobody (taken within one lease period)', m.owner ?? '-', String(m.epoch), m.leaseUntil ? t(m.leaseUntil) : '-']),
+        120,
+      ),
+    );
+  }
   if (r.problems.length) lines.push('', 'problems:', ...r.problems.map((p) => `  ${p.desk ?? p.component}: ${p.code}: ${p.message}`));
   return lines.join('\n');
 }

@@ -119,6 +119,13 @@ const limitsSchema = z.strictObject({
   sendRetryBaseSeconds: z.number().positive().default(30),
   sendRetryMaxSeconds: z.number().positive().default(3600),
   sendMaxAttempts: z.number().int().positive().default(12),
+  /**
+   * Several daemons on one PostgreSQL store: the longest a dead instance's mailboxes stay unworked. Leases
+   * run for half of it and are renewed every quarter (one missed heartbeat is survived), so a takeover
+   * comes within three quarters of it after the dead instance's last heartbeat, a quarter to spare for a
+   * slow heartbeat. Ignored on SQLite (one writer per store).
+   */
+  leaseSeconds: z.number().min(3).default(30),
   /** Replies sent at once over that many pooled SMTP connections (a crash parks at most that many as uncertain). */
   sendConcurrency: z.number().int().positive().max(32).default(4),
 });

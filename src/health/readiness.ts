@@ -8,6 +8,8 @@ export function readiness(snapshot: HealthSnapshot, now: Date): Readiness {
   const problems: ReadinessProblem[] = [];
   const staleAfterMs = 2 * snapshot.pollSeconds * 1000;
   for (const desk of snapshot.desks) {
+    // Another daemon of the fleet works it: its readiness is that daemon's to report.
+    if (desk.state === 'elsewhere') continue;
     if (desk.state === 'starting') {
       problems.push({ desk: desk.id, component: 'desk', code: 'STARTING', message: `desk ${desk.id} has not connected to its mailbox yet` });
     } else if (desk.state === 'down') {

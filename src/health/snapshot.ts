@@ -2,7 +2,8 @@
 // rules and templates. Produced by the shell (src/shell/health.ts), judged and rendered by pure functions;
 // it must never hold a library object, a password or mail content.
 
-export type DeskState = 'starting' | 'connected' | 'down';
+/** elsewhere: another daemon of the fleet owns this mailbox (PostgreSQL, several daemons); not a problem here. */
+export type DeskState = 'starting' | 'connected' | 'down' | 'elsewhere';
 
 export interface ComponentProblem {
   /** A stable error code (IMAP_AUTH, IMAP_CONNECT, STORE, SMTP_AUTH, RULES_INVALID, TEMPLATE_INVALID…). */

@@ -14,6 +14,8 @@ export interface HealthRecorder {
   /** The desk's mailbox cannot be used; returns true when this starts a new outage (or changes its code). */
   deskFailed(desk: string, code: string, message: string): boolean;
   deskBacklog(desk: string, messages: number): void;
+  /** Another daemon of the fleet owns the desk's mailbox now. */
+  deskElsewhere(desk: string): void;
   /** Returns true when this starts an outage of the component (log it), false while it continues. */
   failed(component: Component, code: string, message: string): boolean;
   /** Returns true when the component was failing and now works again (log the recovery). */
@@ -48,6 +50,9 @@ export function createHealth(clock: Clock, desks: readonly string[], pollSeconds
       const fresh = prev?.code !== code;
       patch(desk, { state: 'down', problem: { code, message, since: fresh || !prev ? now() : prev.since } });
       return fresh;
+    },
+    deskElsewhere(desk) {
+      patch(desk, { state: 'elsewhere', problem: null, backlog: null });
     },
     deskBacklog(desk, messages) {
       patch(desk, { backlog: messages });

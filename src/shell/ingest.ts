@@ -215,7 +215,8 @@ async function ingestParsedIn(tx: StoreTx, deps: IngestDeps, desk: DeskRuntime, 
     result = await tx.savepoint((sp) => commitPlanIn(sp, deps.compose, desk, { position, mail, raw, plan, now, files, ...(release ? { release } : {}) }));
   } catch (err) {
     // A database failure is transient: stop the pass, the mail stays unprocessed and is retried.
-    if (isSportelloError(err, 'STORE') || isSportelloError(err, 'QUARANTINE_NOT_HELD')) throw err;
+    // A lost mailbox lease too: the new owner takes the mail, nothing may be recorded here.
+    if (isSportelloError(err, 'STORE') || isSportelloError(err, 'QUARANTINE_NOT_HELD') || isSportelloError(err, 'MAILBOX_LEASE_LOST')) throw err;
     // Anything else (a template that cannot render, a bug) would fail the same way forever and
     // block the mailbox behind this one mail: set it aside instead, with the reason.
     return quarantineIn(tx, position, raw, { messageId: key, code: 'COMMIT_FAILED', reason: `could not record the mail: ${describeError(err)}` }, deps.clock.now(), log, release);

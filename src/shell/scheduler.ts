@@ -107,6 +107,21 @@ export interface SchedulerDeps {
   /** While false, the outbox stops between mails (set for the daemon's run; cleared for the shutdown flush). */
   readonly sending: (stop: () => boolean) => void;
   readonly intervals: SchedulerIntervals;
+  /** Several daemons on one PostgreSQL store: desk loops follow the mailbox leases (absent: every desk). */
+  readonly fleet?: FleetControl;
+}
+
+/** What the scheduler needs of the fleet (src/shell/fleet.ts): heartbeats, giving back, leaving. */
+export interface FleetControl {
+  readonly heartbeatMs: number;
+  /** Renews and decides: the mailboxes to work now (with epochs) and the ones to give back. Throws when the store fails. */
+  heartbeat(): Promise<{ readonly held: ReadonlyMap<string, number>; readonly giveBack: readonly string[] }>;
+  giveBack(desk: string, epoch: number): Promise<void>;
+  /** Whether the last heartbeat left the housekeeping lease with us. */
+  housekeeping(): boolean;
+  /** A desk's mailbox is worked by another instance now (health shows it as elsewhere, not down). */
+  elsewhere(desk: string): void;
+  leave(): Promise<void>;
 }
 
 export interface SchedulerIntervals {
@@ -148,7 +163,7 @@ export async function runScheduler(deps: SchedulerDeps, leaseSignal: AbortSignal
     });
     fatal.abort();
   };
-  const loops = deps.desks.map((desk) => {
+  const deskLoop = (desk: DeskConfig, stop: AbortSignal) => {
     // Once per session (each reconnect): mend flags a crash left unset before the first pass.
     let reconciled: MailboxSession | null = null;
     return runDeskLoop(
@@ -179,9 +194,12 @@ export async function runScheduler(deps: SchedulerDeps, leaseSignal: AbortSignal
           },
         },
       },
-      signal,
+      stop,
     );
-  });
+  };
+  // One store (SQLite, or `once`): every desk from the start. A fleet: only the mailboxes whose lease we hold.
+  const fleet = deps.fleet;
+  const loops = fleet ? [runFleetLoops(fleet, deps, signal, deskLoop)] : deps.desks.map((desk) => deskLoop(desk, signal));
   const every = (ms: () => number, work: () => Promise<unknown>) =>
     (async () => {
       while (!signal.aborted) {
@@ -206,6 +224,11 @@ export async function runScheduler(deps: SchedulerDeps, leaseSignal: AbortSignal
       const now = deps.clock.now().getTime();
       const daily = now >= dailyDue;
       if (daily) dailyDue = now + intervals.dailyMs;
+      // In a fleet only the holder of the housekeeping lease escalates, closes and runs the daily jobs.
+      if (fleet && !fleet.housekeeping()) {
+        nextWake = Math.min(intervals.slaMaxMs, fleet.heartbeatMs);
+        return;
+      }
       const pass = await housekeepingPass(deps.steps, (step, err) => deps.backgroundFailed(step)(err), { daily });
       const next = pass.escalations.next;
       const wait = next ? Math.max(1_000, next.getTime() - deps.clock.now().getTime()) : intervals.slaMaxMs;
@@ -230,6 +253,66 @@ export async function runScheduler(deps: SchedulerDeps, leaseSignal: AbortSignal
   ]);
   if (flushed) log.info({ ...flushed }, 'outbox flushed on shutdown');
   await deps.saveStatus(deps.clock.now().toISOString()).catch(() => undefined);
+}
+
+/**
+ * The desk loops of a fleet member: after every heartbeat, a loop runs for each mailbox we hold; a loop
+ * whose lease is gone is told to stop at once; a mailbox over our share is given back once its loop has
+ * ended. A heartbeat that fails stops every loop (we cannot know the leases are still ours); the next good
+ * one starts them again. Stopping never delays the next heartbeat: a mailbox's loop is started again only
+ * after its previous one ended. On the way out every loop ends before the leases are released.
+ */
+async function runFleetLoops(fleet: FleetControl, deps: SchedulerDeps, signal: AbortSignal, deskLoop: (desk: DeskConfig, stop: AbortSignal) => Promise<void>): Promise<void> {
+  const running = new Map<string, AbortController>();
+  /** Loops told to stop (or running): a desk's next loop waits until its previous one ended. */
+  const ending = new Map<string, Promise<void>>();
+  const givingBack = new Set<string>();
+  const chores = new Set<Promise<void>>();
+  const halt = (id: string): Promise<void> => {
+    running.get(id)?.abort();
+    running.delete(id);
+    return ending.get(id) ?? Promise.resolve();
+  };
+  const chore = (work: Promise<void>) => {
+    const p = work.finally(() => chores.delete(p));
+    chores.add(p);
+  };
+  while (!signal.aborted) {
+    const plan = await fleet.heartbeat().catch((err: unknown) => {
+      deps.backgroundFailed('mailbox lease heartbeat')(err);
+      return null;
+    });
+    if (!plan) {
+      for (const id of [...running.keys()]) void halt(id);
+    } else {
+      for (const id of [...running.keys()]) if (!plan.held.has(id)) void halt(id);
+      for (const id of plan.giveBack) {
+        if (givingBack.has(id)) continue;
+        givingBack.add(id);
+        const epoch = plan.held.get(id)!;
+        chore(halt(id).then(() => fleet.giveBack(id, epoch).catch(deps.backgroundFailed('giving a mailbox back'))).finally(() => givingBack.delete(id)));
+      }
+      for (const desk of deps.desks) {
+        const id = desk.id;
+        if (!plan.held.has(id) || plan.giveBack.includes(id)) {
+          fleet.elsewhere(id);
+          continue;
+        }
+        if (running.has(id) || ending.has(id)) continue;
+        const ctrl = new AbortController();
+        running.set(id, ctrl);
+        const done: Promise<void> = deskLoop(desk, AbortSignal.any([signal, ctrl.signal])).finally(() => {
+          if (ending.get(id) === done) ending.delete(id);
+          if (running.get(id) === ctrl) running.delete(id);
+        });
+        ending.set(id, done);
+      }
+    }
+    await deps.timers.sleep(fleet.heartbeatMs, signal);
+  }
+  for (const id of [...running.keys()]) void halt(id);
+  await Promise.all([...ending.values(), ...chores]);
+  await fleet.leave().catch(deps.backgroundFailed('leaving the fleet'));
 }
 
 export interface OnceSummary {

@@ -7,6 +7,7 @@ import type { DeskConfig } from '../config/schema.js';
 import { describeError, isSportelloError } from '../errors.js';
 import { readiness } from '../health/readiness.js';
 import type { ComponentProblem, DeskHealth, HealthSnapshot, ReadinessProblem, SavedDaemonStatus } from '../health/snapshot.js';
+import { HOUSEKEEPING_LEASE, INSTANCE_PREFIX, mailboxOwners, type MailboxOwner } from '../domain/fleet.js';
 
 /** Who holds the store's writer lease (host, pid, since), once the store offers one; null when free. */
 export type LeaseHolder = { readonly host: string; readonly pid: number; readonly since: string } | null;
@@ -49,6 +50,15 @@ export interface StatusReport {
   readonly templates: ComponentProblem | null;
   readonly ready: boolean;
   readonly problems: readonly ReadinessProblem[];
+  /**
+   * Several daemons on one PostgreSQL store: which instance owns which mailbox (null owner: nobody now),
+   * the live instances and the housekeeping holder. Null when no daemon ever joined a fleet (SQLite).
+   */
+  readonly fleet: {
+    readonly instances: readonly { readonly instance: string; readonly host: string | null; readonly pid: number | null; readonly leaseUntil: string | null }[];
+    readonly mailboxes: readonly MailboxOwner[];
+    readonly housekeeping: { readonly instance: string; readonly host: string | null; readonly pid: number | null } | null;
+  } | null;
 }
 
 export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
@@ -95,6 +105,18 @@ export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
     rules,
     templates,
     ...verdict,
+    fleet: fleetOf(await deps.store.fleetLeases(), deps.desks.map((d) => d.id), now),
+  };
+}
+
+function fleetOf(leases: Awaited<ReturnType<CaseStore['fleetLeases']>>, desks: readonly string[], now: Date): StatusReport['fleet'] {
+  if (!leases.length) return null;
+  const live = (l: (typeof leases)[number]) => l.owner !== null && l.leaseUntil !== null && Date.parse(l.leaseUntil) > now.getTime();
+  const hk = leases.find((l) => l.name === HOUSEKEEPING_LEASE && live(l));
+  return {
+    instances: leases.filter((l) => l.name.startsWith(INSTANCE_PREFIX) && live(l)).map((l) => ({ instance: l.owner!, host: l.host, pid: l.pid, leaseUntil: l.leaseUntil })),
+    mailboxes: mailboxOwners(leases, desks, now),
+    housekeeping: hk ? { instance: hk.owner!, host: hk.host, pid: hk.pid } : null,
   };
 }
 

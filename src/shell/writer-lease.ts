@@ -10,10 +10,10 @@
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { CaseStore, Clock } from '../ports.js';
+import type { CaseStore, Clock, StoreTx } from '../ports.js';
 import type { Logger } from '../log.js';
 import { SportelloError, describeError } from '../errors.js';
-import { decideLease, renewable, storeLockedError, type WriterLeaseRecord } from '../domain/writer-lease.js';
+import { decideLease, renewable, storeLockedError, type LeaseDecision, type WriterLeaseRecord } from '../domain/writer-lease.js';
 
 /** The one lease guarding a whole store today; per-mailbox leases would use other names. */
 export const STORE_LEASE = 'store';
@@ -43,6 +43,11 @@ export interface WriterLeaseOptions {
   readonly onLost?: (err: SportelloError) => void;
   /** A renewal that failed (the store, not another holder): logged as a warning unless the caller reports it. */
   readonly onRenewError?: (err: unknown) => void;
+  /**
+   * Other holders that exclude this lease, read first in the same transaction (PostgreSQL: live fleet
+   * daemons, src/shell/fleet.ts): a record returned refuses the lease as if it held it.
+   */
+  readonly excludedBy?: (tx: StoreTx) => Promise<WriterLeaseRecord | null>;
 }
 
 export interface WriterLease {
@@ -77,7 +82,9 @@ export async function tryAcquireWriterLease(store: CaseStore, opts: WriterLeaseO
   const identity = opts.identity ?? localIdentity();
   const ttlMs = opts.ttlMs ?? LEASE_TTL_MS;
   const me = { token: opts.token ?? randomUUID(), host: identity.host, pid: identity.pid, command: opts.command };
-  const decision = await store.transaction(async (tx) => {
+  const decision = await store.transaction(async (tx): Promise<LeaseDecision> => {
+    const other = opts.excludedBy ? await opts.excludedBy(tx) : null;
+    if (other) return { take: false, holder: other };
     const d = decideLease(await tx.writerLease(STORE_LEASE), me, opts.clock.now(), ttlMs, (pid) => identity.isAlive(pid));
     if (d.take) await tx.putWriterLease(STORE_LEASE, d.record);
     return d;

@@ -411,6 +411,25 @@ export function storeContract(name: string, harness: StoreHarness): void {
     });
   });
 
+  describe(`${name} store contract: fenced commits`, () => {
+    it('a commit fenced by an epoch another store has since replaced rolls back whole', async () => {
+      const store = await openStore();
+      const other = await store.another();
+      const lease = { name: 'mailbox:IT', owner: 'A', host: 'h', pid: 1, heartbeatAt: T0.toISOString(), leaseUntil: at(1).toISOString(), epoch: 1 };
+      await store.transaction((tx) => tx.putFleetLease(lease));
+      const fencedCase = (s: CaseStore, epoch: number) =>
+        s.transaction(async (tx) => {
+          await tx.createCase(newCase('IT', 'IT'), T0);
+          if (!(await tx.holdsFleetLease('mailbox:IT', 'A', epoch, T0))) throw new Error('lease lost');
+        });
+      await fencedCase(store, 1);
+      // Another instance takes the mailbox over (new owner, epoch 2): A's next commit must not stand.
+      await other.transaction((tx) => tx.putFleetLease({ ...lease, owner: 'B', epoch: 2 }));
+      await expect(fencedCase(store, 1)).rejects.toThrow('lease lost');
+      expect((await store.listCases({ desk: 'IT' })).map((c) => c.id)).toEqual(['IT-1']);
+    });
+  });
+
   describe(`${name} store contract: lookupFacts`, () => {
     it.each([
       ['by mailbox position', position(5), 'new@client.example', /mailbox position INBOX\/7\/5 already processed \(created\)/],
@@ -792,6 +811,26 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(await store.transaction((tx) => tx.releaseWriterLease('store', 'other'))).toBe(false);
       expect(await store.transaction((tx) => tx.releaseWriterLease('store', 't1'))).toBe(true);
       expect(await store.transaction((tx) => tx.writerLease('store'))).toBeNull();
+    });
+
+    it('fleet lease rows: written, replaced, listed in name order, dropped; the fence matches owner, epoch and time only', async () => {
+      const store = await openStore();
+      const row = { name: 'mailbox:IT', owner: 'A', host: 'h', pid: 7, heartbeatAt: T0.toISOString(), leaseUntil: at(1).toISOString(), epoch: 3 };
+      await store.transaction(async (tx) => {
+        await tx.putFleetLease(row);
+        await tx.putFleetLease({ ...row, name: 'instance:A', epoch: 0 });
+      });
+      expect(await store.fleetLeases()).toEqual([{ ...row, name: 'instance:A', epoch: 0 }, row]);
+      await store.transaction((tx) => tx.putFleetLease({ ...row, owner: null, host: null, pid: null, leaseUntil: null }));
+      expect(await store.transaction((tx) => tx.fleetLeases())).toContainEqual({ ...row, owner: null, host: null, pid: null, leaseUntil: null });
+      await store.transaction((tx) => tx.putFleetLease({ ...row, owner: 'B', epoch: 4 }));
+      const holds = (owner: string, epoch: number, now: Date) => store.transaction((tx) => tx.holdsFleetLease('mailbox:IT', owner, epoch, now));
+      expect(await holds('B', 4, T0)).toBe(true);
+      expect(await holds('A', 4, T0)).toBe(false);
+      expect(await holds('B', 3, T0)).toBe(false);
+      expect(await holds('B', 4, at(1))).toBe(false);
+      await store.transaction((tx) => tx.dropFleetLease('instance:A'));
+      expect((await store.fleetLeases()).map((l) => l.name)).toEqual(['mailbox:IT']);
     });
 
     it('keeps the daemon\'s self-report, replacing it', async () => {

@@ -317,4 +317,22 @@ CREATE INDEX cases_incident ON cases (incident) WHERE incident IS NOT NULL;
 CREATE INDEX cases_desk_open_created ON cases (desk, created_at) WHERE status IN ('new', 'open', 'waiting');
 `,
   },
+  {
+    name: '012-fleet-leases',
+    sql: `
+-- Several daemons on one PostgreSQL store (src/domain/fleet.ts): a heartbeat row per daemon
+-- ('instance:<token>'), one per mailbox ('mailbox:<desk>') and one for periodic work ('housekeeping').
+-- A released lease keeps its row (owner NULL) so the epoch, the fencing token, only ever grows.
+-- SQLite keeps one writer per store (writer_lease) and leaves this table empty.
+CREATE TABLE fleet_leases (
+  name TEXT COLLATE "C" PRIMARY KEY,
+  owner TEXT COLLATE "C",
+  host TEXT COLLATE "C",
+  pid INTEGER,
+  heartbeat_at TIMESTAMPTZ,
+  lease_until TIMESTAMPTZ,
+  epoch INTEGER NOT NULL DEFAULT 0
+);
+`,
+  },
 ];

@@ -12,7 +12,8 @@ import type { MailboxPosition } from '../../domain/plan.js';
 import type { CaseFields, CaseUpdate, NewMessage, OutboxEntry, QuarantineEntry, QuarantineState, StoreTx } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
 import type { CasePromise } from '../../forecast/promise.js';
-import { caseFieldSets, iso, json, newCaseRow, toCase, toWriterLease } from '../sqlite/rows.js';
+import { caseFieldSets, iso, json, newCaseRow, toCase, toWriterLease, toFleetLease, fleetValues, FLEET_COLUMNS } from '../sqlite/rows.js';
+import type { FleetLease } from '../../domain/fleet.js';
 import { query, type Queryable, type Row } from './sql.js';
 import { incidentCandidatesIn, lookupFactsIn } from './facts.js';
 import type { Facts } from '../../domain/facts.js';
@@ -230,6 +231,32 @@ export class PgTx implements StoreTx {
          started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, lease_until = excluded.lease_until`,
       name, l.token, l.host, l.pid, l.command, l.startedAt, l.heartbeatAt, l.leaseUntil,
     );
+  }
+
+  async fleetLeases(): Promise<FleetLease[]> {
+    // One heartbeat decides at a time (the rows it reads may not exist yet, so row locks cannot do it).
+    // A mailbox commit's fence locks only its lease row and never this lock: no deadlock between them.
+    await this.q(`SELECT pg_advisory_xact_lock(hashtextextended('sportello-fleet-leases', 0))`);
+    return (await this.q('SELECT * FROM fleet_leases ORDER BY name')).rows.map(toFleetLease);
+  }
+
+  async putFleetLease(l: FleetLease): Promise<void> {
+    await this.q(
+      `INSERT INTO fleet_leases (${FLEET_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, host = excluded.host, pid = excluded.pid,
+         heartbeat_at = excluded.heartbeat_at, lease_until = excluded.lease_until, epoch = excluded.epoch`,
+      ...fleetValues(l),
+    );
+  }
+
+  async dropFleetLease(name: string): Promise<void> {
+    await this.q('DELETE FROM fleet_leases WHERE name = $1', name);
+  }
+
+  async holdsFleetLease(name: string, owner: string, epoch: number, now: Date): Promise<boolean> {
+    // The row stays locked until this commit ends: a takeover (epoch + 1) waits for it, or this finds it.
+    const res = await this.q('SELECT 1 FROM fleet_leases WHERE name = $1 AND owner = $2 AND epoch = $3 AND lease_until > $4 FOR UPDATE', name, owner, epoch, iso(now));
+    return res.rowCount > 0;
   }
 
   async releaseWriterLease(name: string, token: string): Promise<boolean> {

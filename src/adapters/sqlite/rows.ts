@@ -6,6 +6,7 @@ import type { Address } from '../../domain/mail.js';
 import type { CaseEventType, CaseRecord, CaseStatus, HistoryCase, SlaClockRecord } from '../../domain/case.js';
 import type { AuditEntry, CaseDetail, CaseFields, IncidentCandidate, StoreTx, EventRecord, MessageRecord, OutboxEntry, OutboxProblem, OutgoingMail, QuarantineRecord, QuarantineState, UncertainReply } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
+import type { FleetLease } from '../../domain/fleet.js';
 import type { Facts } from '../../domain/facts.js';
 import type { MailboxPosition } from '../../domain/plan.js';
 import type { CasePromise } from '../../forecast/promise.js';
@@ -112,6 +113,15 @@ export function toWriterLease(r: Row): WriterLeaseRecord {
     leaseUntil: String(r.lease_until),
   };
 }
+
+export function toFleetLease(r: Row): FleetLease {
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return { name: String(r.name), owner: text(r.owner), host: text(r.host), pid: r.pid === null || r.pid === undefined ? null : Number(r.pid), heartbeatAt: text(r.heartbeat_at), leaseUntil: text(r.lease_until), epoch: Number(r.epoch) };
+}
+
+/** The columns of a fleet lease row in insert order, and the row's values in that order. */
+export const FLEET_COLUMNS = 'name, owner, host, pid, heartbeat_at, lease_until, epoch';
+export const fleetValues = (l: FleetLease): unknown[] => [l.name, l.owner, l.host, l.pid, l.heartbeatAt, l.leaseUntil, l.epoch];
 
 /** A case deleted by retention, as statistics read it: numbers and times, no requester, no subject. */
 export function toTombstoneCase(r: Row): CaseRecord {

@@ -10,7 +10,8 @@ import type { MailboxPosition } from '../../domain/plan.js';
 import type { CaseFields, CaseUpdate, NewMessage, OutboxEntry, QuarantineEntry, QuarantineState, StoreTx } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
 import type { CasePromise } from '../../forecast/promise.js';
-import { caseFieldSets, iso, json, newCaseRow, toCase, toWriterLease, type Row } from './rows.js';
+import { caseFieldSets, iso, json, newCaseRow, toCase, toWriterLease, toFleetLease, fleetValues, FLEET_COLUMNS, type Row } from './rows.js';
+import type { FleetLease } from '../../domain/fleet.js';
 import type { Facts } from '../../domain/facts.js';
 import type { IncidentCandidate } from '../../domain/incident.js';
 import { SportelloError } from '../../errors.js';
@@ -222,6 +223,23 @@ export class SqliteTx implements StoreTx {
          started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, lease_until = excluded.lease_until`,
       name, l.token, l.host, l.pid, l.command, l.startedAt, l.heartbeatAt, l.leaseUntil,
     );
+  }
+
+  async fleetLeases(): Promise<FleetLease[]> {
+    return (await this.db.all<Row[]>('SELECT * FROM fleet_leases ORDER BY name')).map(toFleetLease);
+  }
+
+  async putFleetLease(l: FleetLease): Promise<void> {
+    await this.db.run(`INSERT OR REPLACE INTO fleet_leases (${FLEET_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`, ...fleetValues(l));
+  }
+
+  async dropFleetLease(name: string): Promise<void> {
+    await this.db.run('DELETE FROM fleet_leases WHERE name = ?', name);
+  }
+
+  async holdsFleetLease(name: string, owner: string, epoch: number, now: Date): Promise<boolean> {
+    // One writer per SQLite store: the write transaction already excludes every other writer.
+    return (await this.db.get<Row>('SELECT 1 AS ok FROM fleet_leases WHERE name = ? AND owner = ? AND epoch = ? AND lease_until > ?', name, owner, epoch, iso(now))) !== undefined;
   }
 
   async releaseWriterLease(name: string, token: string): Promise<boolean> {

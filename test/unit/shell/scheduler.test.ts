@@ -126,3 +126,103 @@ describe('runOnce', () => {
     expect(calls).toEqual(['escalate', 'promises', 'autoClose', 'failed: auto-close pass', 'daily', 'drain']);
   });
 });
+
+describe('runScheduler in a fleet (mailbox leases)', () => {
+  it('runs a loop per held mailbox, stops one whose lease is gone, stops an excess one before giving it back, stops all when a heartbeat fails, and leaves after stopping them', async () => {
+    const events: string[] = [];
+    const waiters: { text: string; resolve: () => void }[] = [];
+    const note = (e: string) => {
+      events.push(e);
+      for (const w of waiters.splice(0)) (w.text === e ? w.resolve : () => waiters.push(w))();
+    };
+    const seen = (e: string) => new Promise<void>((resolve) => (events.includes(e) ? resolve() : waiters.push({ text: e, resolve })));
+    // Heartbeats (and the housekeeping check riding on them) are spaced by the injected timers: beat() lets the next come.
+    let sleepers: (() => void)[] = [];
+    let sleeping: () => void = () => undefined;
+    /** Wakes the heartbeat loop once it is asleep again (and whatever else waits one heartbeat). */
+    const beat = async () => {
+      if (!sleepers.length) await new Promise<void>((resolve) => (sleeping = resolve));
+      const due = sleepers;
+      sleepers = [];
+      for (const wake of due) wake();
+    };
+    const timers: Timers = {
+      sleep: (ms, signal) =>
+        new Promise<void>((resolve) => {
+          if (signal?.aborted) return resolve();
+          signal?.addEventListener('abort', () => resolve(), { once: true });
+          if (ms === 1_000) {
+            sleepers.push(resolve);
+            sleeping();
+          }
+        }),
+    };
+    const held = (entries: Record<string, number>, giveBack: string[] = []) => ({ held: new Map(Object.entries(entries)), giveBack });
+    const plans: (ReturnType<typeof held> | Error)[] = [
+      held({ IT: 1, HR: 1 }),
+      held({ IT: 1, HR: 1 }, ['HR']),
+      held({}),
+      new Error('database gone'),
+      held({ IT: 2 }),
+    ];
+    let beats = 0;
+    const config = testConfig();
+    const calls: string[] = [];
+    const base = schedulerDeps(calls);
+    const stop = new AbortController();
+    const daemon = runScheduler(
+      {
+        ...base,
+        timers,
+        // The housekeeping check sleeps its own (shorter) interval, so beat() wakes only the heartbeat loop.
+        intervals: { ...base.intervals, slaMaxMs: 500 },
+        desks: config.desks,
+        sourceFor: (desk) => ({
+          open: async () => {
+            const session = await fakeMailbox().open();
+            note(`open ${desk.id}`);
+            return {
+              ...session,
+              waitForChange: (_ms: number, signal: AbortSignal) => new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }))),
+              close: async () => note(`close ${desk.id}`),
+            };
+          },
+        }),
+        fleet: {
+          heartbeatMs: 1_000,
+          heartbeat: async () => {
+            const plan = plans[beats++]!;
+            note(`heartbeat ${beats}`);
+            if (plan instanceof Error) throw plan;
+            return plan;
+          },
+          giveBack: async (desk, epoch) => note(`give back ${desk} ${epoch}`),
+          housekeeping: () => false,
+          elsewhere: (desk) => note(`elsewhere ${desk}`),
+          leave: async () => note('leave'),
+        },
+      },
+      stop.signal,
+      () => false,
+    );
+    await Promise.all([seen('open IT'), seen('open HR')]);
+    await beat();
+    await seen('give back HR 1');
+    expect(events.indexOf('close HR')).toBeLessThan(events.indexOf('give back HR 1'));
+    expect(events.filter((e) => e === 'open IT')).toHaveLength(1);
+    await beat();
+    await seen('close IT');
+    await beat();
+    await seen('heartbeat 4');
+    await beat();
+    await seen('heartbeat 5');
+    await new Promise<void>((resolve) => (events.filter((e) => e === 'open IT').length === 2 ? resolve() : waiters.push({ text: 'open IT', resolve })));
+    stop.abort();
+    await daemon;
+    expect(events.slice(-2)).toEqual(['close IT', 'leave']);
+    expect(calls).toContain('failed: mailbox lease heartbeat');
+    // Housekeeping is another instance's: no escalation, promise watch, auto-close or daily jobs here.
+    expect(calls.filter((c) => ['escalate', 'promises', 'autoClose', 'daily'].includes(c))).toEqual([]);
+    expect(events).toContain('elsewhere HR');
+  });
+});

@@ -124,3 +124,38 @@ describe('statusText', () => {
     expect(text).toMatch(/problems:\n {2}HR: IMAP_AUTH: rejected by the daemon$/);
   });
 });
+
+describe('the fleet in status (several daemons on one store)', () => {
+  it('is null without lease rows; names the owner of each mailbox, the live instances and the housekeeping holder; a desk worked elsewhere is no problem', async () => {
+    const { clock, deps } = await setup();
+    expect((await gatherStatus(deps)).fleet).toBeNull();
+    const until = '2026-03-02T09:00:20.000Z';
+    const row = (name: string, owner: string | null, host: string | null, pid: number | null, leaseUntil: string | null, epoch: number) => ({ name, owner, host, pid, heartbeatAt: '2026-03-02T09:00:00.000Z', leaseUntil, epoch });
+    await store.transaction(async (tx) => {
+      await tx.putFleetLease(row('instance:A', 'A', 'vm-a', 11, until, 0));
+      await tx.putFleetLease(row('instance:B', 'B', 'vm-b', 22, '2026-03-02T08:59:00.000Z', 0));
+      await tx.putFleetLease(row('mailbox:IT', 'A', 'vm-a', 11, until, 3));
+      await tx.putFleetLease(row('mailbox:HR', 'B', 'vm-b', 22, '2026-03-02T08:59:00.000Z', 2));
+      await tx.putFleetLease(row('housekeeping', 'A', 'vm-a', 11, until, 1));
+    });
+    const health = createHealth(clock, ['IT', 'HR'], 60, { host: 'vm-a', pid: 11, startedAt: '2026-03-02T08:00:00.000Z' });
+    health.deskPassed('IT');
+    health.deskElsewhere('HR');
+    await store.saveDaemonStatus(JSON.stringify({ ...health.snapshot(), stoppedAt: null }), clock.now());
+    const r = await gatherStatus(deps);
+    expect(r.fleet).toEqual({
+      instances: [{ instance: 'A', host: 'vm-a', pid: 11, leaseUntil: until }],
+      mailboxes: [
+        { desk: 'IT', owner: 'A', host: 'vm-a', pid: 11, epoch: 3, leaseUntil: until },
+        { desk: 'HR', owner: null, host: null, pid: null, epoch: 2, leaseUntil: null },
+      ],
+      housekeeping: { instance: 'A', host: 'vm-a', pid: 11 },
+    });
+    expect(r.ready).toBe(true);
+    const text = statusText(r, 'UTC');
+    expect(text).toContain('fleet (several daemons; 1 live: vm-a pid 11; housekeeping on vm-a pid 11):');
+    expect(text).toMatch(/^IT\s+vm-a pid 11\s+A\s+3\s+2026-03-02 09:00$/m);
+    expect(text).toMatch(/^HR\s+nobody \(taken within one lease period\)\s+-\s+2\s+-$/m);
+    expect(text).toMatch(/^HR\s+elsewhere\s+/m);
+  });
+});
