@@ -482,6 +482,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           await listen();
           log.info({ instance: fleet.me.token, host: fleet.me.host, pid: fleet.me.pid, leaseSeconds: config.limits.leaseSeconds }, 'joining the fleet: mailboxes shared by lease with the other daemons on this database');
           fleetRunning = true;
+          // Load the parse workers now, not when the first requester's mail arrives.
+          void parsePool?.warm();
           try {
             await runScheduler(scheduler, signal, () => false);
           } finally {
@@ -495,6 +497,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         metrics.parkedUncertain(lease.parked);
         try {
           await listen();
+          void parsePool?.warm();
           await runScheduler(scheduler, signal, () => lost !== null);
         } finally {
           held = null;

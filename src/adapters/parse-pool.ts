@@ -19,6 +19,12 @@ export interface ParsePoolOptions {
 
 export interface ParsePool {
   parse(raw: Buffer, maxBytes: number): Promise<InboundMail>;
+  /**
+   * Starts the workers now instead of on the first mail (the daemon does at start: loading a worker
+   * takes most of a second, which the first requester would otherwise wait for). Resolves once they are
+   * loaded, or once parsing has fallen back to the main thread.
+   */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,6 +63,11 @@ export function createParsePool(opts: ParsePoolOptions): ParsePool {
   let nextId = 0;
   let closed = false;
   let broken = false;
+  const warmed: (() => void)[] = [];
+  const settleWarm = () => {
+    if (!broken && !closed && slots.some((slot) => !slot.ready)) return;
+    for (const done of warmed.splice(0)) done();
+  };
 
   function spawn(): Slot {
     const slot: Slot = { worker: startWorker(url), ready: false, job: null, timer: null };
@@ -66,6 +77,7 @@ export function createParsePool(opts: ParsePoolOptions): ParsePool {
       if (reply === 'ready') {
         slot.ready = true;
         dispatch();
+        settleWarm();
         return;
       }
       const job = slot.job;
@@ -114,6 +126,7 @@ export function createParsePool(opts: ParsePoolOptions): ParsePool {
     broken = true;
     for (const slot of slots.splice(0)) void slot.worker.terminate();
     for (const job of queue.splice(0)) parseMail(job.raw, { maxBytes: job.maxBytes }).then(job.resolve, job.reject);
+    settleWarm();
   }
 
   function dispatch(): void {
@@ -149,8 +162,17 @@ export function createParsePool(opts: ParsePoolOptions): ParsePool {
         dispatch();
       });
     },
+    warm() {
+      if (closed || broken) return Promise.resolve();
+      dispatch();
+      return new Promise<void>((resolve) => {
+        warmed.push(resolve);
+        settleWarm();
+      });
+    },
     async close() {
       closed = true;
+      settleWarm();
       for (const job of queue.splice(0)) job.reject(new Error('the parse pool is closed'));
       const all = slots.splice(0);
       for (const slot of all) {

@@ -37,6 +37,13 @@ const pool = (opts: Partial<Parameters<typeof createParsePool>[0]> = {}) => {
 };
 
 describe('parse pool', () => {
+  it('warm() starts the workers before any mail and resolves once they are loaded; mail then goes to them', async () => {
+    const p = pool();
+    await p.warm();
+    await p.warm(); // loaded already: at once
+    expect(await p.parse(mail('warm'), 10_000_000)).toEqual(await parseMail(mail('warm')));
+  });
+
   it('parses in a worker exactly as parseMail does, pathological mail included', async () => {
     const p = pool({ workers: 2 });
     for (const raw of [mail('plain'), LONG_LINE, NESTED]) expect(await p.parse(raw, 25 * 1024 * 1024)).toEqual(await parseMail(raw, { maxBytes: 25 * 1024 * 1024 }));
