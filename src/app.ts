@@ -359,9 +359,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       const cp = await store.checkpoint(desk.id, desk.imap.folder);
       const backlog = await session.countAbove(cp && cp.uidValidity === session.uidValidity ? cp.lastUid : 0);
       health.deskBacklog(desk.id, backlog);
-      // The desk's history, read once per pass, lets the schedule promise a forecast date (else the SLA's).
-      const history = await store.promiseHistory(desk.id, historySince(rulesOf(desk.id), clock.now()));
-      const result = await ingestMailbox((fleetRunning && fencedIngest.get(desk.id)) || ingestDeps, withHistory(runtime(desk), history), session, { shouldStop });
+      // The desk's history, read once per pass and only when there is mail to take (an idle wake-up reads
+      // nothing), lets the schedule promise a forecast date (else the SLA's).
+      const forPass = backlog > 0 ? withHistory(runtime(desk), await store.promiseHistory(desk.id, historySince(rulesOf(desk.id), clock.now()))) : runtime(desk);
+      const result = await ingestMailbox((fleetRunning && fencedIngest.get(desk.id)) || ingestDeps, forPass, session, { shouldStop });
       for (const outcome of ['created', 'appended', 'duplicates', 'quarantined'] as const) metrics.mails(desk.id, outcome === 'duplicates' ? 'duplicate' : outcome, result[outcome]);
       health.deskBacklog(desk.id, Math.max(0, backlog - result.seen));
       return result;
@@ -372,9 +373,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const dailyJobs = singleFlight(() =>
     runHousekeeping({ store, clock, log: log.child({ component: 'housekeeping' }), compose, desks, retention: config.retention, timezone: config.timezone }),
   );
-  const promiseWatch = singleFlight(() => {
+  // The watch runs every housekeeping pass (at most a minute apart); the forecast digest reads every
+  // desk's history, so it is tried once a day per process (the store's claim still decides across processes).
+  let digestedDay: string | null = null;
+  const promiseWatch = singleFlight(async () => {
     const now = clock.now();
-    return runPromiseWatch({ store, log: log.child({ component: 'promises' }), compose, desks }, now, dayKey(now, config.timezone));
+    const day = dayKey(now, config.timezone);
+    const pass = await runPromiseWatch({ store, log: log.child({ component: 'promises' }), compose, desks }, now, day, { digest: day !== digestedDay });
+    digestedDay = day;
+    return pass;
   });
   // The scheduler owns every timer; this is only what it runs.
   const scheduler: SchedulerDeps = {

@@ -32,7 +32,8 @@ export interface PromisePass {
   readonly digests: number;
 }
 
-export async function runPromiseWatch(deps: PromiseWatchDeps, now: Date, day: string): Promise<PromisePass> {
+/** `digest: false` skips the daily digest (already tried today by this process); updates are checked every time. */
+export async function runPromiseWatch(deps: PromiseWatchDeps, now: Date, day: string, opts: { readonly digest?: boolean } = {}): Promise<PromisePass> {
   const histories = new Map<string, Promise<HistoryCase[]>>();
   const historyOf = (desk: string) => {
     if (!histories.has(desk)) histories.set(desk, deps.store.promiseHistory(desk, historySince(runtimeOf(deps.desks, desk)?.rules(), now)));
@@ -43,6 +44,7 @@ export async function runPromiseWatch(deps: PromiseWatchDeps, now: Date, day: st
     if (await updateBeforeMiss(deps, record, lastAgentAt, updated, now, historyOf)) updates++;
   }
   let digests = 0;
+  if (opts.digest === false) return { updates, digests };
   for (const desk of deps.desks) if (await queueDigest(deps, desk, now, day, await historyOf(desk.view.id))) digests++;
   return { updates, digests };
 }
