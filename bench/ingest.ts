@@ -6,7 +6,8 @@
 // Figures are printed, never asserted.
 //
 // Usage: npm run bench:ingest -- [--n 500] [--sizes 0,1000,10000,100000] [--latency 20] [--no-floors]
-//   (or BENCH_N, BENCH_SIZES, BENCH_LATENCY; BENCH_CPU_PROF=DIR for CPU profiles). Quick: --n 100 --sizes 0 --latency 5.
+//   (or BENCH_N, BENCH_SIZES, BENCH_LATENCY; BENCH_CPU_PROF=DIR for CPU profiles; BENCH_RUNTIME=src
+//   times src/ under tsx instead of the built dist/). Quick: --n 100 --sizes 0 --latency 5.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,9 @@ const FLOORS = !process.argv.includes('--no-floors');
 const LIMITS = process.env.BENCH_LIMITS ? `, ${process.env.BENCH_LIMITS}` : '';
 
 requireCorpora(['it-service-tickets']);
+// What users run is the built code: timed without a TypeScript loader, so built first (tsc, a few seconds).
+const RUNTIME = process.env.BENCH_RUNTIME === 'src' ? 'src' : 'dist';
+if (RUNTIME === 'dist') execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO_ROOT, stdio: 'inherit' });
 const status = await runMailstack(['status'], { okCodes: [0, 3] }).catch((err: unknown) => ({ code: 3, stdout: String(err) }));
 if ((status as { code?: number }).code === 3) {
   process.stderr.write(`bench: the mail stack at IMAP ${STACK.imapPort} / SMTP ${STACK.smtpPort} is not up — start it with: bash scripts/mailstack.sh up\n`);
@@ -57,12 +61,13 @@ interface OnceRun {
   readonly summary: { desks: Record<string, { seen?: number; created?: number; appended?: number; quarantined?: number; error?: string }>; outbox: { sent: number; failed: number; retrying: number } };
 }
 
-/** One `sportello once` as its own process (tsx loader), reporting its figures as a JSON line. */
+/** One `sportello once` as its own process over the built code (BENCH_RUNTIME=src: src/ under tsx), reporting its figures as a JSON line. */
 function onceChild(cfg: string): Promise<OnceRun> {
   return new Promise((resolve, reject) => {
     // BENCH_CPU_PROF=DIR: each timed process writes a V8 CPU profile there (open in Chrome DevTools).
     const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-    const child = spawn(process.execPath, [...prof, '--import', 'tsx', path.join(REPO_ROOT, 'bench/lib/ingest-child.ts'), cfg], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const loader = RUNTIME === 'src' ? ['--import', 'tsx'] : [];
+    const child = spawn(process.execPath, [...prof, ...loader, path.join(REPO_ROOT, 'bench/lib/ingest-child.mjs'), cfg], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
@@ -104,7 +109,7 @@ function describe(r: Row): string {
   ].join('  ');
 }
 
-console.log(`bench:ingest  N=${N}  store sizes ${SIZES.join(', ')}  latency samples ${LATENCY}  IMAP ${STACK.imapPort} SMTP ${STACK.smtpPort}`);
+console.log(`bench:ingest  N=${N}  store sizes ${SIZES.join(', ')}  code ${RUNTIME}/  latency samples ${LATENCY}  IMAP ${STACK.imapPort} SMTP ${STACK.smtpPort}`);
 console.log(`load average at start: ${load()} (${execFileSync('nproc').toString().trim()} cores)`);
 
 for (const size of SIZES) {

@@ -1,15 +1,19 @@
 // One whole `sportello once` in its own process, for bench/ingest.ts: builds the app from the config
 // file, runs once(), and prints one JSON line with its wall time, its own CPU (process.cpuUsage around
-// once()), its RSS after start-up and its peak RSS. Decides nothing; never touches the mail itself.
-// Usage: node --import tsx bench/lib/ingest-child.ts CONFIG_FILE
+// once(), worker threads included), its RSS after start-up and its peak RSS. Decides nothing.
+// Plain JavaScript over the built code (dist/, what `sportello` runs), so no TypeScript loader is timed;
+// BENCH_RUNTIME=src runs it over src/ under tsx instead.
+// Usage: node bench/lib/ingest-child.mjs CONFIG_FILE
 
-import { loadConfig } from '../../src/config/load.js';
-import { buildApp } from '../../src/app.js';
-import { createLogger } from '../../src/log.js';
+const base = process.env.BENCH_RUNTIME === 'src' ? '../../src' : '../../dist';
+const ext = process.env.BENCH_RUNTIME === 'src' ? '.ts' : '.js';
+const { loadConfig } = await import(`${base}/config/load${ext}`);
+const { buildApp } = await import(`${base}/app${ext}`);
+const { createLogger } = await import(`${base}/log${ext}`);
 
 const file = process.argv[2];
 if (!file) {
-  process.stderr.write('usage: ingest-child.ts CONFIG_FILE\n');
+  process.stderr.write('usage: ingest-child.mjs CONFIG_FILE\n');
   process.exit(2);
 }
 const config = await loadConfig(file);
