@@ -16,7 +16,7 @@ import { createImapSource } from './adapters/imap-source.js';
 import { loadTemplates } from './adapters/templates.js';
 import { extractAttachments, parseMail } from './adapters/mime-parser.js';
 import { createParsePool } from './adapters/parse-pool.js';
-import { ingestMailbox, type IngestDeps, type PassResult } from './shell/ingest.js';
+import { ingestMailbox, type IngestDeps, type PassOptions, type PassResult } from './shell/ingest.js';
 import { buildDeskRuntimes, runtimeOf, withHistory } from './shell/desk-runtime.js';
 import { drainOutbox, smtpAuthPause } from './shell/outbox.js';
 import { DESK_BACKOFF } from './shell/daemon.js';
@@ -353,7 +353,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   let fleetRunning = false;
   const fencedIngest = new Map(config.desks.map((d) => [d.id, fleet ? { ...ingestDeps, store: fencedStore(store, fleet.fence(d.id)) } : ingestDeps]));
   /** One pass over a desk mailbox: backlog counted first (one SEARCH), then ingest, timed and counted. */
-  const deskPass = async (desk: DeskConfig, session: MailboxSession, shouldStop?: () => boolean): Promise<PassResult> => {
+  const deskPass = async (desk: DeskConfig, session: MailboxSession, options: PassOptions = {}): Promise<PassResult> => {
     const done = metrics.passTimer(desk.id);
     try {
       const cp = await store.checkpoint(desk.id, desk.imap.folder);
@@ -362,7 +362,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       // The desk's history, read once per pass and only when there is mail to take (an idle wake-up reads
       // nothing), lets the schedule promise a forecast date (else the SLA's).
       const forPass = backlog > 0 ? withHistory(runtime(desk), await store.promiseHistory(desk.id, historySince(rulesOf(desk.id), clock.now()))) : runtime(desk);
-      const result = await ingestMailbox((fleetRunning && fencedIngest.get(desk.id)) || ingestDeps, forPass, session, { shouldStop });
+      const result = await ingestMailbox((fleetRunning && fencedIngest.get(desk.id)) || ingestDeps, forPass, session, options);
       for (const outcome of ['created', 'appended', 'duplicates', 'quarantined'] as const) metrics.mails(desk.id, outcome === 'duplicates' ? 'duplicate' : outcome, result[outcome]);
       health.deskBacklog(desk.id, Math.max(0, backlog - result.seen));
       return result;

@@ -223,24 +223,23 @@ class SqliteStore implements CaseStore {
   }
 
   markSending(ids: readonly number[], now: Date): Promise<number[]> {
+    if (!ids.length) return Promise.resolve([]);
     // A claim, not a blind update: only a row still pending is taken, so two processes sharing the
-    // database (a cron `once` next to the daemon) can never both send it. One commit for the group.
+    // database (a cron `once` next to the daemon) can never both send it. One statement, one commit.
     return this.immediate(async () => {
-      const claimed: number[] = [];
-      for (const id of ids) {
-        const res = await this.db.run(
-          `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND status = 'pending'`,
-          iso(now), id,
-        );
-        if ((res.changes ?? 0) === 1) claimed.push(id);
-      }
-      return claimed;
+      const rows = await this.db.all<Row[]>(
+        `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ?
+          WHERE id IN (${ids.map(() => '?').join(', ')}) AND status = 'pending' RETURNING id`,
+        iso(now), ...ids,
+      );
+      return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
     });
   }
 
   markSent(ids: readonly number[], now: Date): Promise<void> {
+    if (!ids.length) return Promise.resolve();
     return this.immediate(async () => {
-      for (const id of ids) await this.db.run(`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?`, iso(now), id);
+      await this.db.run(`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id IN (${ids.map(() => '?').join(', ')})`, iso(now), ...ids);
     });
   }
 

@@ -50,9 +50,11 @@ export interface PassResult {
 export interface PassOptions {
   /** Asked before each mail: the daemon is stopping, leave the rest for the next pass. */
   readonly shouldStop?: () => boolean;
+  /** Told after each batch is committed (its replies are queued), so sending can start while the next is taken. */
+  readonly committed?: () => void;
 }
 
-export async function ingestMailbox(deps: IngestDeps, desk: DeskRuntime, session: MailboxSession, { shouldStop = () => false }: PassOptions = {}): Promise<PassResult> {
+export async function ingestMailbox(deps: IngestDeps, desk: DeskRuntime, session: MailboxSession, { shouldStop = () => false, committed = () => undefined }: PassOptions = {}): Promise<PassResult> {
   const folder = desk.config.imap.folder;
   const log = deps.log.child({ desk: desk.config.id, folder });
   const counts = { seen: 0, created: 0, appended: 0, duplicates: 0, quarantined: 0, imported: 0 };
@@ -90,6 +92,7 @@ export async function ingestMailbox(deps: IngestDeps, desk: DeskRuntime, session
       return out;
     });
     // Committed: now counted, logged and flagged (never before: a crash here leaves mail the reconcile flags).
+    if (done.some(({ taken }) => taken.result.queued > 0)) committed();
     for (const { taken } of done) {
       counts.seen++;
       const r = taken.result;

@@ -1,6 +1,7 @@
-// Sends queued replies a few at once: claims each group "sending" (one commit) before its SMTP transactions
-// and "sent" after, so a crash in between parks those rows as uncertain, never sends them twice. 4xx/network
-// failures retry with jittered backoff; 5xx or too many attempts fail the reply; a refused login (535) pauses.
+// Sends queued replies a few at once, keeping the SMTP pool busy: claims rows "sending" (one commit) just
+// before their SMTP transactions and "sent" after, so a crash in between parks those rows as uncertain,
+// never sends them twice. 4xx/network failures retry with jittered backoff; 5xx or too many attempts fail
+// the reply; a refused login (535) pauses.
 
 import type { CaseStore, Clock, MailSender, Metrics, OutboxEntry } from '../ports.js';
 import type { Logger } from '../log.js';
@@ -42,69 +43,131 @@ export async function drainOutbox(deps: OutboxDeps, shouldStop: () => boolean = 
   const result: { sent: number; retrying: number; failed: number; paused?: string } = { sent: 0, retrying: 0, failed: 0 };
   const pause = deps.authPause ?? smtpAuthPause();
   if (pause.until && deps.clock.now() < pause.until) return { ...result, paused: pause.error ?? 'SMTP_AUTH' };
-  const width = Math.max(1, deps.concurrency ?? 1);
-  // The first reply of a drain goes alone: a refused login then costs one claim, not a group's.
-  let proven = false;
-  for (;;) {
-    const due = await deps.store.dueOutbox(deps.clock.now(), batch);
-    for (let i = 0; i < due.length; ) {
-      if (shouldStop()) return result;
-      const group = nextGroup(due, i, proven ? width : 1);
-      i += group.length;
-      // Claimed together (one commit) just before their sends: a crash now parks at most this group as uncertain.
-      const ids = new Set(await deps.store.markSending(group.map((e) => e.id), deps.clock.now()));
-      const claimed = group.filter((e) => ids.has(e.id)); // the others were taken by another process
-      const outcomes = await Promise.all(claimed.map((e) => deps.sender.send(e.mail, e.envelopeFrom).then(() => null, (err: unknown) => err)));
-      const sent = claimed.filter((_, k) => outcomes[k] === null);
-      if (sent.length) {
-        await deps.store.markSent(sent.map((e) => e.id), deps.clock.now());
-        if (pause.failures > 0) deps.log.info({ after: pause.failures }, 'SMTP login accepted again; sending resumed');
-        pause.failures = 0;
-        pause.until = null;
-        pause.error = null;
-        proven = true;
-        for (const entry of sent) {
-          deps.metrics?.reply(entry.kind, 'sent');
-          deps.log.info({ outbox: entry.id, caseId: entry.caseId, kind: entry.kind, to: entry.mail.to.map((a) => a.address), subject: entry.mail.subject }, 'reply sent');
-          result.sent++;
-        }
-      }
-      let refused: unknown = null;
-      for (const [k, entry] of claimed.entries()) {
-        const err = outcomes[k];
-        if (err === null) continue;
-        if (isSportelloError(err, 'SMTP_AUTH')) {
-          // Our login, not this reply: back to the queue without counting the attempt.
-          refused = err;
-          await deps.store.unclaim(entry.id, describeError(err), deps.clock.now());
-          continue;
-        }
-        await recordFailure(deps, entry, err, result);
-      }
-      if (refused) {
-        pause.failures++;
-        pause.error = describeError(refused);
-        pause.until = new Date(deps.clock.now().getTime() + backoffMs(pause.failures, AUTH_RETRY, deps.random));
-        const obj = { err: pause.error, retryAt: pause.until.toISOString(), failures: pause.failures };
-        if (pause.failures === 1) deps.log.error(obj, 'SMTP login rejected: sending paused until smtp.user/smtp.password are fixed; replies stay queued');
-        else deps.log.debug(obj, 'SMTP login still rejected');
-        return { ...result, paused: pause.error };
-      }
+  const window = sendWindow(deps, pause, result, Math.max(1, deps.concurrency ?? 1));
+  try {
+    for (;;) {
+      const due = await deps.store.dueOutbox(deps.clock.now(), batch);
+      if (!(await window.send(due, shouldStop))) break;
+      if (due.length < batch) break;
     }
-    if (due.length < batch) return result;
+  } finally {
+    // Whatever happens, the sends under way are waited for and recorded: none is left "sending" needlessly.
+    await window.finish();
   }
+  return window.refused ? { ...result, paused: pause.error ?? 'SMTP_AUTH' } : result;
+}
+
+interface Outcome {
+  readonly entry: OutboxEntry;
+  readonly err: unknown;
 }
 
 /**
- * The next rows to send at once, in queue order, at most `width`; the group ends before a second row for
- * the same case and recipient, so one person's mails about one case (an answer, then the rating request)
- * still arrive in the order they were queued.
+ * Keeps up to `width` sends under way, across the drain's batches: a slot that frees is refilled at once
+ * (no waiting for the slowest of a group), rows are claimed just before their send (one commit per
+ * claim) and marked sent in one commit for all that went since the last look. The first reply goes
+ * alone, so a refused login costs one claim; two rows for the same case and recipient are never under
+ * way together, so one person's mails about a case arrive in queue order.
  */
-function nextGroup(due: readonly OutboxEntry[], from: number, width: number): OutboxEntry[] {
+function sendWindow(deps: OutboxDeps, pause: SmtpAuthPause, result: { sent: number; retrying: number; failed: number }, width: number) {
+  const underway = new Map<number, { key: string; done: Promise<void> }>();
+  const settled: Outcome[] = [];
+  let proven = false;
+  const state = { refused: null as unknown };
+
+  const start = (entry: OutboxEntry) => {
+    const done = deps.sender.send(entry.mail, entry.envelopeFrom).then(
+      () => void settled.push({ entry, err: null }),
+      (err: unknown) => void settled.push({ entry, err }),
+    );
+    underway.set(entry.id, { key: orderKey(entry), done });
+  };
+  const anyDone = () => Promise.race([...underway.values()].map((u) => u.done));
+
+  /** Records what has finished since the last look: one commit for the sent, each failure on its own. */
+  const record = async () => {
+    const outcomes = settled.splice(0);
+    for (const o of outcomes) underway.delete(o.entry.id);
+    const sent = outcomes.filter((o) => o.err === null).map((o) => o.entry);
+    if (sent.length) {
+      await deps.store.markSent(sent.map((e) => e.id), deps.clock.now());
+      if (pause.failures > 0) deps.log.info({ after: pause.failures }, 'SMTP login accepted again; sending resumed');
+      pause.failures = 0;
+      pause.until = null;
+      pause.error = null;
+      proven = true;
+      for (const entry of sent) {
+        deps.metrics?.reply(entry.kind, 'sent');
+        deps.log.info({ outbox: entry.id, caseId: entry.caseId, kind: entry.kind, to: entry.mail.to.map((a) => a.address), subject: entry.mail.subject }, 'reply sent');
+        result.sent++;
+      }
+    }
+    for (const { entry, err } of outcomes) {
+      if (err === null) continue;
+      if (isSportelloError(err, 'SMTP_AUTH')) {
+        // Our login, not this reply: back to the queue without counting the attempt.
+        if (!state.refused) state.refused = err;
+        await deps.store.unclaim(entry.id, describeError(err), deps.clock.now());
+        continue;
+      }
+      await recordFailure(deps, entry, err, result);
+    }
+    if (state.refused && outcomes.some((o) => o.err === state.refused)) {
+      pause.failures++;
+      pause.error = describeError(state.refused);
+      pause.until = new Date(deps.clock.now().getTime() + backoffMs(pause.failures, AUTH_RETRY, deps.random));
+      const obj = { err: pause.error, retryAt: pause.until.toISOString(), failures: pause.failures };
+      if (pause.failures === 1) deps.log.error(obj, 'SMTP login rejected: sending paused until smtp.user/smtp.password are fixed; replies stay queued');
+      else deps.log.debug(obj, 'SMTP login still rejected');
+    }
+  };
+
+  return {
+    get refused() {
+      return state.refused !== null;
+    },
+    /** Sends a batch of due rows (the window stays open for the next); false when stopping or paused. */
+    async send(due: readonly OutboxEntry[], shouldStop: () => boolean): Promise<boolean> {
+      for (let i = 0; i < due.length; ) {
+        await record();
+        if (state.refused) return false;
+        if (shouldStop()) return false;
+        const free = (proven ? width : 1) - underway.size;
+        const group = free > 0 ? nextGroup(due, i, free, new Set([...underway.values()].map((u) => u.key))) : [];
+        if (!group.length) {
+          await anyDone(); // a slot, or the earlier mail to the same person, frees when a send ends
+          continue;
+        }
+        i += group.length;
+        // Claimed together (one commit) just before their sends: a crash now parks at most the rows under way as uncertain.
+        const ids = new Set(await deps.store.markSending(group.map((e) => e.id), deps.clock.now()));
+        for (const entry of group) if (ids.has(entry.id)) start(entry); // the others were taken by another process
+      }
+      return true;
+    },
+    async finish(): Promise<void> {
+      while (underway.size) {
+        await Promise.all([...underway.values()].map((u) => u.done));
+        await record();
+      }
+    },
+  };
+}
+
+/** One person's mails about one case keep their queue order: rows with the same key never go together. */
+function orderKey(entry: OutboxEntry): string {
+  return `${entry.caseId ?? `#${entry.id}`}\u0000${entry.mail.to.map((a) => a.address.toLowerCase()).join(',')}`;
+}
+
+/**
+ * The next rows to claim, in queue order, at most `width`; the group ends before a row whose key is
+ * already under way or already in the group.
+ */
+function nextGroup(due: readonly OutboxEntry[], from: number, width: number, busy: ReadonlySet<string>): OutboxEntry[] {
   const group: OutboxEntry[] = [];
-  const keys = new Set<string>();
+  const keys = new Set(busy);
   for (const entry of due.slice(from, from + width)) {
-    const key = `${entry.caseId ?? `#${entry.id}`}\u0000${entry.mail.to.map((a) => a.address.toLowerCase()).join(',')}`;
+    const key = orderKey(entry);
     if (keys.has(key)) break;
     keys.add(key);
     group.push(entry);

@@ -9,7 +9,7 @@ import type { Clock, MailboxSession, MailSource, Metrics } from '../ports.js';
 import { SportelloError, describeError } from '../errors.js';
 import { runDeskLoop, type FailureKind } from './daemon.js';
 import type { DrainResult } from './outbox.js';
-import type { PassResult } from './ingest.js';
+import type { PassOptions, PassResult } from './ingest.js';
 import type { EscalationPass } from './escalate.js';
 import type { HousekeepingPass } from './housekeeping.js';
 import type { PromisePass } from './promise-watch.js';
@@ -92,7 +92,7 @@ export interface SchedulerDeps {
   /** Mends flags a crash left unset, once per session. */
   readonly reconcile: (desk: DeskConfig, session: MailboxSession) => Promise<unknown>;
   /** One pass over a desk mailbox. */
-  readonly deskPass: (desk: DeskConfig, session: MailboxSession, shouldStop?: () => boolean) => Promise<PassResult>;
+  readonly deskPass: (desk: DeskConfig, session: MailboxSession, options?: PassOptions) => Promise<PassResult>;
   readonly steps: HousekeepingSteps;
   /** Stores the daemon's self-report (`stoppedAt` set on the way out). */
   readonly saveStatus: (stoppedAt: string | null) => Promise<void>;
@@ -178,7 +178,8 @@ export async function runScheduler(deps: SchedulerDeps, leaseSignal: AbortSignal
             reconciled = session;
             await deps.reconcile(desk, session);
           }
-          await deps.deskPass(desk, session, shouldStop);
+          // Replies start going out as soon as a batch is committed, while the next batch is taken.
+          await deps.deskPass(desk, session, { shouldStop, committed: () => void deps.steps.drain().catch(deps.backgroundFailed('outbox pass')) });
           await deps.steps.drain();
         },
         events: {
@@ -336,6 +337,18 @@ export interface OnceSummary {
 export async function runOnce(deps: Pick<SchedulerDeps, 'log' | 'desks' | 'sourceFor' | 'reconcile' | 'deskPass' | 'steps' | 'backgroundFailed'>): Promise<OnceSummary> {
   const { log } = deps;
   const desks: Record<string, PassResult | { error: string }> = {};
+  // Replies start going out as soon as their batch is committed, while the next batch is taken; the
+  // housekeeping pass's own drain then runs after these (one drain at a time) and sends the rest.
+  const early = new Set<Promise<DrainResult | null>>();
+  let earlyFailed = false;
+  const committed = () =>
+    void early.add(
+      deps.steps.drain().catch((err: unknown) => {
+        earlyFailed = true;
+        deps.backgroundFailed('outbox pass')(err);
+        return null;
+      }),
+    );
   for (const desk of deps.desks) {
     const session = await deps.sourceFor(desk).open().catch((err: unknown) => err as Error);
     if (session instanceof Error) {
@@ -345,7 +358,7 @@ export async function runOnce(deps: Pick<SchedulerDeps, 'log' | 'desks' | 'sourc
     }
     try {
       await deps.reconcile(desk, session);
-      desks[desk.id] = await deps.deskPass(desk, session);
+      desks[desk.id] = await deps.deskPass(desk, session, { committed });
     } catch (err) {
       desks[desk.id] = { error: describeError(err) };
       log.error({ desk: desk.id, err: describeError(err) }, 'mailbox pass failed; unprocessed mail stays on the server');
@@ -358,5 +371,9 @@ export async function runOnce(deps: Pick<SchedulerDeps, 'log' | 'desks' | 'sourc
     failed.push(step);
     deps.backgroundFailed(step)(err);
   });
-  return { desks, escalations: pass.escalations.sent, promises: pass.promises, closed: pass.closed, outbox: pass.outbox ?? { sent: 0, retrying: 0, failed: 0 }, housekeeping: pass.housekeeping, failed };
+  // Drains asked for while one ran share one result: each counted once.
+  const drains = new Set([...(await Promise.all(early)), pass.outbox].filter((r): r is DrainResult => r !== null));
+  const outbox = [...drains].reduce((sum, r) => ({ sent: sum.sent + r.sent, retrying: sum.retrying + r.retrying, failed: sum.failed + r.failed }), { sent: 0, retrying: 0, failed: 0 });
+  if (earlyFailed && !failed.includes('outbox pass')) failed.push('outbox pass');
+  return { desks, escalations: pass.escalations.sent, promises: pass.promises, closed: pass.closed, outbox, housekeeping: pass.housekeeping, failed };
 }

@@ -58,10 +58,19 @@ export function formatDuration(minutes: number, language: Language, opts: Format
   const h = Math.floor(total / 60);
   const m = total % 60;
   const unit = (value: number, u: 'hour' | 'minute') =>
-    new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay }).format(value);
+    memo(`n|${locale}|${u}|${unitDisplay}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay })).format(value);
   const pieces = [...(h > 0 ? [unit(h, 'hour')] : []), ...(m > 0 || h === 0 ? [unit(m, 'minute')] : [])];
   if (pieces.length === 1 || unitDisplay === 'short') return pieces.join(' ');
-  return new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' }).format(pieces);
+  return memo(`l|${locale}`, () => new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' })).format(pieces);
+}
+
+// Building an Intl formatter loads ICU data and costs ~1 ms; formatting with a built one costs µs. Every
+// reply formats a due time, so formatters are kept per locale, zone and shape (a handful per desk).
+const FORMATTERS = new Map<string, { format(value: never): string }>();
+function memo<F extends { format(value: never): string }>(key: string, make: () => F): F {
+  let f = FORMATTERS.get(key) as F | undefined;
+  if (!f) FORMATTERS.set(key, (f = make()));
+  return f;
 }
 
 type Parts = Partial<Record<Intl.DateTimeFormatPartTypes, string>>;
@@ -72,7 +81,7 @@ const HOUR: Record<Language, 'numeric' | '2-digit'> = { es: 'numeric', it: '2-di
 
 function dueFormat(language: Language, timeZone: string): Intl.DateTimeFormat {
   try {
-    return new Intl.DateTimeFormat(LOCALE[language], {
+    return memo(`d|${language}|${timeZone}`, () => new Intl.DateTimeFormat(LOCALE[language], {
       weekday: 'long',
       day: 'numeric',
       month: 'long',
@@ -81,7 +90,7 @@ function dueFormat(language: Language, timeZone: string): Intl.DateTimeFormat {
       minute: '2-digit',
       hourCycle: 'h23',
       timeZone,
-    });
+    }));
   } catch (cause) {
     throw new SportelloError('SLA_INVALID_ARGUMENT', `"${timeZone}" is not a time zone Intl knows`, {
       cause,

@@ -236,4 +236,24 @@ describe('drainOutbox', () => {
     expect(claims).toEqual([[1], [2, 3], [4]]);
     expect(sender.sent.map((s) => s.mail.subject)).toEqual(['first alone', 'answer', 'to bob', 'rating request']);
   });
+
+  it('with concurrency: a slot that frees is refilled at once, so one slow send never holds back the rest', async () => {
+    const { sender, deps } = await setup(6);
+    let releaseSlow: () => void = () => undefined;
+    const slowGone = new Promise<void>((resolve) => (releaseSlow = resolve));
+    const order: string[] = [];
+    const slow = {
+      ...sender,
+      async send(mail: OutgoingMail, envelopeFrom: string) {
+        // Reply 2 hangs until every other reply has gone: groups that wait for their slowest member would deadlock.
+        if (mail.subject === '[IT-1] reply 2') await slowGone;
+        await sender.send(mail, envelopeFrom);
+        order.push(mail.subject);
+        if (order.length === 5) releaseSlow();
+      },
+    };
+    expect(await drainOutbox({ ...deps, sender: slow, concurrency: 2 })).toEqual({ sent: 6, retrying: 0, failed: 0 });
+    expect(order).toEqual([1, 3, 4, 5, 6, 2].map((i) => `[IT-1] reply ${i}`));
+    expect(await store.outboxSummary()).toEqual({ sent: 6 });
+  });
 });
