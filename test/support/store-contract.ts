@@ -215,6 +215,25 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect(await store.checkpoint('IT', 'INBOX')).toEqual({ uidValidity: 7, lastUid: 3 });
     });
 
+    it("a message moves its case's updated_at, also after an undone savepoint wrote the same instant", async () => {
+      const store = await openStore();
+      const T1 = new Date(T0.getTime() + 60_000);
+      const id = await store.transaction(async (tx) => {
+        const c = await tx.createCase(newCase('IT', 'IT'), T0);
+        await tx.addMessage(inbound(c.id, 'first@x'), T0);
+        await expect(
+          tx.savepoint(async (sp) => {
+            await sp.addMessage(inbound(c.id, 'undone@x'), T1);
+            throw new Error('this mail failed');
+          }),
+        ).rejects.toThrow('this mail failed');
+        expect((await tx.getCase(c.id))!.updatedAt).toBe(T0.toISOString());
+        await tx.addMessage(inbound(c.id, 'second@x'), T1);
+        return c.id;
+      });
+      expect((await store.getCaseDetail(id))!.updatedAt).toBe(T1.toISOString());
+    });
+
     it('a database failure inside a savepoint comes out as STORE (the caller stops the batch, never quarantines for it)', async () => {
       const store = await openStore();
       const id = await seedCase(store, async (tx, caseId) => void (await tx.addMessage(inbound(caseId, 'dup@client.example'), T0)));

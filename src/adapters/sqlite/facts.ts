@@ -13,18 +13,28 @@ import { messageKeyHash } from './retention.js';
 
 /** Rows only: what they mean (duplicate, reused Message-ID, which tagged case) is follow-up-match's. */
 export async function lookupFactsIn(db: Database, desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts> {
-  const p = position
-    ? await db.get<Row>(
-        'SELECT outcome FROM processed WHERE desk = ? AND folder = ? AND uid_validity = ? AND uid = ?',
-        desk, position.folder, position.uidValidity, position.uid,
-      )
-    : undefined;
-  const m = await db.get<Row>('SELECT case_id, from_address FROM messages WHERE desk = ? AND message_id = ?', desk, messageKey);
-  const q = await db.get<Row>(
-    'SELECT id FROM quarantine WHERE desk = ? AND message_id = ? AND released_at IS NULL AND id <> ? ORDER BY id LIMIT 1',
+  // The single-row facts in one statement (each a round trip to the database thread otherwise): the
+  // position's outcome, the known message, a held quarantine row, a purged key, the loop brake's count.
+  const one = (await db.get<Row>(
+    `SELECT p.outcome AS p_outcome, p.uid AS p_uid, m.id AS m_id, m.case_id AS m_case_id, m.from_address AS m_from,
+            (SELECT id FROM quarantine WHERE desk = ? AND message_id = ? AND released_at IS NULL AND id <> ? ORDER BY id LIMIT 1) AS q_id,
+            EXISTS (SELECT 1 FROM purged_message_keys WHERE desk = ? AND key_hash = ?) AS purged,
+            CASE WHEN ? IS NULL THEN NULL
+                 ELSE (SELECT COUNT(*) FROM outbox WHERE recipient = ? AND kind = 'auto-reply' AND created_at >= ?) END AS auto_replies
+       FROM (SELECT 1)
+       LEFT JOIN processed p ON p.desk = ? AND p.folder = ? AND p.uid_validity = ? AND p.uid = ?
+       LEFT JOIN messages m ON m.id = (SELECT id FROM messages WHERE desk = ? AND message_id = ? LIMIT 1)`,
     desk, messageKey, exceptQuarantine ?? -1,
-  );
-  const purged = await db.get<Row>('SELECT 1 FROM purged_message_keys WHERE desk = ? AND key_hash = ?', desk, messageKeyHash(messageKey));
+    desk, messageKeyHash(messageKey),
+    sender, sender, iso(since),
+    desk, position?.folder ?? null, position?.uidValidity ?? null, position?.uid ?? null,
+    desk, messageKey,
+  ))!;
+  const p = position && one.p_uid !== null ? { outcome: one.p_outcome } : undefined;
+  const m = one.m_id !== null ? { case_id: one.m_case_id, from_address: one.m_from } : undefined;
+  const q = one.q_id !== null ? { id: one.q_id } : undefined;
+  const purged = Number(one.purged) === 1 ? {} : undefined;
+  const n = one.auto_replies !== null ? { n: one.auto_replies } : undefined;
 
   let referencedCase: Facts['referencedCase'] = null;
   for (const id of keys.messageIds) {
@@ -54,9 +64,6 @@ export async function lookupFactsIn(db: Database, desk: string, position: Mailbo
     taggedCases.push({ ...(await caseFact(db, String(c.id))), participants: [...people] });
   }
 
-  const n = sender
-    ? await db.get<Row>(`SELECT COUNT(*) AS n FROM outbox WHERE recipient = ? AND kind = 'auto-reply' AND created_at >= ?`, sender, iso(since))
-    : undefined;
   const elsewhere = messageKey.startsWith('sha256:')
     ? []
     : await db.all<Row[]>(

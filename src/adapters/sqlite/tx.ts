@@ -20,6 +20,11 @@ import { incidentCandidatesIn, lookupFactsIn } from './facts.js';
 
 export class SqliteTx implements StoreTx {
   private savepoints = 0;
+  /**
+   * Cases whose updated_at this transaction has set, and to what: a new case's own messages then need no
+   * second write of the same instant. Any other write to a case forgets it; a savepoint rolled back restores it.
+   */
+  private touched = new Map<string, string>();
 
   constructor(
     private readonly db: Database,
@@ -33,12 +38,14 @@ export class SqliteTx implements StoreTx {
    */
   async savepoint<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
     const name = `sp${++this.savepoints}`;
+    const touched = new Map(this.touched);
     try {
       await this.db.exec(`SAVEPOINT ${name}`);
       let result: T;
       try {
         result = await work(this);
       } catch (err) {
+        this.touched = touched;
         await this.db.exec(`ROLLBACK TO ${name}`);
         await this.db.exec(`RELEASE ${name}`);
         throw err;
@@ -60,19 +67,21 @@ export class SqliteTx implements StoreTx {
   }
 
   async createCase(input: Parameters<StoreTx['createCase']>[0], now: Date): Promise<CaseRecord> {
-    await this.db.run(
+    const counter = await this.db.get<Row>(
       `INSERT INTO desk_counters (desk, last_number) VALUES (?, 1)
-       ON CONFLICT (desk) DO UPDATE SET last_number = last_number + 1`,
+       ON CONFLICT (desk) DO UPDATE SET last_number = last_number + 1 RETURNING last_number`,
       input.desk,
     );
-    const n = Number((await this.db.get<Row>('SELECT last_number FROM desk_counters WHERE desk = ?', input.desk))!.last_number);
+    const n = Number(counter!.last_number);
     const id = formatCaseId(input.prefix, n);
     const row = newCaseRow(input, id, n, now);
-    await this.db.run(`INSERT INTO cases (${row.columns.join(', ')}) VALUES (${row.values.map(() => '?').join(', ')})`, ...row.values);
-    return toCase((await this.db.get<Row>('SELECT * FROM cases WHERE id = ?', id))!);
+    const created = await this.db.get<Row>(`INSERT INTO cases (${row.columns.join(', ')}) VALUES (${row.values.map(() => '?').join(', ')}) RETURNING *`, ...row.values);
+    this.touched.set(id, iso(now));
+    return toCase(created!);
   }
 
   async setIncident(caseId: string, incident: string | null, now: Date): Promise<void> {
+    this.touched.delete(caseId);
     await this.db.run('UPDATE cases SET incident = ?, updated_at = ? WHERE id = ?', incident, iso(now), caseId);
   }
 
@@ -90,24 +99,32 @@ export class SqliteTx implements StoreTx {
       m.mail.from?.address ?? null, m.mail.from?.name ?? null, json(m.mail.to), json(m.mail.cc), m.mail.subject,
       m.mail.date, m.mail.text, m.raw, iso(now),
     );
-    if (m.caseId) await this.db.run('UPDATE cases SET updated_at = ? WHERE id = ?', iso(now), m.caseId);
+    if (m.caseId && this.touched.get(m.caseId) !== iso(now)) {
+      await this.db.run('UPDATE cases SET updated_at = ? WHERE id = ?', iso(now), m.caseId);
+      this.touched.set(m.caseId, iso(now));
+    }
     return res.lastID!;
   }
 
   async addEvents(caseId: string, events: readonly CaseEvent[], now: Date): Promise<void> {
-    for (const e of events) {
+    // One statement per 500 (well under SQLite's bound-variable limit), rows in the given order (ids
+    // ascending, as the case history reads them).
+    for (let i = 0; i < events.length; i += 500) {
+      const part = events.slice(i, i + 500);
       await this.db.run(
-        'INSERT INTO events (case_id, at, type, actor, data_json) VALUES (?, ?, ?, ?, ?)',
-        caseId, iso(now), e.type, e.actor, json(e.data),
+        `INSERT INTO events (case_id, at, type, actor, data_json) VALUES ${part.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+        ...part.flatMap((e) => [caseId, iso(now), e.type, e.actor, json(e.data)]),
       );
     }
   }
 
   async setStatus(caseId: string, status: CaseStatus, now: Date): Promise<void> {
+    this.touched.delete(caseId);
     await this.db.run('UPDATE cases SET status = ?, updated_at = ? WHERE id = ?', status, iso(now), caseId);
   }
 
   async updateCase(caseId: string, p: CaseUpdate, now: Date): Promise<void> {
+    this.touched.delete(caseId);
     await this.db.run(
       `UPDATE cases SET category = ?, priority = ?, status = ?, sla_policy = ?, due_at = ?, first_response_due_at = ?,
                         sla_clock_json = ?, routing_json = ?, updated_at = ? WHERE id = ?`,
@@ -136,6 +153,7 @@ export class SqliteTx implements StoreTx {
   }
 
   async setCaseFields(caseId: string, f: CaseFields, now: Date): Promise<void> {
+    this.touched.delete(caseId);
     const u = caseFieldSets(f, now, () => '?');
     if (u) await this.db.run(`UPDATE cases SET ${u.sets.join(', ')} WHERE id = ?`, ...u.args, caseId);
   }
@@ -155,6 +173,7 @@ export class SqliteTx implements StoreTx {
   }
 
   async setPromise(caseId: string, promise: CasePromise, now: Date): Promise<void> {
+    this.touched.delete(caseId);
     await this.db.run('UPDATE cases SET promise_json = ?, updated_at = ? WHERE id = ?', json(promise), iso(now), caseId);
   }
 
