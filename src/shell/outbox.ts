@@ -63,10 +63,11 @@ interface Outcome {
 }
 
 /**
- * Keeps up to `width` sends under way, across the drain's batches: a slot that frees is refilled at once
- * (no waiting for the slowest of a group), rows are claimed just before their send (one commit per
- * claim) and marked sent in one commit for all that went since the last look. The first reply goes
- * alone, so a refused login costs one claim; two rows for the same case and recipient are never under
+ * Keeps the SMTP pool busy across the drain's batches: up to twice `width` sends are under way (the pool
+ * sends `width` at once and queues the rest), and whenever `width` slots are free the finished sends are
+ * marked sent (one commit) and the next `width` rows claimed (one commit), so no send waits for the slowest
+ * of a group and commits stay few. A crash parks at most the rows under way as uncertain. The first reply
+ * goes alone, so a refused login costs one claim; two rows for the same case and recipient are never under
  * way together, so one person's mails about a case arrive in queue order.
  */
 function sendWindow(deps: OutboxDeps, pause: SmtpAuthPause, result: { sent: number; retrying: number; failed: number }, width: number) {
@@ -76,10 +77,11 @@ function sendWindow(deps: OutboxDeps, pause: SmtpAuthPause, result: { sent: numb
   const state = { refused: null as unknown };
 
   const start = (entry: OutboxEntry) => {
-    const done = deps.sender.send(entry.mail, entry.envelopeFrom).then(
-      () => void settled.push({ entry, err: null }),
-      (err: unknown) => void settled.push({ entry, err }),
-    );
+    const ended = (err: unknown) => {
+      underway.delete(entry.id);
+      settled.push({ entry, err });
+    };
+    const done = deps.sender.send(entry.mail, entry.envelopeFrom).then(() => ended(null), ended);
     underway.set(entry.id, { key: orderKey(entry), done });
   };
   const anyDone = () => Promise.race([...underway.values()].map((u) => u.done));
@@ -87,7 +89,6 @@ function sendWindow(deps: OutboxDeps, pause: SmtpAuthPause, result: { sent: numb
   /** Records what has finished since the last look: one commit for the sent, each failure on its own. */
   const record = async () => {
     const outcomes = settled.splice(0);
-    for (const o of outcomes) underway.delete(o.entry.id);
     const sent = outcomes.filter((o) => o.err === null).map((o) => o.entry);
     if (sent.length) {
       await deps.store.markSent(sent.map((e) => e.id), deps.clock.now());
@@ -129,13 +130,18 @@ function sendWindow(deps: OutboxDeps, pause: SmtpAuthPause, result: { sent: numb
     /** Sends a batch of due rows (the window stays open for the next); false when stopping or paused. */
     async send(due: readonly OutboxEntry[], shouldStop: () => boolean): Promise<boolean> {
       for (let i = 0; i < due.length; ) {
+        const free = (proven ? 2 * width : 1) - underway.size;
+        // Claims go in groups: wait until a pool's worth of slots is free (or nothing is under way).
+        if (underway.size && free < Math.min(width, due.length - i)) {
+          await anyDone();
+          continue;
+        }
         await record();
         if (state.refused) return false;
         if (shouldStop()) return false;
-        const free = (proven ? width : 1) - underway.size;
-        const group = free > 0 ? nextGroup(due, i, free, new Set([...underway.values()].map((u) => u.key))) : [];
+        const group = nextGroup(due, i, (proven ? 2 * width : 1) - underway.size, new Set([...underway.values()].map((u) => u.key)));
         if (!group.length) {
-          await anyDone(); // a slot, or the earlier mail to the same person, frees when a send ends
+          await anyDone(); // the earlier mail to the same person is still under way
           continue;
         }
         i += group.length;
@@ -146,10 +152,8 @@ function sendWindow(deps: OutboxDeps, pause: SmtpAuthPause, result: { sent: numb
       return true;
     },
     async finish(): Promise<void> {
-      while (underway.size) {
-        await Promise.all([...underway.values()].map((u) => u.done));
-        await record();
-      }
+      await Promise.all([...underway.values()].map((u) => u.done));
+      await record();
     },
   };
 }

@@ -152,38 +152,35 @@ describe('drainOutbox', () => {
     expect(await store.outboxSummary()).toEqual({ sent: 3 });
   });
 
-  it('with concurrency: the first reply alone, then groups sent at once, each claimed and marked sent in one commit', async () => {
-    const { sender, deps } = await setup(6);
+  it('with concurrency: the first reply alone, then claims of up to twice the pool (it queues the rest), each claim and each mark-sent one commit', async () => {
+    const { sender, deps } = await setup(12);
     let inFlight = 0;
     let widest = 0;
-    const waiting: (() => void)[] = [];
-    const wide = {
+    const counted = {
       ...sender,
       async send(mail: OutgoingMail, envelopeFrom: string) {
         inFlight++;
         widest = Math.max(widest, inFlight);
-        // Every send of a group is started before any finishes (released when the group is all in flight).
-        await new Promise<void>((resolve) => {
-          waiting.push(resolve);
-          if (waiting.length >= (sender.sent.length === 0 ? 1 : Math.min(3, 6 - sender.sent.length))) for (const w of waiting.splice(0)) w();
-        });
-        inFlight--;
         await sender.send(mail, envelopeFrom);
+        inFlight--;
       },
     };
     const claims: number[] = [];
+    const marked: number[] = [];
     const counting: CaseStore = new Proxy(store, {
       get(target, prop, receiver) {
         if (prop === 'markSending') return (ids: readonly number[], now: Date) => (claims.push(ids.length), target.markSending(ids, now));
+        if (prop === 'markSent') return (ids: readonly number[], now: Date) => (marked.push(ids.length), target.markSent(ids, now));
         const v = Reflect.get(target, prop, receiver) as unknown;
         return typeof v === 'function' ? v.bind(target) : v;
       },
     });
-    expect(await drainOutbox({ ...deps, store: counting, sender: wide, concurrency: 3 })).toEqual({ sent: 6, retrying: 0, failed: 0 });
-    expect(claims).toEqual([1, 3, 2]);
-    expect(widest).toBe(3);
-    expect(sender.sent.map((s) => s.mail.subject).sort()).toEqual([1, 2, 3, 4, 5, 6].map((i) => `[IT-1] reply ${i}`));
-    expect(await store.outboxSummary()).toEqual({ sent: 6 });
+    expect(await drainOutbox({ ...deps, store: counting, sender: counted, concurrency: 3 })).toEqual({ sent: 12, retrying: 0, failed: 0 });
+    expect(claims).toEqual([1, 6, 5]);
+    expect(marked).toEqual([1, 6, 5]);
+    expect(widest).toBe(6);
+    expect(sender.sent.map((s) => s.mail.subject).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `[IT-1] reply ${i + 1}`).sort());
+    expect(await store.outboxSummary()).toEqual({ sent: 12 });
   });
 
   it('with concurrency: one failure in a group is retried alone; a refused login in a group gives its rows back uncounted', async () => {
