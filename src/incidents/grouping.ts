@@ -7,7 +7,7 @@ import type { CaseStatus } from '../domain/case.js';
 import type { GroupCandidate } from '../domain/incident.js';
 import type { Language } from '../domain/routing.js';
 import { baseAddress } from '../mail/address.js';
-import { meeting, profile, signatureOf, similarity, type CategoryVocabulary, type Profile } from './similarity.js';
+import { caseProfile, caseSignature, meeting, profile, signatureOf, similarity, type CategoryVocabulary, type Profile } from './similarity.js';
 
 /** Per desk, from the rules file (`incidents:`). */
 export interface GroupingSettings {
@@ -85,9 +85,9 @@ export function decideGrouping(
     const options = { sameSystemOnly: report.category !== c.category };
     // Most live cases name another system, another place or no failure: their signature alone scores
     // them 0, before any stemming (a threshold of 0 keeps even those, so then all are compared).
-    if (settings.threshold > 0 && meeting(mySignature, signatureOf(c.text), options).apart !== null) continue;
+    if (settings.threshold > 0 && meeting(mySignature, caseSignature(c.id, c.text), options).apart !== null) continue;
     mine ??= profile(report, vocabulary);
-    const other: Profile = profile({ language: c.language ?? report.language, text: c.text }, vocabulary);
+    const other: Profile = caseProfile(c.id, { language: c.language ?? report.language, text: c.text }, vocabulary);
     const s = similarity(mine, other, options);
     if (s.score >= settings.threshold) scored.push({ c, ...s });
   }

@@ -114,7 +114,13 @@ export function signature(text: string, _language?: Language): Signature {
 export function systemsMeet(a: ReadonlySet<string>, b: ReadonlySet<string>): 'same' | 'compatible' | 'conflict' | 'unknown' {
   if (a.size === 0 || b.size === 0) return 'unknown';
   for (const s of a) if (b.has(s)) return 'same';
-  const covers = (x: ReadonlySet<string>, y: ReadonlySet<string>) =>
-    [...x].some((s) => SYSTEMS.find((c) => c.id === s)?.covers?.some((k) => y.has(k)));
   return covers(a, b) || covers(b, a) ? 'compatible' : 'conflict';
+}
+
+// Asked for every pair of reports grouping compares: the generic concepts' lists, looked up once.
+const COVERS: ReadonlyMap<string, readonly string[]> = new Map(SYSTEMS.flatMap((c) => (c.covers ? [[c.id, c.covers] as const] : [])));
+
+function covers(x: ReadonlySet<string>, y: ReadonlySet<string>): boolean {
+  for (const s of x) for (const k of COVERS.get(s) ?? []) if (y.has(k)) return true;
+  return false;
 }

@@ -30,9 +30,10 @@ export function categoryVocabulary(examples: Readonly<Record<Language, readonly 
 }
 
 /**
- * The same live cases are compared with every new mail of a pass: their profiles (stemming is most of the
- * cost) are kept per vocabulary, and their signatures (which no vocabulary changes) once per text, least
- * recently used first out, at most KEPT each (memory stays flat however many cases the store holds).
+ * A report is profiled more than once (the pipeline asks whether it may group, then groups it): profiles
+ * (stemming is most of the cost) are kept per vocabulary, and signatures (which no vocabulary changes)
+ * once per text, least recently used first out, at most KEPT each (memory stays flat however many cases
+ * the store holds).
  */
 const KEPT = 2048;
 const PROFILES = new WeakMap<object, Map<string, Profile>>();
@@ -60,17 +61,58 @@ export function signatureOf(text: string): Signature {
 export function profile(report: ReportText, vocabulary: CategoryVocabulary | null): Profile {
   let kept = PROFILES.get(vocabulary ?? NO_VOCABULARY);
   if (!kept) PROFILES.set(vocabulary ?? NO_VOCABULARY, (kept = new Map()));
-  return remembered(kept, `${report.language}\u0000${report.text}`, () => computeProfile(report, vocabulary));
+  return remembered(kept, `${report.language}\u0000${report.text}`, () => computeProfile(report, vocabulary, signatureOf(report.text)));
 }
 
-function computeProfile(report: ReportText, vocabulary: CategoryVocabulary | null): Profile {
+function computeProfile(report: ReportText, vocabulary: CategoryVocabulary | null, sig: Signature, stems: readonly string[] = tokenize(report.text, report.language)): Profile {
   const vocab = vocabulary?.[report.language];
   const terms = new Map<string, number>();
-  for (const stem of tokenize(report.text, report.language)) {
+  for (const stem of stems) {
     if (vocab && !vocab.has(stem)) continue;
     terms.set(stem, (terms.get(stem) ?? 0) + 1);
   }
-  return { language: report.language, signature: signatureOf(report.text), terms };
+  return { language: report.language, signature: sig, terms };
+}
+
+/**
+ * A live case is looked at by every new mail of a burst, as a fresh row each time: what it gives grouping
+ * is kept under its id (a short key, where a text key costs a hash of the whole text on every look), and
+ * trusted only while the text is the same (another store or desk reusing the id gets its own). Oldest
+ * first out, at most KEPT.
+ */
+interface KnownCase {
+  readonly text: string;
+  readonly signature: Signature;
+  /** The text's stems in one language, whatever the vocabulary (new mails of other categories filter them their way). */
+  stems: { readonly language: Language; readonly stems: readonly string[] } | null;
+  /** Per vocabulary, in the case's language. */
+  readonly profiles: Map<object, Profile>;
+}
+const CASES = new Map<string, KnownCase>();
+
+function knownCase(id: string, text: string): KnownCase {
+  const hit = CASES.get(id);
+  if (hit && hit.text === text) return hit;
+  const made: KnownCase = { text, signature: signatureOf(text), stems: null, profiles: new Map() };
+  CASES.set(id, made);
+  if (CASES.size > KEPT) CASES.delete(CASES.keys().next().value!);
+  return made;
+}
+
+/** signatureOf for a live case, remembered under its id. */
+export function caseSignature(id: string, text: string): Signature {
+  return knownCase(id, text).signature;
+}
+
+/** profile for a live case, remembered under its id (equal to profile() of the same report). */
+export function caseProfile(id: string, report: ReportText, vocabulary: CategoryVocabulary | null): Profile {
+  const known = knownCase(id, report.text);
+  const hit = known.profiles.get(vocabulary ?? NO_VOCABULARY);
+  if (hit && hit.language === report.language) return hit;
+  if (known.stems?.language !== report.language) known.stems = { language: report.language, stems: tokenize(report.text, report.language) };
+  const made = computeProfile(report, vocabulary, known.signature, known.stems.stems);
+  known.profiles.set(vocabulary ?? NO_VOCABULARY, made);
+  return made;
 }
 
 function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
