@@ -10,7 +10,7 @@ import type { WriterLeaseRecord } from './domain/writer-lease.js';
 import type { FleetLease } from './domain/fleet.js';
 import type { ErasureTarget, PurgeCutoffs } from './domain/retention.js';
 import type { CasePromise } from './domain/promise.js';
-import type { IncidentCandidate } from './domain/incident.js';
+import type { IncidentCandidate, LiveCase } from './domain/incident.js';
 
 export interface Clock {
   now(): Date;
@@ -218,8 +218,13 @@ export interface MailFacts {
   lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts>;
   /**
    * What incident grouping compares a new mail with: the desk's live cases (new, open, waiting) opened
-   * since `since`, its live incidents, and their live members of any age — each with its first text and
-   * the requester's newest Message-ID. Data only; src/incidents decides.
+   * since `since`, its live incidents, and their live members of any age — each with its first text, its
+   * subject and due times, no more. Data only; src/incidents decides.
+   */
+  groupCandidates(desk: string, since: Date): Promise<LiveCase[]>;
+  /**
+   * The same live cases as whole cases, each with the requester's newest Message-ID: what an agent's mail
+   * on an incident answers (the fan-out) and #incident checks.
    */
   incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]>;
 }
@@ -399,7 +404,7 @@ export interface StatsData {
 }
 
 /** A live case as incident grouping and the incident fan-out see it (src/domain/incident.ts). */
-export type { IncidentCandidate } from './domain/incident.js';
+export type { IncidentCandidate, LiveCase } from './domain/incident.js';
 
 /** A folder's first contact: when the desk first started on it and which backlog was taken. */
 export interface FolderStart {

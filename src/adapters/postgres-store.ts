@@ -12,7 +12,7 @@ import { baseAddress } from '../mail/address.js';
 import type { Facts } from '../domain/facts.js';
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
 import type {
-  AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, DaemonStatusRecord, FolderStart, ForgetCounts, IncidentCandidate, OutboxEntry, OutboxProblem,
+  AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, DaemonStatusRecord, FolderStart, ForgetCounts, IncidentCandidate, LiveCase, OutboxEntry, OutboxProblem,
   PurgeCounts, QuarantineRecord, StatsData, StoreTx, UncertainReply,
 } from '../ports.js';
 import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease } from './sqlite/rows.js';
@@ -21,7 +21,7 @@ import { forgetIn, type ErasureDialect } from './sqlite/erasure.js';
 import { PG_TYPES } from './postgres/types.js';
 import { migratePostgres, schemaState } from './postgres/migrate.js';
 import { PgTx } from './postgres/tx.js';
-import { incidentCandidatesIn, lookupFactsIn } from './postgres/facts.js';
+import { groupCandidatesIn, incidentCandidatesIn, lookupFactsIn } from './postgres/facts.js';
 import { purgeInPostgres } from './postgres/retention.js';
 import { RETRYABLE, pgCode, pgStoreError, query, type Queryable, type Row } from './postgres/sql.js';
 import { redactDatabase } from '../config/database.js';
@@ -156,6 +156,10 @@ class PostgresStore implements CaseStore {
 
   lookupFacts(...args: Parameters<CaseStore['lookupFacts']>): Promise<Facts> {
     return this.snapshot((db) => lookupFactsIn(db, this.url, ...args));
+  }
+
+  groupCandidates(desk: string, since: Date): Promise<LiveCase[]> {
+    return groupCandidatesIn(this.pool, this.url, desk, since);
   }
 
   incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]> {

@@ -12,14 +12,14 @@ import type { CaseEvent, HistoryCase } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, ThreadKeys } from '../domain/facts.js';
-import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, StatsData, FolderStart, ForgetCounts, IncidentCandidate, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
+import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, StatsData, FolderStart, ForgetCounts, IncidentCandidate, LiveCase, OutboxEntry, OutboxProblem, PurgeCounts, QuarantineRecord, StoreTx, UncertainReply } from '../ports.js';
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
 
 import { MIGRATIONS } from './sqlite/migrations.js';
 import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease, type Row } from './sqlite/rows.js';
 import type { FleetLease } from '../domain/fleet.js';
 import { SqliteTx } from './sqlite/tx.js';
-import { incidentCandidatesIn, lookupFactsIn } from './sqlite/facts.js';
+import { groupCandidatesIn, incidentCandidatesIn, lookupFactsIn } from './sqlite/facts.js';
 import { driverError, storeError } from './sqlite/driver-errors.js';
 import { purgeIn } from './sqlite/retention.js';
 import { forgetIn } from './sqlite/erasure.js';
@@ -189,6 +189,10 @@ class SqliteStore implements CaseStore {
 
   lookupFacts(desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts> {
     return this.exclusive(() => lookupFactsIn(this.db, desk, position, messageKey, sender, keys, since, exceptQuarantine));
+  }
+
+  groupCandidates(desk: string, since: Date): Promise<LiveCase[]> {
+    return this.exclusive(() => groupCandidatesIn(this.db, desk, since));
   }
 
   incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]> {

@@ -4,7 +4,7 @@
 
 import type { CaseRecord, CaseStatus } from './case.js';
 import type { MailboxPosition } from './plan.js';
-import type { IncidentCandidate } from './incident.js';
+import type { IncidentCandidate, LiveCase } from './incident.js';
 
 /** What the pipeline may know about an existing case. */
 export interface CaseFact {
@@ -60,6 +60,10 @@ export interface Facts {
   readonly sameMailElsewhere?: readonly { readonly caseId: string; readonly desk: string }[];
   /** Auto-replies we sent to the sender's address in the last hour (loop brake). */
   readonly autoRepliesToSenderLastHour: number;
-  /** The desk's live cases, incidents and incident members (src/incidents decides what they mean). */
+  /**
+   * The desk's live cases, incidents and incident members (src/incidents decides what they mean), read
+   * only when a candidates point of the pipeline asks: as grouping compares them, or as whole cases.
+   */
+  readonly groupCandidates?: readonly LiveCase[];
   readonly incidentCandidates?: readonly IncidentCandidate[];
 }

@@ -22,7 +22,14 @@ export interface GroupCandidate {
   readonly text: string;
 }
 
-/** A live case as incident grouping and the incident fan-out see it. */
+/** A live case as the incident stage sees it: what grouping compares, and what a join or a new incident tells the requester. */
+export interface LiveCase extends GroupCandidate {
+  readonly subject: string;
+  readonly dueAt: string | null;
+  readonly firstResponseDueAt: string | null;
+}
+
+/** A live case as the incident commands and the fan-out see it: the whole case, to answer its requester. */
 export interface IncidentCandidate extends GroupCandidate {
   readonly record: CaseRecord;
   readonly lastRequesterMessageId: string | null;

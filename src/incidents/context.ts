@@ -2,7 +2,7 @@
 // the topical vocabulary of each category, plus the annotation the incident stage leaves for the
 // reply policy. Data only; the decisions are in grouping.ts and src/pipeline/incident-plan.ts.
 
-import type { IncidentCandidate } from '../domain/incident.js';
+import type { LiveCase } from '../domain/incident.js';
 import type { SlaPlan } from '../domain/plan.js';
 import type { GroupingSettings } from './grouping.js';
 import { categoryVocabulary, type CategoryVocabulary } from './similarity.js';
@@ -28,9 +28,9 @@ export function incidentWindowMs(ctx: { readonly incidents?: IncidentContext | n
 
 export type IncidentPlanning =
   /** The new case joins this live incident; `reporters` counts its requesters before this one. */
-  | { readonly kind: 'join'; readonly incident: IncidentCandidate; readonly reporters: number; readonly score: number; readonly why: string }
+  | { readonly kind: 'join'; readonly incident: LiveCase; readonly reporters: number; readonly score: number; readonly why: string }
   /** The new case and these live cases (oldest first) form a new incident that started at `startedAt`. */
-  | { readonly kind: 'form'; readonly members: readonly IncidentCandidate[]; readonly startedAt: string; readonly sla: SlaPlan | null; readonly score: number; readonly why: string };
+  | { readonly kind: 'form'; readonly members: readonly LiveCase[]; readonly startedAt: string; readonly sla: SlaPlan | null; readonly score: number; readonly why: string };
 
 const CONTEXTS = new WeakMap<object, IncidentContext>();
 

@@ -7,7 +7,7 @@ import type { CaseStatus } from '../domain/case.js';
 import type { GroupCandidate } from '../domain/incident.js';
 import type { Language } from '../domain/routing.js';
 import { baseAddress } from '../mail/address.js';
-import { profile, similarity, type CategoryVocabulary, type Profile } from './similarity.js';
+import { caseProfile, caseSignature, meeting, profile, signatureOf, similarity, type CategoryVocabulary, type Profile } from './similarity.js';
 
 /** Per desk, from the rules file (`incidents:`). */
 export interface GroupingSettings {
@@ -47,6 +47,18 @@ export type GroupingDecision =
   | { readonly kind: 'form'; readonly members: readonly string[]; readonly score: number; readonly why: string };
 
 /**
+ * Whether a report could group with anything at all, from its own text: only a failure of a shared system
+ * scores above 0 against any case (similarity.ts), so for every other report the live cases need not
+ * even be read. A threshold of 0 lets anything through, so then it always could.
+ * @example mayGroup('wifi down on floor 3', DEFAULT_GROUPING) // → true
+ * @example mayGroup('Please add Ana to the sales list', DEFAULT_GROUPING) // → false
+ */
+export function mayGroup(text: string, settings: GroupingSettings): boolean {
+  const mine = signatureOf(text);
+  return settings.threshold <= 0 || (mine.failure && mine.systems.size > 0);
+}
+
+/**
  * @param vocabulary the category's topical stems per language (from the rules' examples), or null.
  * @example decideGrouping(report, candidates, DEFAULT_GROUPING, now, vocab)
  *   // → { kind: 'form', members: ['IT-3', 'IT-5'], score: 0.85, why: 'system same, place same, text n/a' }
@@ -59,7 +71,8 @@ export function decideGrouping(
   vocabulary: CategoryVocabulary | null,
 ): GroupingDecision {
   const me = baseAddress(report.requester);
-  const mine = profile(report, vocabulary);
+  const mySignature = signatureOf(report.text);
+  let mine: Profile | null = null;
   const openIncidents = new Map(candidates.filter((c) => c.kind === 'incident' && LIVE.has(c.status) && categoriesMeet(report.category, c.category)).map((c) => [c.id, c]));
   const since = now.getTime() - settings.windowMinutes * 60_000;
   const scored: { c: GroupCandidate; score: number; why: string }[] = [];
@@ -68,9 +81,14 @@ export function decideGrouping(
     const inIncident = c.incident !== null && openIncidents.has(c.incident);
     // Members of an open incident count whatever their age: the outage is still on.
     if (!inIncident && Date.parse(c.createdAt) < since) continue;
-    const other: Profile = profile({ language: c.language ?? report.language, text: c.text }, vocabulary);
     // Where the classifier was unsure (triage), only the very same system may vouch for the link.
-    const s = similarity(mine, other, { sameSystemOnly: report.category !== c.category });
+    const options = { sameSystemOnly: report.category !== c.category };
+    // Most live cases name another system, another place or no failure: their signature alone scores
+    // them 0, before any stemming (a threshold of 0 keeps even those, so then all are compared).
+    if (settings.threshold > 0 && meeting(mySignature, caseSignature(c.id, c.text), options).apart !== null) continue;
+    mine ??= profile(report, vocabulary);
+    const other: Profile = caseProfile(c.id, { language: c.language ?? report.language, text: c.text }, vocabulary);
+    const s = similarity(mine, other, options);
     if (s.score >= settings.threshold) scored.push({ c, ...s });
   }
   scored.sort((a, b) => b.score - a.score || a.c.createdAt.localeCompare(b.c.createdAt));

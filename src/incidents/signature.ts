@@ -74,15 +74,12 @@ export function normalizeForEntities(text: string): string {
   return ` ${foldAccents(text.toLowerCase()).replace(/[^\p{L}\p{N}\-ºª]+/gu, ' ').replace(/\s+/g, ' ').trim()} `;
 }
 
-const PHRASE_CACHE = new Map<string, RegExp>();
-function phraseRegex(phrase: string): RegExp {
-  let re = PHRASE_CACHE.get(phrase);
-  if (!re) {
-    re = new RegExp(`(?:^|[^\\p{L}\\p{N}])${phrase.replace(/[-\s]/g, '[-\\s]?')}(?=$|[^\\p{L}\\p{N}])`, 'u');
-    PHRASE_CACHE.set(phrase, re);
-  }
-  return re;
-}
+// One pattern per concept, its phrases as alternatives between word boundaries: a text is scanned once
+// per concept instead of once per phrase (a phrase's "-" or space also matches the other, or nothing).
+const SYSTEM_PATTERNS: readonly { readonly id: string; readonly re: RegExp }[] = SYSTEMS.map((c) => ({
+  id: c.id,
+  re: new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${c.phrases.map((p) => p.replace(/[-\s]/g, '[-\\s]?')).join('|')})(?=$|[^\\p{L}\\p{N}])`, 'u'),
+}));
 
 function floorValue(raw: string): string | null {
   if (/^\d{1,2}$/.test(raw)) return String(Number(raw));
@@ -96,7 +93,7 @@ function floorValue(raw: string): string | null {
 export function signature(text: string, _language?: Language): Signature {
   const t = normalizeForEntities(text);
   const systems = new Set<string>();
-  for (const c of SYSTEMS) if (c.phrases.some((p) => phraseRegex(p).test(t))) systems.add(c.id);
+  for (const c of SYSTEM_PATTERNS) if (c.re.test(t)) systems.add(c.id);
   const floors = new Set<string>();
   for (const m of t.matchAll(FLOOR_AFTER)) {
     const v = floorValue(m[1]!);
@@ -117,7 +114,13 @@ export function signature(text: string, _language?: Language): Signature {
 export function systemsMeet(a: ReadonlySet<string>, b: ReadonlySet<string>): 'same' | 'compatible' | 'conflict' | 'unknown' {
   if (a.size === 0 || b.size === 0) return 'unknown';
   for (const s of a) if (b.has(s)) return 'same';
-  const covers = (x: ReadonlySet<string>, y: ReadonlySet<string>) =>
-    [...x].some((s) => SYSTEMS.find((c) => c.id === s)?.covers?.some((k) => y.has(k)));
   return covers(a, b) || covers(b, a) ? 'compatible' : 'conflict';
+}
+
+// Asked for every pair of reports grouping compares: the generic concepts' lists, looked up once.
+const COVERS: ReadonlyMap<string, readonly string[]> = new Map(SYSTEMS.flatMap((c) => (c.covers ? [[c.id, c.covers] as const] : [])));
+
+function covers(x: ReadonlySet<string>, y: ReadonlySet<string>): boolean {
+  for (const s of x) for (const k of COVERS.get(s) ?? []) if (y.has(k)) return true;
+  return false;
 }

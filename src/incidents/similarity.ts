@@ -30,38 +30,89 @@ export function categoryVocabulary(examples: Readonly<Record<Language, readonly 
 }
 
 /**
- * The same live cases are compared with every new mail of a pass: their profiles (stemming is most of the
- * cost) are kept per vocabulary, least recently used first out, at most PROFILES_KEPT (memory stays flat
- * however many cases the store holds).
+ * A report is profiled more than once (the pipeline asks whether it may group, then groups it): profiles
+ * (stemming is most of the cost) are kept per vocabulary, and signatures (which no vocabulary changes)
+ * once per text, least recently used first out, at most KEPT each (memory stays flat however many cases
+ * the store holds).
  */
-const PROFILES_KEPT = 2048;
+const KEPT = 2048;
 const PROFILES = new WeakMap<object, Map<string, Profile>>();
 const NO_VOCABULARY = {};
+const SIGNATURES = new Map<string, Signature>();
 
-export function profile(report: ReportText, vocabulary: CategoryVocabulary | null): Profile {
-  let kept = PROFILES.get(vocabulary ?? NO_VOCABULARY);
-  if (!kept) PROFILES.set(vocabulary ?? NO_VOCABULARY, (kept = new Map()));
-  const key = `${report.language}\u0000${report.text}`;
+function remembered<V>(kept: Map<string, V>, key: string, make: () => V): V {
   const hit = kept.get(key);
   if (hit) {
     kept.delete(key);
     kept.set(key, hit);
     return hit;
   }
-  const made = computeProfile(report, vocabulary);
+  const made = make();
   kept.set(key, made);
-  if (kept.size > PROFILES_KEPT) kept.delete(kept.keys().next().value!);
+  if (kept.size > KEPT) kept.delete(kept.keys().next().value!);
   return made;
 }
 
-function computeProfile(report: ReportText, vocabulary: CategoryVocabulary | null): Profile {
+/** The signature of a report's text (see signature.ts), kept like the profiles. */
+export function signatureOf(text: string): Signature {
+  return remembered(SIGNATURES, text, () => signature(text));
+}
+
+export function profile(report: ReportText, vocabulary: CategoryVocabulary | null): Profile {
+  let kept = PROFILES.get(vocabulary ?? NO_VOCABULARY);
+  if (!kept) PROFILES.set(vocabulary ?? NO_VOCABULARY, (kept = new Map()));
+  return remembered(kept, `${report.language}\u0000${report.text}`, () => computeProfile(report, vocabulary, signatureOf(report.text)));
+}
+
+function computeProfile(report: ReportText, vocabulary: CategoryVocabulary | null, sig: Signature, stems: readonly string[] = tokenize(report.text, report.language)): Profile {
   const vocab = vocabulary?.[report.language];
   const terms = new Map<string, number>();
-  for (const stem of tokenize(report.text, report.language)) {
+  for (const stem of stems) {
     if (vocab && !vocab.has(stem)) continue;
     terms.set(stem, (terms.get(stem) ?? 0) + 1);
   }
-  return { language: report.language, signature: signature(report.text, report.language), terms };
+  return { language: report.language, signature: sig, terms };
+}
+
+/**
+ * A live case is looked at by every new mail of a burst, as a fresh row each time: what it gives grouping
+ * is kept under its id (a short key, where a text key costs a hash of the whole text on every look), and
+ * trusted only while the text is the same (another store or desk reusing the id gets its own). Oldest
+ * first out, at most KEPT.
+ */
+interface KnownCase {
+  readonly text: string;
+  readonly signature: Signature;
+  /** The text's stems in one language, whatever the vocabulary (new mails of other categories filter them their way). */
+  stems: { readonly language: Language; readonly stems: readonly string[] } | null;
+  /** Per vocabulary, in the case's language. */
+  readonly profiles: Map<object, Profile>;
+}
+const CASES = new Map<string, KnownCase>();
+
+function knownCase(id: string, text: string): KnownCase {
+  const hit = CASES.get(id);
+  if (hit && hit.text === text) return hit;
+  const made: KnownCase = { text, signature: signatureOf(text), stems: null, profiles: new Map() };
+  CASES.set(id, made);
+  if (CASES.size > KEPT) CASES.delete(CASES.keys().next().value!);
+  return made;
+}
+
+/** signatureOf for a live case, remembered under its id. */
+export function caseSignature(id: string, text: string): Signature {
+  return knownCase(id, text).signature;
+}
+
+/** profile for a live case, remembered under its id (equal to profile() of the same report). */
+export function caseProfile(id: string, report: ReportText, vocabulary: CategoryVocabulary | null): Profile {
+  const known = knownCase(id, report.text);
+  const hit = known.profiles.get(vocabulary ?? NO_VOCABULARY);
+  if (hit && hit.language === report.language) return hit;
+  if (known.stems?.language !== report.language) known.stems = { language: report.language, stems: tokenize(report.text, report.language) };
+  const made = computeProfile(report, vocabulary, known.signature, known.stems.stems);
+  known.profiles.set(vocabulary ?? NO_VOCABULARY, made);
+  return made;
 }
 
 function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
@@ -96,21 +147,35 @@ const W_SYSTEM = 0.5;
 const W_PLACE = 0.3;
 const W_TEXT = 0.2;
 
+/** Where two signatures stand before any wording is compared: apart (score 0, and why), or how far they meet. */
+export type Meeting =
+  | { readonly apart: string }
+  | { readonly apart: null; readonly systems: 'same' | 'compatible'; readonly where: number };
+
+/**
+ * The hard part of the comparison, on signatures alone: both must report a failure of systems that meet,
+ * in no conflicting place. Cheap, so grouping rules most live cases out with it before stemming them.
+ * @example meeting(signature('wifi down on floor 3'), signature('the printer is down'), {}) // → { apart: 'systems conflict' }
+ */
+export function meeting(sa: Signature, sb: Signature, options: { readonly sameSystemOnly?: boolean } = {}): Meeting {
+  if (!sa.failure || !sb.failure) return { apart: 'not both reporting a failure' };
+  const systems = systemsMeet(sa.systems, sb.systems);
+  if (systems === 'conflict' || systems === 'unknown') return { apart: `systems ${systems}` };
+  if (systems !== 'same' && options.sameSystemOnly) return { apart: 'categories differ and the systems are not the same' };
+  const places = [place(sa.floors, sb.floors), place(sa.rooms, sb.rooms), place(sa.buildings, sb.buildings)];
+  if (places.includes('conflict')) return { apart: 'different place' };
+  return { apart: null, systems, where: places.includes('same') ? 1 : 0.5 };
+}
+
 /**
  * How similar two reports of the same category are, 0–1.
  * @example similarity(profile({ language: 'es', text: 'No hay wifi en la planta 3' }, v), profile({ language: 'en', text: 'wifi down on floor 3' }, v))
  *   // → { score: 0.9, why: 'system same, place same, text n/a' }
  */
 export function similarity(a: Profile, b: Profile, options: { readonly sameSystemOnly?: boolean } = {}): Similarity {
-  const sa = a.signature;
-  const sb = b.signature;
-  if (!sa.failure || !sb.failure) return { score: 0, why: 'not both reporting a failure' };
-  const systems = systemsMeet(sa.systems, sb.systems);
-  if (systems === 'conflict' || systems === 'unknown') return { score: 0, why: `systems ${systems}` };
-  if (systems !== 'same' && options.sameSystemOnly) return { score: 0, why: 'categories differ and the systems are not the same' };
-  const places = [place(sa.floors, sb.floors), place(sa.rooms, sb.rooms), place(sa.buildings, sb.buildings)];
-  if (places.includes('conflict')) return { score: 0, why: 'different place' };
-  const where = places.includes('same') ? 1 : 0.5;
+  const m = meeting(a.signature, b.signature, options);
+  if (m.apart !== null) return { score: 0, why: m.apart };
+  const { systems, where } = m;
   const text = a.language === b.language ? cosine(a.terms, b.terms) : null;
   const score = W_SYSTEM * (systems === 'same' ? 1 : 0.7) + W_PLACE * where + W_TEXT * (text ?? 0.5);
   return {

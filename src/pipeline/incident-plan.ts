@@ -72,7 +72,7 @@ export function withIncident(plan: Plan, ann: Annotations, ctx: PipelineContext,
     kept.map((r): ReplyIntent => (r.kind === 'auto-reply' ? { ...r, template: 'incident-known', vars: incidentKnownVars({ id, subject, startedAt, dueAt, reporters, language, timezone, now: ctx.now }) } : r));
 
   if (planning.kind === 'join') {
-    const inc = planning.incident.record;
+    const inc = planning.incident;
     const sla = sharedDue(plan.newCase.sla, inc.dueAt, inc.firstResponseDueAt);
     const change: IncidentChange = { kind: 'join', incident: inc.id, events: [{ type: 'member-joined', actor: DAEMON, data: { score: planning.score, why: planning.why } }] };
     return {
@@ -85,10 +85,10 @@ export function withIncident(plan: Plan, ann: Annotations, ctx: PipelineContext,
   }
 
   const requester = plan.newCase.requester;
-  const subject = caseSubject(planning.members[0]?.record.subject ?? mail.subject) || caseSubject(mail.subject);
+  const subject = caseSubject(planning.members[0]?.subject ?? mail.subject) || caseSubject(mail.subject);
   const reporters = new Set(planning.members.map((m) => baseAddress(m.requester))).size;
   const lines: MemberLine[] = [
-    ...planning.members.map((m) => ({ id: m.id, requester: m.requester, subject: m.record.subject, at: m.createdAt })),
+    ...planning.members.map((m) => ({ id: m.id, requester: m.requester, subject: m.subject, at: m.createdAt })),
     { id: null, requester: requester.address, subject: caseSubject(mail.subject), at: ctx.now.toISOString() },
   ];
   const incidentRouting = { ...plan.newCase.routing, assignee: null, notify: [], template: null, suppressAutoReply: false };

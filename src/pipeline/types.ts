@@ -80,7 +80,21 @@ export interface LookupPoint {
   readonly lookup: true;
 }
 
-export type PipelineStep = Stage | LookupPoint;
+/**
+ * Marks where the runner may ask the shell for the desk's live cases, the largest read of a mail: only
+ * when `wanted` (pure) says the next stage will use them. `grouping`: what incident grouping compares
+ * (facts.groupCandidates); `members`: the live incidents with their members' full cases, for an agent's
+ * mail on an incident (facts.incidentCandidates).
+ */
+export interface CandidatesPoint {
+  readonly name: string;
+  readonly candidates: CandidatesWanted;
+  readonly wanted: (mail: InboundMail, ann: Annotations, ctx: PipelineContext) => boolean;
+}
+
+export type CandidatesWanted = 'grouping' | 'members';
+
+export type PipelineStep = Stage | LookupPoint | CandidatesPoint;
 
 export const INITIAL_ANNOTATIONS: Annotations = Object.freeze({
   ownMail: null,

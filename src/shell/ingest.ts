@@ -206,10 +206,15 @@ async function ingestParsedIn(tx: StoreTx, deps: IngestDeps, desk: DeskRuntime, 
   const key = messageKey(mail, raw);
   const sender = mail.from ? baseAddress(mail.from.address) : null;
   // A released mail's position is recorded already (as quarantined) and its own row must not make it a duplicate.
-  const outcome = await runPipeline(deps.steps, mail, { ...desk.context, now, imported }, async (keys) => ({
-    ...(await tx.lookupFacts(desk.config.id, release ? null : position, key, sender, keys, new Date(now.getTime() - HOUR_MS), release?.quarantineId)),
-    incidentCandidates: await tx.incidentCandidates(desk.config.id, new Date(now.getTime() - incidentWindowMs(desk.context))),
-  }));
+  const outcome = await runPipeline(
+    deps.steps, mail, { ...desk.context, now, imported },
+    (keys) => tx.lookupFacts(desk.config.id, release ? null : position, key, sender, keys, new Date(now.getTime() - HOUR_MS), release?.quarantineId),
+    // Only when the pipeline asks (a report that could group, an agent on an incident): most mails never read them.
+    async (wanted) => {
+      const since = new Date(now.getTime() - incidentWindowMs(desk.context));
+      return wanted === 'grouping' ? { groupCandidates: await tx.groupCandidates(desk.config.id, since) } : { incidentCandidates: await tx.incidentCandidates(desk.config.id, since) };
+    },
+  );
   let result: CommitResult;
   try {
     const plan = outcome.plan;

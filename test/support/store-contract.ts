@@ -955,6 +955,11 @@ export function storeContract(name: string, harness: StoreHarness): void {
       ]);
       expect(cands[0]!.text).toBe('Printer jammed\nVPN down');
       expect(cands[0]!.record).toMatchObject({ id: 'IT-1', incident: 'IT-3' });
+      // Grouping reads the same live cases, as columns only: each is its whole case cut down.
+      const slim = await store.transaction((tx) => tx.groupCandidates('IT', at(-60)));
+      expect(slim).toEqual(cands.map(({ record, lastRequesterMessageId: _, ...c }) => ({ ...c, subject: record.subject, dueAt: record.dueAt, firstResponseDueAt: record.firstResponseDueAt })));
+      expect(await store.groupCandidates('IT', at(-60))).toEqual(slim);
+      expect((await store.groupCandidates('HR', at(-60))).map((c) => c.id)).toEqual(['HR-1']);
       const d = (await store.getCaseDetail('IT-3'))!;
       expect(d.members!.map((m) => m.id)).toEqual(['IT-1', 'IT-2']);
       expect((await store.getCaseDetail('IT-1'))!.members).toBeUndefined();

@@ -6,8 +6,8 @@ import type { Address } from '../../domain/mail.js';
 import type { CaseStatus } from '../../domain/case.js';
 import type { MailboxPosition } from '../../domain/plan.js';
 import type { Facts, TaggedCase, ThreadKeys } from '../../domain/facts.js';
-import type { IncidentCandidate } from '../../domain/incident.js';
-import { iso, toCase, toFacts, toIncidentCandidate } from '../sqlite/rows.js';
+import type { IncidentCandidate, LiveCase } from '../../domain/incident.js';
+import { LIVE_CASE_COLUMNS, iso, toCase, toFacts, toIncidentCandidate, toLiveCase } from '../sqlite/rows.js';
 import { messageKeyHash } from '../sqlite/retention.js';
 import { query, type Queryable } from './sql.js';
 
@@ -75,21 +75,31 @@ async function caseFact(db: Queryable, where: string, id: string): Promise<NonNu
   return { caseId: id, status: c.status as CaseStatus, record: toCase(c), lastRequesterMessageId: last ? String(last.message_id) : null };
 }
 
-/** The desk's live cases, incidents and their members for grouping (at most 500). */
-export async function incidentCandidatesIn(db: Queryable, where: string, desk: string, since: Date): Promise<IncidentCandidate[]> {
-  const { rows } = await query(
-    db, where,
-    `SELECT c.*,
-            (SELECT text FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' ORDER BY m.id LIMIT 1) AS first_text,
-            (SELECT message_id FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' AND m.kind = 'requester'
-               AND m.message_id NOT LIKE 'sha256:%' ORDER BY m.id DESC LIMIT 1) AS last_requester_message_id
-       FROM cases c
+// The desk's live cases for incidents (at most 500): opened since the window, live incidents, and their
+// live members of any age. Not correlated (i.desk = $1, not = c.desk): the live incidents are listed
+// once, not once per live case.
+const LIVE_CASES = `FROM cases c
       WHERE c.desk = $1 AND c.status IN ('new', 'open', 'waiting')
         AND (c.created_at >= $2 OR c.kind = 'incident'
              OR c.incident IN (SELECT i.id FROM cases i WHERE i.desk = $1 AND i.kind = 'incident' AND i.status IN ('new', 'open', 'waiting')))
       ORDER BY c.created_at, c.number
-      LIMIT 500`,
-    // Not correlated (i.desk = $1, not = c.desk): the live incidents are listed once, not once per live case.
+      LIMIT 500`;
+const FIRST_TEXT = `(SELECT text FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' ORDER BY m.id LIMIT 1) AS first_text`;
+
+/** The live cases as grouping compares them: only the columns it reads (no JSON to parse). */
+export async function groupCandidatesIn(db: Queryable, where: string, desk: string, since: Date): Promise<LiveCase[]> {
+  const { rows } = await query(db, where, `SELECT ${LIVE_CASE_COLUMNS}, ${FIRST_TEXT} ${LIVE_CASES}`, [desk, iso(since)]);
+  return rows.map(toLiveCase);
+}
+
+/** The live cases as whole cases, with the requester's newest Message-ID (an agent's mail on an incident). */
+export async function incidentCandidatesIn(db: Queryable, where: string, desk: string, since: Date): Promise<IncidentCandidate[]> {
+  const { rows } = await query(
+    db, where,
+    `SELECT c.*, ${FIRST_TEXT},
+            (SELECT message_id FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' AND m.kind = 'requester'
+               AND m.message_id NOT LIKE 'sha256:%' ORDER BY m.id DESC LIMIT 1) AS last_requester_message_id
+       ${LIVE_CASES}`,
     [desk, iso(since)],
   );
   return rows.map(toIncidentCandidate);

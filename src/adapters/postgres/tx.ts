@@ -15,9 +15,9 @@ import type { CasePromise } from '../../forecast/promise.js';
 import { caseFieldSets, iso, json, newCaseRow, toCase, toWriterLease, toFleetLease, fleetValues, FLEET_COLUMNS } from '../sqlite/rows.js';
 import type { FleetLease } from '../../domain/fleet.js';
 import { query, type Queryable, type Row } from './sql.js';
-import { incidentCandidatesIn, lookupFactsIn } from './facts.js';
+import { groupCandidatesIn, incidentCandidatesIn, lookupFactsIn } from './facts.js';
 import type { Facts } from '../../domain/facts.js';
-import type { IncidentCandidate } from '../../domain/incident.js';
+import type { IncidentCandidate, LiveCase } from '../../domain/incident.js';
 
 export class PgTx implements StoreTx {
   private savepoints = 0;
@@ -51,6 +51,10 @@ export class PgTx implements StoreTx {
 
   lookupFacts(...args: Parameters<StoreTx['lookupFacts']>): Promise<Facts> {
     return lookupFactsIn(this.db, this.where, ...args);
+  }
+
+  groupCandidates(desk: string, since: Date): Promise<LiveCase[]> {
+    return groupCandidatesIn(this.db, this.where, desk, since);
   }
 
   incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]> {

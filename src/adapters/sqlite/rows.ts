@@ -4,7 +4,7 @@
 
 import type { Address } from '../../domain/mail.js';
 import type { CaseEventType, CaseRecord, CaseStatus, HistoryCase, SlaClockRecord } from '../../domain/case.js';
-import type { AuditEntry, CaseDetail, CaseFields, IncidentCandidate, StoreTx, EventRecord, MessageRecord, OutboxEntry, OutboxProblem, OutgoingMail, QuarantineRecord, QuarantineState, UncertainReply } from '../../ports.js';
+import type { AuditEntry, CaseDetail, CaseFields, IncidentCandidate, LiveCase, StoreTx, EventRecord, MessageRecord, OutboxEntry, OutboxProblem, OutgoingMail, QuarantineRecord, QuarantineState, UncertainReply } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
 import type { FleetLease } from '../../domain/fleet.js';
 import type { Facts } from '../../domain/facts.js';
@@ -228,6 +228,20 @@ export function toFacts(
 }
 
 /** A case row with its first inbound text (first_text) and the requester's newest Message-ID, as incident grouping reads it. */
+/** The case columns grouping and the incident plan read (see toLiveCase), with `c` the cases table. */
+export const LIVE_CASE_COLUMNS = 'c.id, c.kind, c.status, c.category, c.requester_address, c.created_at, c.incident, c.language, c.subject, c.due_at, c.first_response_due_at';
+
+/** A live case from LIVE_CASE_COLUMNS and its first text: what grouping compares, none of the JSON a whole case parses. */
+export function toLiveCase(r: Row): LiveCase {
+  const subject = String(r.subject);
+  return {
+    id: String(r.id), kind: r.kind === 'incident' ? 'incident' : 'case', status: r.status as CaseStatus, category: (r.category as string | null) ?? null,
+    requester: String(r.requester_address), createdAt: String(r.created_at), incident: (r.incident as string | null | undefined) ?? null,
+    language: (r.language as LiveCase['language']) ?? null, text: `${subject}\n${String(r.first_text ?? '')}`,
+    subject, dueAt: (r.due_at as string | null) ?? null, firstResponseDueAt: (r.first_response_due_at as string | null) ?? null,
+  };
+}
+
 export function toIncidentCandidate(r: Row): IncidentCandidate {
   const record = toCase(r);
   return {

@@ -13,10 +13,10 @@ import type { CasePromise } from '../../forecast/promise.js';
 import { caseFieldSets, iso, json, newCaseRow, toCase, toWriterLease, toFleetLease, fleetValues, FLEET_COLUMNS, type Row } from './rows.js';
 import type { FleetLease } from '../../domain/fleet.js';
 import type { Facts } from '../../domain/facts.js';
-import type { IncidentCandidate } from '../../domain/incident.js';
+import type { IncidentCandidate, LiveCase } from '../../domain/incident.js';
 import { SportelloError } from '../../errors.js';
 import { driverError, storeError } from './driver-errors.js';
-import { incidentCandidatesIn, lookupFactsIn } from './facts.js';
+import { groupCandidatesIn, incidentCandidatesIn, lookupFactsIn } from './facts.js';
 
 export class SqliteTx implements StoreTx {
   private savepoints = 0;
@@ -60,6 +60,10 @@ export class SqliteTx implements StoreTx {
 
   lookupFacts(...args: Parameters<StoreTx['lookupFacts']>): Promise<Facts> {
     return lookupFactsIn(this.db, ...args);
+  }
+
+  groupCandidates(desk: string, since: Date): Promise<LiveCase[]> {
+    return groupCandidatesIn(this.db, desk, since);
   }
 
   incidentCandidates(desk: string, since: Date): Promise<IncidentCandidate[]> {

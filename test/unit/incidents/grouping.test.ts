@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GROUPING, decideGrouping, type GroupCandidate, type NewReport } from '../../../src/incidents/grouping.js';
+import { DEFAULT_GROUPING, decideGrouping, mayGroup, type GroupCandidate, type NewReport } from '../../../src/incidents/grouping.js';
 import { categoryVocabulary, profile, similarity } from '../../../src/incidents/similarity.js';
 import type { Language } from '../../../src/domain/routing.js';
 
@@ -126,5 +126,24 @@ describe('similarity', () => {
     const b = profile({ language: 'en', text: 'wifi very slow on floor 2' }, VOCAB);
     expect([...a.terms.keys()]).not.toContain('john');
     expect(similarity(a, b).score).toBeGreaterThan(0.9);
+  });
+});
+
+describe('mayGroup', () => {
+  it.each([
+    ['wifi down on floor 3', true],
+    ['Sin wifi en la tercera planta', true],
+    // A failure of no shared system, a shared system and no failure: both score 0 against any case.
+    ['My laptop is not working', false],
+    ['Can you install the VPN client on my new laptop?', false],
+    ['The printer on floor 2 is jammed again.', false],
+  ])('%s → %s', (text, expected) => {
+    expect(mayGroup(text, DEFAULT_GROUPING)).toBe(expected);
+    // It says no only when grouping would find nothing, whoever else reported what.
+    if (!expected) expect(decideGrouping(report(text), [candidate('IT-1', 'ana', text), candidate('IT-2', 'luca', text)], { ...DEFAULT_GROUPING, minRequesters: 2 }, NOW, null)).toMatchObject({ kind: 'none' });
+  });
+
+  it('a threshold of 0 lets anything group, so then any report may', () => {
+    expect(mayGroup('Please add me to the sales list', { ...DEFAULT_GROUPING, threshold: 0 })).toBe(true);
   });
 });

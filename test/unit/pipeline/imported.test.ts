@@ -4,13 +4,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { importedMail, silenceImported } from '../../../src/pipeline/imported.js';
-import { runPipeline, type Lookup } from '../../../src/pipeline/run.js';
+import { runPipeline, type CandidatesLookup, type Lookup } from '../../../src/pipeline/run.js';
 import { PIPELINE } from '../../../src/pipeline/stages.js';
 import type { Plan } from '../../../src/domain/plan.js';
 import { context, facts, mail } from '../../support/fakes.js';
 
 const START = '2026-03-02T09:00:00.000Z';
 const noLookup: Lookup = async () => facts();
+const noCandidates: CandidatesLookup = async () => ({});
 const imported = { receivedAt: new Date('2025-11-20T10:00:00Z'), firstStart: new Date(START) };
 
 describe('importedMail', () => {
@@ -31,10 +32,10 @@ describe('importedMail', () => {
 describe('the pipeline on imported mail', () => {
   it('opens the case without an auto-reply or a notification, records why, and marks the case imported', async () => {
     const ctx = context({ desk: { ...context().desk, notify: 'all' }, imported, now: imported.receivedAt });
-    const live = await runPipeline(PIPELINE, mail(), { ...ctx, imported: null }, noLookup);
+    const live = await runPipeline(PIPELINE, mail(), { ...ctx, imported: null }, noLookup, noCandidates);
     expect(live.plan.action === 'create' && live.plan.replies.map((r) => r.kind)).toEqual(['auto-reply', 'notification']);
 
-    const out = await runPipeline(PIPELINE, mail(), ctx, noLookup);
+    const out = await runPipeline(PIPELINE, mail(), ctx, noLookup, noCandidates);
     expect(out.plan.action).toBe('create');
     if (out.plan.action !== 'create') return;
     expect(out.plan.replies).toEqual([]);
