@@ -125,7 +125,8 @@ export async function commitPlanIn(tx: StoreTx, compose: ComposeDeps, desk: Desk
             ...(f.waitUntil !== undefined ? { waitUntil: f.waitUntil } : {}),
           }, now);
         }
-        current = (await tx.getCase(kase.id)) ?? kase;
+        // Read again only when something above changed the case (a message alone moves updated_at only).
+        if (plan.statusTo || plan.reroute || f) current = (await tx.getCase(kase.id)) ?? kase;
         if (f?.eta) {
           await promiseEta(tx, compose, desk, { kase: current, eta: f.eta, now, actor: mail.from?.address ?? 'sportello', silent: plan.quiet === true });
           current = (await tx.getCase(kase.id)) ?? current;
