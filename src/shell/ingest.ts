@@ -1,7 +1,8 @@
 // Drains one desk mailbox: resumes from the stored UIDVALIDITY/UID checkpoint (or starts per startFrom on
 // first contact), and per batch of new UIDs fetches, parses, commits every mail's plan in one transaction
-// (each in its own savepoint), and only then flags the batch on the server. Unparseable mail is quarantined
-// and the run goes on; a store failure stops the pass with nothing of the batch committed or flagged.
+// (each in its own savepoint), and only then flags the batch on the server; the next batch is read while one
+// commits. Unparseable mail is quarantined and the run goes on; a store failure stops the pass with nothing
+// of the batch committed or flagged.
 
 import type { AttachmentFile, InboundMail } from '../domain/mail.js';
 import type { MailboxPosition } from '../domain/plan.js';
@@ -71,13 +72,19 @@ export async function ingestMailbox(deps: IngestDeps, desk: DeskRuntime, session
    * One batch: fetched in few commands, parsed, committed in ONE transaction (each mail in its own
    * savepoint), then flagged in one command. False when the daemon is stopping (the rest waits).
    */
-  const takeBatch = async (uids: readonly number[]): Promise<boolean> => {
-    if (!uids.length) return true;
-    if (shouldStop()) return false;
+  /** A batch fetched and parsed, not yet committed (read ahead while the batch before it commits). */
+  const prepare = async (uids: readonly number[]) => {
     const fetched = await session.fetch(uids, deps.maxMessageBytes);
     const got = new Set(fetched.map((f) => f.uid));
     for (const uid of uids) if (!got.has(uid)) log.warn({ uid }, 'message vanished before it could be fetched (expunged by someone else)');
     const parsed = await Promise.all(fetched.map((f) => (f.source ? parseRaw(deps, f.source) : null)));
+    return { fetched, parsed };
+  };
+
+  const takeBatch = async (uids: readonly number[], ready?: ReturnType<typeof prepare>): Promise<boolean> => {
+    if (!uids.length) return true;
+    if (shouldStop()) return false;
+    const { fetched, parsed } = await (ready ?? prepare(uids));
     let stopped = false;
     const done = await deps.store.transaction(async (tx) => {
       const out: { uid: number; taken: Taken }[] = [];
@@ -129,10 +136,18 @@ export async function ingestMailbox(deps: IngestDeps, desk: DeskRuntime, session
     lastUid = Math.max(lastUid, start.backlogUid);
   }
 
+  // While a batch commits, the next one is listed, fetched and parsed (IMAP and the parse workers work
+  // beside the store). Nothing of it is recorded or flagged before its own commit; a stop discards it.
+  let uids = await session.listNewUids(lastUid, deps.fetchBatch);
+  let ready = uids.length ? prepare(uids) : null;
   for (;;) {
-    const uids = await session.listNewUids(lastUid, deps.fetchBatch);
-    if (!(await takeBatch(uids))) return result();
-    if (uids.length < deps.fetchBatch) return result();
+    if (!ready) return result();
+    const nextUids = uids.length < deps.fetchBatch ? [] : await session.listNewUids(Math.max(...uids), deps.fetchBatch);
+    const nextReady = nextUids.length ? prepare(nextUids) : null;
+    // A read-ahead that fails is reported when its turn comes, not while this batch commits.
+    nextReady?.catch(() => undefined);
+    if (!(await takeBatch(uids, ready))) return result();
+    [uids, ready] = [nextUids, nextReady];
   }
 }
 

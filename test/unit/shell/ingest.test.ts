@@ -214,6 +214,36 @@ describe('ingestMailbox', () => {
     expect(box.marked).toEqual([1, 2, 3]);
   });
 
+  it('reads the next batch ahead while one commits; nothing of it is recorded or flagged before its own commit, and a stop discards it', async () => {
+    const { store, box, deps } = await setup();
+    for (const n of [1, 2, 3, 4, 5]) box.add(raw(`P${n} <p${n}@example.test>`, `Request ${n}`, `a${n}@client.example`));
+    const seenAtCommit: { fetched: number[]; marked: number[]; cases: number }[] = [];
+    const watching: CaseStore = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'transaction') {
+          return async (work: Parameters<CaseStore['transaction']>[0]) => {
+            seenAtCommit.push({ fetched: [...box.fetched], marked: [...box.marked], cases: (await target.listCases({})).length });
+            return target.transaction(work);
+          };
+        }
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    // Batches of two; stop once the second batch has begun: its third mail's read-ahead is never recorded.
+    let asked = 0;
+    expect(await ingestMailbox({ ...deps, store: watching }, runtime, await box.open(), { shouldStop: () => ++asked > 5 })).toMatchObject({ seen: 3, created: 3 });
+    // While batch [1, 2] commits, [3, 4] is already being read; while [3, 4] commits, [5] is.
+    expect(seenAtCommit[0]).toMatchObject({ marked: [], cases: 0 });
+    expect(seenAtCommit[0]!.fetched).toEqual([1, 2, 3, 4]);
+    expect(seenAtCommit[1]).toMatchObject({ marked: [1, 2], cases: 2 });
+    expect(seenAtCommit[1]!.fetched).toEqual([1, 2, 3, 4, 5]);
+    expect(box.marked).toEqual([1, 2, 3]);
+    expect(await store.checkpoint('IT', 'INBOX')).toMatchObject({ lastUid: 3 });
+    expect(await ingestMailbox(deps, runtime, await box.open())).toMatchObject({ seen: 2, created: 2 });
+    expect(box.marked).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('threads a reply to our auto-reply into the case, ignores our auto-reply coming back, and keeps a stranger with the tag out', async () => {
     const { store, box, pass } = await setup();
     box.add(raw('Alice <alice@example.test>', 'Printer jammed', 'a1@client.example'));
