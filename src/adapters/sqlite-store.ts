@@ -20,6 +20,7 @@ import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxPro
 import type { FleetLease } from '../domain/fleet.js';
 import { SqliteTx } from './sqlite/tx.js';
 import { groupCandidatesIn, incidentCandidatesIn, lookupFactsIn } from './sqlite/facts.js';
+import { KeptStatements } from './sqlite/statements.js';
 import { driverError, storeError } from './sqlite/driver-errors.js';
 import { purgeIn } from './sqlite/retention.js';
 import { forgetIn } from './sqlite/erasure.js';
@@ -145,11 +146,15 @@ export async function inspectDatabase(file: string): Promise<DatabaseReport> {
 
 class SqliteStore implements CaseStore {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Every statement goes through the kept statements of the one connection. */
+  private readonly db: KeptStatements;
 
   constructor(
-    private readonly db: Database,
+    private readonly connection: Database,
     private readonly file: string,
-  ) {}
+  ) {
+    this.db = new KeptStatements(connection);
+  }
 
   /** Serialises every use of the one connection; a transaction holds the queue until it ends. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -458,7 +463,10 @@ class SqliteStore implements CaseStore {
   }
 
   close(): Promise<void> {
-    return this.exclusive(() => this.db.close());
+    return this.exclusive(async () => {
+      await this.db.close();
+      await this.connection.close();
+    });
   }
 
   folderStart(desk: string, folder: string): Promise<FolderStart | null> {

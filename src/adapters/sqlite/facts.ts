@@ -2,7 +2,7 @@
 // commit: a mail sees the mails committed before it in the same batch) or on their own. Rows only, never
 // verdicts (src/pipeline/stages/follow-up-match.ts decides); must never write.
 
-import type { Database } from 'sqlite';
+import { one, type SqlDb } from './statements.js';
 import type { Address } from '../../domain/mail.js';
 import type { CaseStatus } from '../../domain/case.js';
 import type { MailboxPosition } from '../../domain/plan.js';
@@ -12,10 +12,11 @@ import { LIVE_CASE_COLUMNS, iso, toCase, toFacts, toIncidentCandidate, toLiveCas
 import { messageKeyHash } from './retention.js';
 
 /** Rows only: what they mean (duplicate, reused Message-ID, which tagged case) is follow-up-match's. */
-export async function lookupFactsIn(db: Database, desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts> {
+export async function lookupFactsIn(db: SqlDb, desk: string, position: MailboxPosition | null, messageKey: string, sender: string | null, keys: ThreadKeys, since: Date, exceptQuarantine?: number): Promise<Facts> {
   // The single-row facts in one statement (each a round trip to the database thread otherwise): the
   // position's outcome, the known message, a held quarantine row, a purged key, the loop brake's count.
-  const one = (await db.get<Row>(
+  const single = (await one<Row>(
+    db,
     `SELECT p.outcome AS p_outcome, p.uid AS p_uid, m.id AS m_id, m.case_id AS m_case_id, m.from_address AS m_from,
             (SELECT id FROM quarantine WHERE desk = ? AND message_id = ? AND released_at IS NULL AND id <> ? ORDER BY id LIMIT 1) AS q_id,
             EXISTS (SELECT 1 FROM purged_message_keys WHERE desk = ? AND key_hash = ?) AS purged,
@@ -30,11 +31,11 @@ export async function lookupFactsIn(db: Database, desk: string, position: Mailbo
     desk, position?.folder ?? null, position?.uidValidity ?? null, position?.uid ?? null,
     desk, messageKey,
   ))!;
-  const p = position && one.p_uid !== null ? { outcome: one.p_outcome } : undefined;
-  const m = one.m_id !== null ? { case_id: one.m_case_id, from_address: one.m_from } : undefined;
-  const q = one.q_id !== null ? { id: one.q_id } : undefined;
-  const purged = Number(one.purged) === 1 ? {} : undefined;
-  const n = one.auto_replies !== null ? { n: one.auto_replies } : undefined;
+  const p = position && single.p_uid !== null ? { outcome: single.p_outcome } : undefined;
+  const m = single.m_id !== null ? { case_id: single.m_case_id, from_address: single.m_from } : undefined;
+  const q = single.q_id !== null ? { id: single.q_id } : undefined;
+  const purged = Number(single.purged) === 1 ? {} : undefined;
+  const n = single.auto_replies !== null ? { n: single.auto_replies } : undefined;
 
   let referencedCase: Facts['referencedCase'] = null;
   for (const id of keys.messageIds) {
@@ -74,9 +75,10 @@ export async function lookupFactsIn(db: Database, desk: string, position: Mailbo
 }
 
 /** The case row plus the requester's newest Message-ID, for threading replies. */
-async function caseFact(db: Database, id: string): Promise<NonNullable<Facts['referencedCase']>> {
-  const c = (await db.get<Row>('SELECT * FROM cases WHERE id = ?', id))!;
-  const last = await db.get<Row>(
+async function caseFact(db: SqlDb, id: string): Promise<NonNullable<Facts['referencedCase']>> {
+  const c = (await one<Row>(db, 'SELECT * FROM cases WHERE id = ?', id))!;
+  const last = await one<Row>(
+    db,
     `SELECT message_id FROM messages WHERE case_id = ? AND direction = 'in' AND kind = 'requester' AND message_id NOT LIKE 'sha256:%' ORDER BY id DESC LIMIT 1`,
     id,
   );
@@ -95,13 +97,13 @@ const LIVE_CASES = `FROM cases c
 const FIRST_TEXT = `(SELECT text FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' ORDER BY m.id LIMIT 1) AS first_text`;
 
 /** The live cases as grouping compares them: only the columns it reads (no JSON to parse). */
-export async function groupCandidatesIn(db: Database, desk: string, since: Date): Promise<LiveCase[]> {
+export async function groupCandidatesIn(db: SqlDb, desk: string, since: Date): Promise<LiveCase[]> {
   const rows = await db.all<Row[]>(`SELECT ${LIVE_CASE_COLUMNS}, ${FIRST_TEXT} ${LIVE_CASES}`, desk, iso(since), desk);
   return rows.map(toLiveCase);
 }
 
 /** The live cases as whole cases, with the requester's newest Message-ID (an agent's mail on an incident). */
-export async function incidentCandidatesIn(db: Database, desk: string, since: Date): Promise<IncidentCandidate[]> {
+export async function incidentCandidatesIn(db: SqlDb, desk: string, since: Date): Promise<IncidentCandidate[]> {
   const rows = await db.all<Row[]>(
     `SELECT c.*, ${FIRST_TEXT},
             (SELECT message_id FROM messages m WHERE m.case_id = c.id AND m.direction = 'in' AND m.kind = 'requester'

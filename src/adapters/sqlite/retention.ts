@@ -4,7 +4,7 @@
 // Must never touch held quarantine rows (pending admin action) or let a case number be reused.
 
 import { createHash } from 'node:crypto';
-import type { Database } from 'sqlite';
+import type { SqlDb } from './statements.js';
 import type { PurgeCounts } from '../../ports.js';
 import type { PurgeCutoffs } from '../../domain/retention.js';
 import type { Row } from './rows.js';
@@ -14,7 +14,7 @@ export const messageKeyHash = (messageId: string): string => createHash('sha256'
 
 const changes = (r: { changes?: number }) => r.changes ?? 0;
 
-export async function purgeIn(db: Database, cutoffs: PurgeCutoffs, now: Date): Promise<PurgeCounts> {
+export async function purgeIn(db: SqlDb, cutoffs: PurgeCutoffs, now: Date): Promise<PurgeCounts> {
   const counts = { rawSources: 0, quarantineRaw: 0, outboxBodies: 0, cases: 0, messages: 0, events: 0, outbox: 0, links: 0, escalations: 0 };
   if (cutoffs.closedBefore) {
     await db.exec('CREATE TEMP TABLE IF NOT EXISTS purge_ids (id TEXT PRIMARY KEY)');

@@ -2,7 +2,7 @@
 // with per-desk numbers, messages, events, outbox rows, links, escalation claims and checkpoints.
 // Must never be used outside the transaction that created it.
 
-import type { Database } from 'sqlite';
+import { one, type SqlDb } from './statements.js';
 import type { CaseEvent, CaseRecord, CaseStatus } from '../../domain/case.js';
 import { formatCaseId } from '../../domain/case.js';
 import { baseAddress } from '../../mail/address.js';
@@ -27,7 +27,7 @@ export class SqliteTx implements StoreTx {
   private touched = new Map<string, string>();
 
   constructor(
-    private readonly db: Database,
+    private readonly db: SqlDb,
     private readonly file: string,
   ) {}
 
@@ -71,7 +71,8 @@ export class SqliteTx implements StoreTx {
   }
 
   async createCase(input: Parameters<StoreTx['createCase']>[0], now: Date): Promise<CaseRecord> {
-    const counter = await this.db.get<Row>(
+    const counter = await one<Row>(
+      this.db,
       `INSERT INTO desk_counters (desk, last_number) VALUES (?, 1)
        ON CONFLICT (desk) DO UPDATE SET last_number = last_number + 1 RETURNING last_number`,
       input.desk,
@@ -79,7 +80,7 @@ export class SqliteTx implements StoreTx {
     const n = Number(counter!.last_number);
     const id = formatCaseId(input.prefix, n);
     const row = newCaseRow(input, id, n, now);
-    const created = await this.db.get<Row>(`INSERT INTO cases (${row.columns.join(', ')}) VALUES (${row.values.map(() => '?').join(', ')}) RETURNING *`, ...row.values);
+    const created = await one<Row>(this.db, `INSERT INTO cases (${row.columns.join(', ')}) VALUES (${row.values.map(() => '?').join(', ')}) RETURNING *`, ...row.values);
     this.touched.set(id, iso(now));
     return toCase(created!);
   }
@@ -90,7 +91,7 @@ export class SqliteTx implements StoreTx {
   }
 
   async getCase(id: string): Promise<CaseRecord | null> {
-    const r = await this.db.get<Row>('SELECT * FROM cases WHERE id = ?', id);
+    const r = await one<Row>(this.db, 'SELECT * FROM cases WHERE id = ?', id);
     return r ? toCase(r) : null;
   }
 
