@@ -12,6 +12,7 @@ import { openPostgresStore } from './adapters/postgres-store.js';
 import { copySqliteToPostgres, type CopyReport } from './adapters/postgres/copy-from-sqlite.js';
 import { isPostgresUrl, redactDatabase } from './config/database.js';
 import { createSmtpSender } from './adapters/smtp-sender.js';
+import { createWorkerSmtpSender } from './adapters/smtp-worker-sender.js';
 import { createImapSource } from './adapters/imap-source.js';
 import { loadTemplates } from './adapters/templates.js';
 import { extractAttachments, parseMail } from './adapters/mime-parser.js';
@@ -128,7 +129,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   let rulesCheck = rulesContext(config, loadedTemplates?.names() ?? null);
   const renderer: ReplyRenderer = { render: (name, language, vars) => templates.render(name, language, vars) };
   const store = overrides.store ?? (await openStore(config, 'write'));
-  const sender = overrides.sender ?? createSmtpSender(config.smtp, config.limits.sendConcurrency);
+  // The worker starts on the first reply sent; commands that never send never start one.
+  const sender =
+    overrides.sender ??
+    (config.limits.sendWorker ? createWorkerSmtpSender(config.smtp, config.limits.sendConcurrency) : createSmtpSender(config.smtp, config.limits.sendConcurrency));
   // Rules are loaded once here; an invalid rules directory at start-up is fatal (there is nothing
   // previous to keep). Later changes are validated by the watcher in run() and swapped in whole.
   let engine: Pick<RoutingEngine, 'router' | 'sla' | 'articles'> & { ruleSet: RuleSet | null } = overrides.router

@@ -2,11 +2,12 @@
 // use, one mail each at a time under a time budget; an overrun terminates the worker and fails the mail
 // as MAIL_PARSE_TIMEOUT (quarantined with that reason). Idle workers never keep the process alive.
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { InboundMail } from '../domain/mail.js';
 import { SportelloError } from '../errors.js';
 import type { ParseReply, ParseRequest } from './parse-worker.js';
 import { parseMail } from './mime-parser.js';
+import { startWorker, workerScriptUrl } from './worker-script.js';
 
 export interface ParsePoolOptions {
   /** Workers parsing at once. */
@@ -44,20 +45,8 @@ interface Slot {
   timer: NodeJS.Timeout | null;
 }
 
-/** The parse worker beside this module: parse-worker.js once built, parse-worker.ts from the sources. */
-function defaultWorkerUrl(): URL {
-  return new URL(import.meta.url.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
-}
-
-/** A worker for a script; TypeScript (running from the sources, tests) is loaded through tsx's ESM hooks. */
-function startWorker(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
-  // Resolved from the working directory (the clone, where tsx is a dev dependency).
-  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true });
-}
-
 export function createParsePool(opts: ParsePoolOptions): ParsePool {
-  const url = opts.workerUrl ?? defaultWorkerUrl();
+  const url = opts.workerUrl ?? workerScriptUrl('parse-worker');
   const slots: Slot[] = [];
   const queue: Job[] = [];
   let nextId = 0;

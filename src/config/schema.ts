@@ -128,6 +128,8 @@ const limitsSchema = z.strictObject({
   leaseSeconds: z.number().min(3).default(30),
   /** Replies sent at once over that many pooled SMTP connections (a crash parks at most that many as uncertain). */
   sendConcurrency: z.number().int().positive().max(32).default(4),
+  /** Compose and send replies in one worker thread, off the main thread (false: send on the main thread). */
+  sendWorker: z.boolean().default(true),
 });
 
 /** Personal data kept no longer than needed (GDPR art. 5(1)(e)); absent = kept forever. */

@@ -1,0 +1,93 @@
+// Sends mail from one worker thread (src/adapters/send-worker.ts) so that composing and streaming
+// MIME stays off the main thread; errors come back as the same SMTP_* SportelloErrors the outbox retries on.
+// A dead worker fails its pending mail as SMTP_TRANSIENT (retried); an idle worker never keeps the process alive.
+
+import type { Worker } from 'node:worker_threads';
+import type { Config } from '../config/schema.js';
+import { SportelloError } from '../errors.js';
+import type { MailSender, OutgoingMail } from '../ports.js';
+import type { SendReply, SendRequest, SendWorkerData } from './send-worker.js';
+import { startWorker, workerScriptUrl } from './worker-script.js';
+
+export interface WorkerMailSender extends MailSender {
+  /** Fails what is still pending, lets the worker QUIT its connections; resolves once the worker has ended. */
+  close(): Promise<void>;
+}
+
+interface Pending {
+  readonly mail: OutgoingMail;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/**
+ * The nodemailer sender of createSmtpSender, `connections` pooled SMTP connections, inside one worker.
+ * `workerUrl` is for tests (a worker that dies); the real send worker by default.
+ */
+export function createWorkerSmtpSender(smtp: Config['smtp'], connections = 2, workerUrl = workerScriptUrl('send-worker')): WorkerMailSender {
+  const pending = new Map<number, Pending>();
+  let worker: Worker | null = null;
+  let nextId = 0;
+  let closed = false;
+
+  /** The mail was handed over but no answer came: it may or may not have gone, the outbox decides (retry). */
+  const unanswered = (job: Pending, why: string) =>
+    new SportelloError('SMTP_TRANSIENT', `SMTP ${smtp.host}:${smtp.port} did not take the mail to ${[...job.mail.to, ...(job.mail.cc ?? [])].map((a) => a.address).join(', ')}: ${why}`, {
+      context: { responseCode: null, messageId: job.mail.messageId },
+      hint: 'the reply stays queued and is retried with backoff',
+    });
+
+  function failPending(why: string): void {
+    const jobs = [...pending.values()];
+    pending.clear();
+    for (const job of jobs) job.reject(unanswered(job, why));
+  }
+
+  function spawn(): Worker {
+    const w = startWorker(workerUrl, { workerData: { smtp, connections } satisfies SendWorkerData });
+    w.on('message', (reply: SendReply) => {
+      const job = pending.get(reply.id);
+      if (!job) return;
+      pending.delete(reply.id);
+      // Nothing under way: the idle worker (and its pooled connections) must not hold the process open.
+      if (pending.size === 0) w.unref();
+      if (reply.ok) job.resolve();
+      else job.reject(new SportelloError(reply.error.code, reply.error.message, { context: reply.error.context, hint: reply.error.hint }));
+    });
+    const died = (why: string) => {
+      if (worker !== w) return;
+      worker = null;
+      void w.terminate();
+      // The next send starts a fresh worker.
+      failPending(`the send worker stopped (${why})`);
+    };
+    w.on('error', (err) => died(err.message));
+    w.on('exit', (code) => died(`exit code ${code}`));
+    return w;
+  }
+
+  return {
+    send(mail: OutgoingMail, envelopeFrom: string): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        const job = { mail, resolve, reject };
+        if (closed) return reject(unanswered(job, 'the sender is closed'));
+        worker ??= spawn();
+        const id = ++nextId;
+        worker.postMessage({ id, mail, envelopeFrom } satisfies SendRequest);
+        pending.set(id, job);
+        worker.ref();
+      });
+    },
+    async close() {
+      closed = true;
+      failPending('the sender was closed before the server answered');
+      const w = worker;
+      worker = null;
+      if (!w) return;
+      w.unref();
+      const ended = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.postMessage('close');
+      await ended;
+    },
+  };
+}
