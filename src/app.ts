@@ -346,6 +346,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   let stopSending = () => false;
   const drain = singleFlight(async () => {
     const result = await drainOutbox(outboxDeps, stopSending);
+    // Replies whose send ended with no answer are set aside as uncertain now that nothing is under way; in a
+    // fleet other instances may be sending, so the housekeeping lease parks them once their claim expires.
+    if (result.uncertain && !fleetRunning) await store.parkInterrupted(clock.now());
     const pause = outboxDeps.authPause;
     if (pause.until && pause.error) health.smtpFailed('SMTP_AUTH', pause.error, pause.until);
     else health.smtpRecovered();

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   IMAP_MAILBOX: 'the configured IMAP folder cannot be opened',
   SMTP_TRANSIENT: 'the SMTP server refused a message for now (4xx or network); it will be retried',
   SMTP_PERMANENT: 'the SMTP server rejected a message for good (5xx)',
+  SMTP_UNCERTAIN: 'a message was handed over but no answer came (the sender stopped): it may have gone out, so it is never resent by itself',
   STORE: 'the database failed',
   STORE_LOCKED: 'another sportello run/once holds the writer lease of this database',
   MAILBOX_LEASE_LOST: 'this instance no longer holds the lease of a mailbox (another daemon took it over); the commit was rolled back',

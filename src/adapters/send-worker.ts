@@ -26,7 +26,11 @@ export interface SendErrorData {
   readonly hint?: string;
 }
 
-export type SendReply = { readonly id: number; readonly ok: true } | { readonly id: number; readonly ok: false; readonly error: SendErrorData };
+export type SendReply =
+  | { readonly id: number; readonly ok: true }
+  | { readonly id: number; readonly ok: false; readonly error: SendErrorData }
+  /** Loaded and listening: from now on a mail posted to the worker may reach the SMTP server. */
+  | { readonly ready: true };
 
 /** The error as data that survives postMessage: the sender's context holds only scalars, and only scalars cross. */
 function errorData(err: unknown): SendErrorData {
@@ -50,3 +54,4 @@ parentPort?.on('message', (req: SendRequest | 'close') => {
     (err: unknown) => parentPort!.postMessage({ id: req.id, ok: false, error: errorData(err) } satisfies SendReply),
   );
 });
+parentPort?.postMessage({ ready: true } satisfies SendReply);

@@ -1,6 +1,7 @@
 // Sends mail from one worker thread (src/adapters/send-worker.ts) so that composing and streaming
 // MIME stays off the main thread; errors come back as the same SMTP_* SportelloErrors the outbox retries on.
-// A dead worker fails its pending mail as SMTP_TRANSIENT (retried); an idle worker never keeps the process alive.
+// A worker that dies with mail in hand fails it as SMTP_UNCERTAIN (it may have gone: never resent by itself);
+// one that never started fails it as SMTP_TRANSIENT (retried). An idle worker never keeps the process alive.
 
 import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
@@ -30,22 +31,35 @@ export function createWorkerSmtpSender(smtp: Config['smtp'], connections = 2, wo
   let nextId = 0;
   let closed = false;
 
-  /** The mail was handed over but no answer came: it may or may not have gone, the outbox decides (retry). */
-  const unanswered = (job: Pending, why: string) =>
-    new SportelloError('SMTP_TRANSIENT', `SMTP ${smtp.host}:${smtp.port} did not take the mail to ${[...job.mail.to, ...(job.mail.cc ?? [])].map((a) => a.address).join(', ')}: ${why}`, {
+  const recipients = (job: Pending) => [...job.mail.to, ...(job.mail.cc ?? [])].map((a) => a.address).join(', ');
+  /** The mail never reached a running worker: nothing went out, the outbox retries it. */
+  const unsent = (job: Pending, why: string) =>
+    new SportelloError('SMTP_TRANSIENT', `SMTP ${smtp.host}:${smtp.port} did not take the mail to ${recipients(job)}: ${why}`, {
       context: { responseCode: null, messageId: job.mail.messageId },
       hint: 'the reply stays queued and is retried with backoff',
     });
+  /** A running worker had the mail and no answer came: the server may have taken it, so it must not be resent. */
+  const unanswered = (job: Pending, why: string) =>
+    new SportelloError('SMTP_UNCERTAIN', `SMTP ${smtp.host}:${smtp.port} may or may not have taken the mail to ${recipients(job)}: ${why}`, {
+      context: { responseCode: null, messageId: job.mail.messageId },
+      hint: 'the reply is set aside as uncertain, never resent by itself; see `sportello outbox` to send it again',
+    });
 
-  function failPending(why: string): void {
+  function failPending(why: string, inHand: boolean): void {
     const jobs = [...pending.values()];
     pending.clear();
-    for (const job of jobs) job.reject(unanswered(job, why));
+    for (const job of jobs) job.reject(inHand ? unanswered(job, why) : unsent(job, why));
   }
 
   function spawn(): Worker {
     const w = startWorker(workerUrl, { workerData: { smtp, connections } satisfies SendWorkerData });
+    // Mail posted before the worker listens waits in its port: if it dies before then, nothing went out.
+    let listening = false;
     w.on('message', (reply: SendReply) => {
+      if ('ready' in reply) {
+        listening = true;
+        return;
+      }
       const job = pending.get(reply.id);
       if (!job) return;
       pending.delete(reply.id);
@@ -59,7 +73,7 @@ export function createWorkerSmtpSender(smtp: Config['smtp'], connections = 2, wo
       worker = null;
       void w.terminate();
       // The next send starts a fresh worker.
-      failPending(`the send worker stopped (${why})`);
+      failPending(`the send worker stopped (${why})`, listening);
     };
     w.on('error', (err) => died(err.message));
     w.on('exit', (code) => died(`exit code ${code}`));
@@ -70,7 +84,7 @@ export function createWorkerSmtpSender(smtp: Config['smtp'], connections = 2, wo
     send(mail: OutgoingMail, envelopeFrom: string): Promise<void> {
       return new Promise<void>((resolve, reject) => {
         const job = { mail, resolve, reject };
-        if (closed) return reject(unanswered(job, 'the sender is closed'));
+        if (closed) return reject(unsent(job, 'the sender is closed'));
         worker ??= spawn();
         const id = ++nextId;
         worker.postMessage({ id, mail, envelopeFrom } satisfies SendRequest);
@@ -80,7 +94,7 @@ export function createWorkerSmtpSender(smtp: Config['smtp'], connections = 2, wo
     },
     async close() {
       closed = true;
-      failPending('the sender was closed before the server answered');
+      failPending('the sender was closed before the server answered', worker !== null);
       const w = worker;
       worker = null;
       if (!w) return;

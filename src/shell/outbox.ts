@@ -37,6 +37,8 @@ export interface DrainResult {
   readonly failed: number;
   /** Set when sending is paused because the SMTP server rejects our login. */
   readonly paused?: string;
+  /** Replies handed to the sender that never answered (SMTP_UNCERTAIN): left claimed, to be parked as uncertain. */
+  readonly uncertain?: number;
 }
 
 export async function drainOutbox(deps: OutboxDeps, shouldStop: () => boolean = () => false, batch = 50): Promise<DrainResult> {
@@ -54,7 +56,8 @@ export async function drainOutbox(deps: OutboxDeps, shouldStop: () => boolean = 
     // Whatever happens, the sends under way are waited for and recorded: none is left "sending" needlessly.
     await window.finish();
   }
-  return window.refused ? { ...result, paused: pause.error ?? 'SMTP_AUTH' } : result;
+  const done = window.uncertain ? { ...result, uncertain: window.uncertain } : result;
+  return window.refused ? { ...done, paused: pause.error ?? 'SMTP_AUTH' } : done;
 }
 
 interface Outcome {
@@ -74,7 +77,7 @@ function sendWindow(deps: OutboxDeps, pause: SmtpAuthPause, result: { sent: numb
   const underway = new Map<number, { key: string; done: Promise<void> }>();
   const settled: Outcome[] = [];
   let proven = false;
-  const state = { refused: null as unknown };
+  const state = { refused: null as unknown, uncertain: 0 };
 
   const start = (entry: OutboxEntry) => {
     const ended = (err: unknown) => {
@@ -105,6 +108,13 @@ function sendWindow(deps: OutboxDeps, pause: SmtpAuthPause, result: { sent: numb
     }
     for (const { entry, err } of outcomes) {
       if (err === null) continue;
+      if (isSportelloError(err, 'SMTP_UNCERTAIN')) {
+        // Handed over, no answer: it may have gone. Left claimed, so it is never sent again by itself; the
+        // caller parks it as uncertain once nothing is under way (a fleet, once the claim expires).
+        state.uncertain++;
+        deps.log.error({ outbox: entry.id, caseId: entry.caseId, kind: entry.kind, err: describeError(err) }, 'reply may or may not have gone out; set aside as uncertain, not resent');
+        continue;
+      }
       if (isSportelloError(err, 'SMTP_AUTH')) {
         // Our login, not this reply: back to the queue without counting the attempt.
         if (!state.refused) state.refused = err;
@@ -126,6 +136,9 @@ function sendWindow(deps: OutboxDeps, pause: SmtpAuthPause, result: { sent: numb
   return {
     get refused() {
       return state.refused !== null;
+    },
+    get uncertain() {
+      return state.uncertain;
     },
     /** Sends a batch of due rows (the window stays open for the next); false when stopping or paused. */
     async send(due: readonly OutboxEntry[], shouldStop: () => boolean): Promise<boolean> {

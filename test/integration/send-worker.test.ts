@@ -1,6 +1,7 @@
 // Sending from a worker thread through the real local Postfix: the mail delivered is the one the
 // main-thread sender delivers (headers, bodies, attachment, null reverse-path); a refused recipient is the
-// same SMTP_PERMANENT; a worker that dies mid-send fails that mail as SMTP_TRANSIENT and the next one goes.
+// same SMTP_PERMANENT; a worker that dies mid-send fails that mail as SMTP_UNCERTAIN (never resent by itself)
+// and the next one goes.
 
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,11 +95,11 @@ describe('createWorkerSmtpSender against Postfix', () => {
     expect(seen(err).context).toEqual({ responseCode: 550, messageId: refused.messageId });
   });
 
-  it('a worker that dies fails its mail as SMTP_TRANSIENT; the next send starts a new worker and is delivered', async () => {
+  it('a worker that dies with the mail in hand fails it as SMTP_UNCERTAIN (it may have gone); the next send starts a new worker and is delivered', async () => {
     const sender = worker(DYING);
     const err = await sender.send(reply('die', { subject: 'DIE' }), '').catch((e: unknown) => e);
-    expect(isSportelloError(err, 'SMTP_TRANSIENT')).toBe(true);
-    expect((err as Error).message).toMatch(/did not take the mail to alice@example\.test, bob@example\.test: the send worker stopped \(exit code 3\)$/);
+    expect(isSportelloError(err, 'SMTP_UNCERTAIN')).toBe(true);
+    expect((err as Error).message).toMatch(/may or may not have taken the mail to alice@example\.test, bob@example\.test: the send worker stopped \(exit code 3\)$/);
     expect(seen(err).context).toEqual({ responseCode: null, messageId: 'sportello.IT-1.die@example.test' });
     await sender.send(reply('after'), '');
     await waitForMessages('alice', 1);

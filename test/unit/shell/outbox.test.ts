@@ -253,4 +253,20 @@ describe('drainOutbox', () => {
     expect(order).toEqual([1, 3, 4, 5, 6, 2].map((i) => `[IT-1] reply ${i}`));
     expect(await store.outboxSummary()).toEqual({ sent: 6 });
   });
+
+  it('SMTP_UNCERTAIN (handed over, no answer): left claimed and reported, never sent again by a later drain', async () => {
+    const { clock, sender, deps } = await setup(3);
+    const unsure = { ...sender, async send(mail: OutgoingMail, from: string) {
+      if (mail.subject === '[IT-1] reply 2') throw new SportelloError('SMTP_UNCERTAIN', 'the send worker stopped (exit code 3)');
+      await sender.send(mail, from);
+    } };
+    expect(await drainOutbox({ ...deps, sender: unsure, concurrency: 2 })).toEqual({ sent: 2, retrying: 0, failed: 0, uncertain: 1 });
+    expect(await store.outboxSummary()).toEqual({ sending: 1, sent: 2 });
+    clock.advance(24 * 3_600_000);
+    expect(await drainOutbox({ ...deps, sender: unsure, concurrency: 2 })).toEqual({ sent: 0, retrying: 0, failed: 0 });
+    expect(sender.sent.map((s) => s.mail.subject).sort()).toEqual(['[IT-1] reply 1', '[IT-1] reply 3']);
+    // What the composition root does next, with nothing under way: set it aside as uncertain.
+    expect(await store.parkInterrupted(clock.now())).toBe(1);
+    expect(await store.outboxSummary()).toEqual({ sent: 2, uncertain: 1 });
+  });
 });
