@@ -43,7 +43,7 @@ import { acquireWriterLease, localIdentity, tryAcquireWriterLease, type LeaseIde
 import { runHousekeeping, type HousekeepingPass } from './shell/housekeeping.js';
 import { runPromiseWatch, type PromisePass } from './shell/promise-watch.js';
 import { dayKey } from './housekeeping/retention.js';
-import { historySince } from './routing/promise-plan.js';
+import { historyWindow } from './routing/promise-plan.js';
 import { gatherReport } from './shell/report-data.js';
 import { renderReport } from './report/html.js';
 import { createHealth } from './shell/health.js';
@@ -368,7 +368,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       health.deskBacklog(desk.id, backlog);
       // The desk's history, read once per pass and only when there is mail to take (an idle wake-up reads
       // nothing), lets the schedule promise a forecast date (else the SLA's).
-      const forPass = backlog > 0 ? withHistory(runtime(desk), await store.promiseHistory(desk.id, historySince(rulesOf(desk.id), clock.now()))) : runtime(desk);
+      const forPass = backlog > 0 ? withHistory(runtime(desk), await store.promiseHistory(desk.id, historyWindow(rulesOf(desk.id), clock.now()))) : runtime(desk);
       const result = await ingestMailbox((fleetRunning && fencedIngest.get(desk.id)) || ingestDeps, forPass, session, options);
       for (const outcome of ['created', 'appended', 'duplicates', 'quarantined'] as const) metrics.mails(desk.id, outcome === 'duplicates' ? 'duplicate' : outcome, result[outcome]);
       health.deskBacklog(desk.id, Math.max(0, backlog - result.seen));

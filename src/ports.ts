@@ -2,7 +2,7 @@
 // SQLite or PostgreSQL, templates); tests pass fakes or the real adapters. No library type appears here.
 
 import type { Address, InboundMail } from './domain/mail.js';
-import type { CaseEvent, CaseRecord, CaseStatus, Direction, HistoryCase, MessageKind, SlaClockRecord } from './domain/case.js';
+import type { CaseEvent, CaseRecord, CaseStatus, Direction, HistoryCase, HistoryWindow, MessageKind, SlaClockRecord } from './domain/case.js';
 import type { Facts, ThreadKeys } from './domain/facts.js';
 import type { MailboxPosition, NewCase } from './domain/plan.js';
 import type { Language } from './domain/routing.js';
@@ -335,8 +335,11 @@ export interface CaseStore extends MailFacts {
   listCases(filter: CaseFilter): Promise<CaseRecord[]>;
   /** Cases opened since `since` and the times requesters wrote, for `sportello stats`. */
   statsData(since: Date): Promise<StatsData>;
-  /** A desk's cases for forecasting: resolved since `since` and every case still new, open or waiting; times and classification only. */
-  promiseHistory(desk: string, since: Date): Promise<HistoryCase[]>;
+  /**
+   * A desk's cases for forecasting: the `window.cases` most recently resolved since `window.since`, and every
+   * case still new, open or waiting; times and classification only, oldest first.
+   */
+  promiseHistory(desk: string, window: HistoryWindow): Promise<HistoryCase[]>;
   /** New and open cases carrying a promise, with when an agent last wrote on each and the promise seqs already updated. */
   promiseCases(): Promise<{ readonly record: CaseRecord; readonly lastAgentAt: string | null; readonly updated: readonly number[] }[]>;
   /** Waiting cases whose #wait time has passed. */

@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { createHmac } from 'node:crypto';
 import { SportelloError } from '../errors.js';
-import type { CaseEvent, HistoryCase } from '../domain/case.js';
+import type { CaseEvent, HistoryCase, HistoryWindow } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { Facts } from '../domain/facts.js';
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
@@ -297,15 +297,21 @@ class PostgresStore implements CaseStore {
     });
   }
 
-  async promiseHistory(desk: string, since: Date): Promise<HistoryCase[]> {
+  async promiseHistory(desk: string, window: HistoryWindow): Promise<HistoryCase[]> {
+    // The most recently resolved (bounded), and every live case (a reopened one among them, whenever resolved).
     const rows = await this.rows(
-      `SELECT category, priority, status, created_at, resolved_at, sla_clock_json FROM cases
-        WHERE desk = $1 AND ((resolved_at IS NOT NULL AND resolved_at >= $2) OR status IN ('new', 'open', 'waiting'))
+      `SELECT category, priority, status, created_at, resolved_at, sla_clock_json FROM (
+         (SELECT category, priority, status, created_at, resolved_at, sla_clock_json FROM cases
+           WHERE desk = $1 AND resolved_at IS NOT NULL AND resolved_at >= $2 AND status NOT IN ('new', 'open', 'waiting')
+           UNION ALL
+          SELECT category, priority, 'closed', created_at, resolved_at, NULL FROM case_tombstones
+           WHERE desk = $1 AND resolved_at IS NOT NULL AND resolved_at >= $2)
+          ORDER BY resolved_at DESC LIMIT $3) recent
         UNION ALL
-       SELECT category, priority, 'closed', created_at, resolved_at, NULL FROM case_tombstones
-        WHERE desk = $1 AND resolved_at IS NOT NULL AND resolved_at >= $2
+       SELECT category, priority, status, created_at, resolved_at, sla_clock_json FROM cases
+        WHERE desk = $1 AND status IN ('new', 'open', 'waiting')
         ORDER BY created_at, category, priority, status, resolved_at`,
-      desk, iso(since),
+      desk, iso(window.since), window.cases,
     );
     return rows.map(toHistoryCase);
   }

@@ -8,7 +8,7 @@ import sqlite3 from 'sqlite3';
 import { open, type Database } from 'sqlite';
 import { Umzug } from 'umzug';
 import { SportelloError } from '../errors.js';
-import type { CaseEvent, HistoryCase } from '../domain/case.js';
+import type { CaseEvent, HistoryCase, HistoryWindow } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
 import type { MailboxPosition } from '../domain/plan.js';
 import type { Facts, ThreadKeys } from '../domain/facts.js';
@@ -356,16 +356,23 @@ class SqliteStore implements CaseStore {
     });
   }
 
-  promiseHistory(desk: string, since: Date): Promise<HistoryCase[]> {
+  promiseHistory(desk: string, window: HistoryWindow): Promise<HistoryCase[]> {
+    const since = iso(window.since);
     return this.exclusive(async () => {
+      // The most recently resolved (bounded), and every live case (a reopened one among them, whenever resolved).
       const rows = await this.db.all<Row[]>(
-        `SELECT category, priority, status, created_at, resolved_at, sla_clock_json FROM cases
-          WHERE desk = ? AND ((resolved_at IS NOT NULL AND resolved_at >= ?) OR status IN ('new', 'open', 'waiting'))
+        `SELECT category, priority, status, created_at, resolved_at, sla_clock_json FROM (
+           SELECT category, priority, status, created_at, resolved_at, sla_clock_json FROM cases
+            WHERE desk = ? AND resolved_at IS NOT NULL AND resolved_at >= ? AND status NOT IN ('new', 'open', 'waiting')
+            UNION ALL
+           SELECT category, priority, 'closed', created_at, resolved_at, NULL FROM case_tombstones
+            WHERE desk = ? AND resolved_at IS NOT NULL AND resolved_at >= ?
+            ORDER BY resolved_at DESC LIMIT ?)
           UNION ALL
-         SELECT category, priority, 'closed', created_at, resolved_at, NULL FROM case_tombstones
-          WHERE desk = ? AND resolved_at IS NOT NULL AND resolved_at >= ?
+         SELECT category, priority, status, created_at, resolved_at, sla_clock_json FROM cases
+          WHERE desk = ? AND status IN ('new', 'open', 'waiting')
           ORDER BY created_at, category, priority, status, resolved_at`,
-        desk, iso(since), desk, iso(since),
+        desk, since, desk, since, window.cases, desk,
       );
       return rows.map(toHistoryCase);
     });

@@ -177,6 +177,12 @@ export function parseCaseId(id: string): { prefix: string; number: number } | nu
 }
 
 /** One case as the store returns it for forecasting: only times and classification, no person. */
+/** Which past cases forecasting reads: resolved since `since`, at most the `cases` most recently resolved. */
+export interface HistoryWindow {
+  readonly since: Date;
+  readonly cases: number;
+}
+
 export interface HistoryCase {
   readonly category: string | null;
   readonly priority: string;

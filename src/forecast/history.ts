@@ -47,11 +47,22 @@ function findComparable(cal: BusinessCalendar, history: readonly HistoryCase[], 
   for (const [scope, fits] of scopes) {
     const chosen = resolved.filter(fits);
     if (chosen.length >= min) {
-      const minutes = chosen.map((c) => resolutionMinutes(cal, c)!).sort((a, b) => a - b);
+      const minutes = chosen.map((c) => minutesOf(cal, c)).sort((a, b) => a - b);
       return { scope, minutes };
     }
   }
   return null;
+}
+
+// A case's business minutes are worked out once per read: the narrower scopes and the wider fallbacks
+// (category, the whole desk) share cases. Kept on the case object, so they go with the pass's read.
+const MINUTES = new WeakMap<HistoryCase, { readonly cal: object; readonly minutes: number }>();
+function minutesOf(cal: BusinessCalendar, c: HistoryCase): number {
+  const kept = MINUTES.get(c);
+  if (kept && kept.cal === cal) return kept.minutes;
+  const minutes = resolutionMinutes(cal, c)!;
+  MINUTES.set(c, { cal, minutes });
+  return minutes;
 }
 
 const MEMO = new WeakMap<readonly HistoryCase[], WeakMap<object, Map<string, unknown>>>();

@@ -8,6 +8,7 @@ export const ForecastSpec = z.strictObject({
   minHistory: z.int().min(1).max(100_000).default(20).describe('Comparable resolved cases needed before the history decides; with fewer, the SLA policy does.'),
   preBreachShare: z.number().gt(0).lt(1).default(0.8).describe('Share of the promised business time after which an unanswered requester gets one honest update.'),
   historyDays: z.int().min(1).max(3650).default(180).describe('How far back resolved cases count as history.'),
+  historyCases: z.int().min(1).max(1_000_000).default(5000).describe('At most this many of the most recently resolved cases count as history: a large desk reads and weighs a bounded, recent sample, not its whole past.'),
 });
 
 export type ForecastSettings = z.output<typeof ForecastSpec>;

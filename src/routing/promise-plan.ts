@@ -5,6 +5,7 @@ import type { RoutingDecision } from '../domain/routing.js';
 import type { SlaPlan } from '../pipeline/types.js';
 import type { DeskRules } from '../rules/index.js';
 import { firstPromise, forecastResolution, type HistoryCase } from '../forecast/index.js';
+import type { HistoryWindow } from '../domain/case.js';
 
 export function withPromise(sla: SlaPlan | null, desk: DeskRules | undefined, routing: RoutingDecision, history: readonly HistoryCase[] | null, now: Date): SlaPlan | null {
   if (!sla || !desk?.calendar || history === null) return sla;
@@ -13,7 +14,7 @@ export function withPromise(sla: SlaPlan | null, desk: DeskRules | undefined, ro
 }
 
 /** Since when resolved cases count as history for this desk. */
-export function historySince(desk: DeskRules | undefined, now: Date): Date {
+export function historyWindow(desk: DeskRules | undefined, now: Date): HistoryWindow {
   const days = desk?.forecast.historyDays ?? 180;
-  return new Date(now.getTime() - days * 86_400_000);
+  return { since: new Date(now.getTime() - days * 86_400_000), cases: desk?.forecast.historyCases ?? 5000 };
 }

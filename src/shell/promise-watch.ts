@@ -9,7 +9,7 @@ import type { Language } from '../domain/routing.js';
 import { deskRef } from '../domain/desk.js';
 import { forecastDigest, preBreach, type HistoryCase } from '../forecast/index.js';
 import { digestVars, promiseUpdateVars } from '../forecast/notice-vars.js';
-import { historySince } from '../routing/promise-plan.js';
+import { historyWindow } from '../routing/promise-plan.js';
 import { slaPolicyFor } from '../rules/sla-policy.js';
 import type { ComposeDeps } from './compose.js';
 import type { CaseRecord, CaseStore, RenderedReply, StoreTx } from '../ports.js';
@@ -36,7 +36,7 @@ export interface PromisePass {
 export async function runPromiseWatch(deps: PromiseWatchDeps, now: Date, day: string, opts: { readonly digest?: boolean } = {}): Promise<PromisePass> {
   const histories = new Map<string, Promise<HistoryCase[]>>();
   const historyOf = (desk: string) => {
-    if (!histories.has(desk)) histories.set(desk, deps.store.promiseHistory(desk, historySince(runtimeOf(deps.desks, desk)?.rules(), now)));
+    if (!histories.has(desk)) histories.set(desk, deps.store.promiseHistory(desk, historyWindow(runtimeOf(deps.desks, desk)?.rules(), now)));
     return histories.get(desk)!;
   };
   let updates = 0;

@@ -81,7 +81,7 @@ async function everything(store: CaseStore) {
     processed: await store.recentlyProcessed('IT', 'INBOX', 7, 10),
     sla: await store.slaCases(),
     promises: await store.promiseCases(),
-    history: await store.promiseHistory('IT', new Date(0)),
+    history: await store.promiseHistory('IT', { since: new Date(0), cases: 1_000_000 }),
     incidents: await store.incidentCandidates('IT', new Date(0)),
     audit: await store.auditLog(10),
     hash: await store.erasureHash('alice@example.test'),

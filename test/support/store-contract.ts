@@ -922,10 +922,33 @@ export function storeContract(name: string, harness: StoreHarness): void {
         await tx.createCase(newCase('HR', 'HR'), at(-10));
       });
       await store.purge({ rawBefore: null, closedBefore: at(-1000).toISOString() }, T0, { dryRun: false, actor: 'test' });
-      const h = await store.promiseHistory('IT', at(-10_000));
+      const h = await store.promiseHistory('IT', { since: at(-10_000), cases: 5000 });
       expect(h).toEqual([
         { category: 'network', priority: 'high', status: 'closed', createdAt: at(-3000).toISOString(), resolvedAt: at(-2500).toISOString(), pauses: [] },
         { category: 'hardware', priority: routing().priority, status: 'open', createdAt: at(-100).toISOString(), resolvedAt: null, pauses: [] },
+      ]);
+    });
+
+    it('promiseHistory reads at most the N most recently resolved cases (tombstones too), and every live case whatever N', async () => {
+      const store = await openStore();
+      await store.transaction(async (tx) => {
+        for (const n of [1, 2, 3, 4]) {
+          const c = await tx.createCase(newCase('IT', 'IT'), at(-1000 * n));
+          await tx.setStatus(c.id, 'resolved', at(-100 * n));
+          await tx.setCaseFields(c.id, { resolvedAt: at(-100 * n).toISOString() }, at(-100 * n));
+        }
+        // Reopened after a resolution long ago: live, so always read, and once.
+        const reopened = await tx.createCase(newCase('IT', 'IT'), at(-9000));
+        await tx.setCaseFields(reopened.id, { resolvedAt: at(-8000).toISOString() }, at(-8000));
+        await tx.setStatus(reopened.id, 'open', at(-7000));
+        await tx.createCase(newCase('IT', 'IT'), at(-50));
+      });
+      const h = await store.promiseHistory('IT', { since: at(-10_000), cases: 2 });
+      expect(h.map((c) => [c.createdAt, c.resolvedAt])).toEqual([
+        [at(-9000).toISOString(), at(-8000).toISOString()],
+        [at(-2000).toISOString(), at(-200).toISOString()],
+        [at(-1000).toISOString(), at(-100).toISOString()],
+        [at(-50).toISOString(), null],
       ]);
     });
 
