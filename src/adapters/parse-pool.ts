@@ -49,11 +49,19 @@ function defaultWorkerUrl(): URL {
   return new URL(import.meta.url.endsWith('.ts') ? './parse-worker.ts' : './parse-worker.js', import.meta.url);
 }
 
+/**
+ * A worker's young generation (MB). V8's default lets each worker's grow to 32 MB of resident memory; a
+ * worker holds one mail at a time, so a small one costs a few more, cheap scavenges and saves ~12 MB a
+ * worker at the peak of a 500-mail pass. Old generation and code are left at V8's defaults.
+ */
+export const WORKER_YOUNG_GENERATION_MB = 4;
+
 /** A worker for a script; TypeScript (running from the sources, tests) is loaded through tsx's ESM hooks. */
 function startWorker(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { resourceLimits });
   // Resolved from the working directory (the clone, where tsx is a dev dependency).
-  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true });
+  return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true, resourceLimits });
 }
 
 export function createParsePool(opts: ParsePoolOptions): ParsePool {
