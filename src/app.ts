@@ -13,7 +13,7 @@ import { isPostgresUrl, redactDatabase } from './config/database.js';
 import { createSmtpSender } from './adapters/smtp-sender.js';
 import { createImapSource } from './adapters/imap-source.js';
 import { loadTemplates } from './adapters/templates.js';
-import { extractAttachments, parseMail } from './adapters/mime-parser.js';
+import { extractAttachments, parseMail } from './adapters/mime-on-demand.js';
 import { createParsePool } from './adapters/parse-pool.js';
 import { ingestMailbox, type IngestDeps, type PassResult } from './shell/ingest.js';
 import { buildDeskRuntimes, runtimeOf, withHistory } from './shell/desk-runtime.js';

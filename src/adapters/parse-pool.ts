@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { InboundMail } from '../domain/mail.js';
 import { SportelloError } from '../errors.js';
 import type { ParseReply, ParseRequest } from './parse-worker.js';
-import { parseMail } from './mime-parser.js';
+import { parseMail } from './mime-on-demand.js';
 
 export interface ParsePoolOptions {
   /** Workers parsing at once. */
