@@ -7,15 +7,14 @@ import { hostname } from 'node:os';
 import type { Config, DeskConfig } from './config/schema.js';
 import type { CaseStore, Clock, MailboxSession, MailSender, MailSource, Metrics, ReplyRenderer } from './ports.js';
 import { PIPELINE } from './pipeline/stages.js';
-import { openSqliteStore, type StoreMode } from './adapters/sqlite-store.js';
-import { openPostgresStore } from './adapters/postgres-store.js';
-import { copySqliteToPostgres, type CopyReport } from './adapters/postgres/copy-from-sqlite.js';
+import type { StoreMode } from './adapters/sqlite-store.js';
+import type { CopyReport } from './adapters/postgres/copy-from-sqlite.js';
 import { isPostgresUrl, redactDatabase } from './config/database.js';
 import { createSmtpSender } from './adapters/smtp-sender.js';
 import { createWorkerSmtpSender } from './adapters/smtp-worker-sender.js';
 import { createImapSource } from './adapters/imap-source.js';
 import { loadTemplates } from './adapters/templates.js';
-import { extractAttachments, parseMail } from './adapters/mime-parser.js';
+import { extractAttachments, parseMail } from './adapters/mime-on-demand.js';
 import { createParsePool } from './adapters/parse-pool.js';
 import { ingestMailbox, type IngestDeps, type PassOptions, type PassResult } from './shell/ingest.js';
 import { buildDeskRuntimes, runtimeOf, withHistory } from './shell/desk-runtime.js';
@@ -613,14 +612,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
  * The case store a command works on, for commands that need nothing else: 'read' opens the file read-only
  * and never creates it (STORE_NOT_FOUND); 'write' is for short admin edits beside a running daemon.
  */
-export function openStore(config: Config, mode: StoreMode = 'read'): Promise<CaseStore> {
-  // `database: postgres://…` opts in to PostgreSQL; anything else is a SQLite file (the default).
-  return isPostgresUrl(config.database) ? openPostgresStore(config.database, { mode }) : openSqliteStore(config.database, { mode });
+export async function openStore(config: Config, mode: StoreMode = 'read'): Promise<CaseStore> {
+  // `database: postgres://…` opts in to PostgreSQL; anything else is a SQLite file (the default). Only the
+  // driver in use is loaded: the other one's code would sit in memory for nothing (pg: ~5 MB).
+  if (isPostgresUrl(config.database)) return (await import('./adapters/postgres-store.js')).openPostgresStore(config.database, { mode });
+  return (await import('./adapters/sqlite-store.js')).openSqliteStore(config.database, { mode });
 }
 
 /** `sportello migrate-store`: the SQLite file `from` copied into the empty PostgreSQL database `to`. */
-export function migrateStore(from: string, to: string, clock: Clock = { now: () => new Date() }): Promise<CopyReport> {
-  return copySqliteToPostgres(from, to, clock.now());
+export async function migrateStore(from: string, to: string, clock: Clock = { now: () => new Date() }): Promise<CopyReport> {
+  return (await import('./adapters/postgres/copy-from-sqlite.js')).copySqliteToPostgres(from, to, clock.now());
 }
 
 /** The store for reading when it already exists, or null (a first `classify` before any `run`): never creates one. */

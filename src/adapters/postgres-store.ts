@@ -15,7 +15,7 @@ import type {
   AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, DaemonStatusRecord, FolderStart, ForgetCounts, IncidentCandidate, LiveCase, OutboxEntry, OutboxProblem,
   PurgeCounts, QuarantineRecord, StatsData, StoreTx, UncertainReply,
 } from '../ports.js';
-import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease } from './sqlite/rows.js';
+import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease, interner } from './sqlite/rows.js';
 import type { FleetLease } from '../domain/fleet.js';
 import { forgetIn, type ErasureDialect } from './sqlite/erasure.js';
 import { PG_TYPES } from './postgres/types.js';
@@ -313,7 +313,8 @@ class PostgresStore implements CaseStore {
         ORDER BY created_at, category, priority, status, resolved_at`,
       desk, iso(window.since), window.cases,
     );
-    return rows.map(toHistoryCase);
+    const intern = interner();
+    return rows.map((r) => toHistoryCase(r, intern));
   }
 
   promiseCases(): Promise<{ record: CaseRecord; lastAgentAt: string | null; updated: number[] }[]> {

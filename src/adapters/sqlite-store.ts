@@ -16,7 +16,7 @@ import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpo
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
 
 import { MIGRATIONS } from './sqlite/migrations.js';
-import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease, type Row } from './sqlite/rows.js';
+import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease, interner, type Row } from './sqlite/rows.js';
 import type { FleetLease } from '../domain/fleet.js';
 import { SqliteTx } from './sqlite/tx.js';
 import { groupCandidatesIn, incidentCandidatesIn, lookupFactsIn } from './sqlite/facts.js';
@@ -374,7 +374,8 @@ class SqliteStore implements CaseStore {
           ORDER BY created_at, category, priority, status, resolved_at`,
         desk, since, desk, since, window.cases, desk,
       );
-      return rows.map(toHistoryCase);
+      const intern = interner();
+      return rows.map((r) => toHistoryCase(r, intern));
     });
   }
 

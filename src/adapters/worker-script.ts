@@ -10,7 +10,7 @@ export function workerScriptUrl(name: string): URL {
 }
 
 /** A worker for a script; TypeScript (running from the sources, tests) is loaded through tsx's ESM hooks. */
-export function startWorker(url: URL, opts: Pick<WorkerOptions, 'workerData'> = {}): Worker {
+export function startWorker(url: URL, opts: Pick<WorkerOptions, 'workerData' | 'resourceLimits'> = {}): Worker {
   if (!url.pathname.endsWith('.ts')) return new Worker(url, opts);
   // Resolved from the working directory (the clone, where tsx is a dev dependency).
   return new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { ...opts, eval: true });

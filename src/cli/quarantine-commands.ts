@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 import type { CaseStore, QuarantineRecord } from '../ports.js';
 import { SportelloError, describeError } from '../errors.js';
 import { cliActor, positiveInt } from './args.js';
-import { parseMail } from '../adapters/mime-parser.js';
+import { parseMail } from '../adapters/mime-on-demand.js';
 import { heldRow } from '../shell/release.js';
 import { RAW_HEAD_BYTES, quarantineDetailJson, quarantineDetailText, quarantineJson, quarantineTable, releaseLine, type ParsedView } from './quarantine-present.js';
 

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { SportelloError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { parseMail } from '../adapters/mime-parser.js';
+import { parseMail } from '../adapters/mime-on-demand.js';
 import { formatProblem, loadRules, route, runRoutingFixtures, type RulesContext } from '../rules/index.js';
 import { listTemplates } from '../adapters/templates.js';
 import { rulesContext } from '../routing/rules-context.js';

@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { SportelloError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { parseMail } from '../adapters/mime-parser.js';
+import { parseMail } from '../adapters/mime-on-demand.js';
 import { loadTemplates } from '../adapters/templates.js';
 import { loadRulesStrict } from './routing-commands.js';
 import { buildRouting, modelCacheDir } from '../routing/router.js';

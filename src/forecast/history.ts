@@ -38,31 +38,31 @@ export function comparableCases(
 }
 
 function findComparable(cal: BusinessCalendar, history: readonly HistoryCase[], category: string | null, priority: string, min: number): Comparable | null {
-  const resolved = history.filter((c) => c.resolvedAt && c.resolvedAt >= c.createdAt);
-  const scopes: [ForecastScope, (c: HistoryCase) => boolean][] = [
-    ['category-priority', (c) => c.category === category && c.priority === priority],
-    ['category', (c) => c.category === category],
-    ['desk', () => true],
+  // Each scope's list is computed once per history and shared by every question that lands on it (at 100,000
+  // cases, every category and priority widened to the desk made its own copy of the desk's 95,000 minutes).
+  const scopes: [ForecastScope, string, (c: HistoryCase) => boolean][] = [
+    ['category-priority', `${category}\u0000${priority}`, (c) => c.category === category && c.priority === priority],
+    ['category', `${category}`, (c) => c.category === category],
+    ['desk', '', () => true],
   ];
-  for (const [scope, fits] of scopes) {
-    const chosen = resolved.filter(fits);
-    if (chosen.length >= min) {
-      const minutes = chosen.map((c) => minutesOf(cal, c)).sort((a, b) => a - b);
-      return { scope, minutes };
-    }
+  for (const [scope, key, fits] of scopes) {
+    const minutes = memo(history, cal, `\u0001minutes\u0000${scope}\u0000${key}`, () => scopeMinutes(cal, history, fits));
+    if (minutes.length >= min) return { scope, minutes };
   }
   return null;
 }
 
-// A case's business minutes are worked out once per read: the narrower scopes and the wider fallbacks
-// (category, the whole desk) share cases. Kept on the case object, so they go with the pass's read.
-const MINUTES = new WeakMap<HistoryCase, { readonly cal: object; readonly minutes: number }>();
-function minutesOf(cal: BusinessCalendar, c: HistoryCase): number {
-  const kept = MINUTES.get(c);
-  if (kept && kept.cal === cal) return kept.minutes;
-  const minutes = resolutionMinutes(cal, c)!;
-  MINUTES.set(c, { cal, minutes });
-  return minutes;
+/** Business minutes to resolution of the history's resolved cases that fit, ascending. */
+function scopeMinutes(cal: BusinessCalendar, history: readonly HistoryCase[], fits: (c: HistoryCase) => boolean): number[] {
+  // Each case's minutes once per history (a calendar walk each), whichever scopes it falls in.
+  // NaN marks a case not resolved (or resolved before it was created).
+  const each = memo(history, cal, '\u0001minutes', () => Float64Array.from(history, (c) => (c.resolvedAt && c.resolvedAt >= c.createdAt ? resolutionMinutes(cal, c)! : NaN)));
+  const out: number[] = [];
+  history.forEach((c, i) => {
+    const m = each[i]!;
+    if (!Number.isNaN(m) && fits(c)) out.push(m);
+  });
+  return out.sort((a, b) => a - b);
 }
 
 const MEMO = new WeakMap<readonly HistoryCase[], WeakMap<object, Map<string, unknown>>>();

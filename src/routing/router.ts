@@ -10,7 +10,7 @@ import type { RoutingDecision } from '../domain/routing.js';
 import type { Logger } from '../log.js';
 import type { ArticleRef, SlaPlan } from '../domain/plan.js';
 import { route, trainingDocs, type RouteDeps, type RuleSet } from '../rules/index.js';
-import { detectLanguage, loadOrTrain, type TextClassifier } from '../classify/index.js';
+import { createLanguageDetector, loadOrTrain, type TextClassifier } from '../classify/index.js';
 import { findArticles, planSla } from './schedule.js';
 
 export type Router = (desk: DeskConfig, mail: InboundMail) => RoutingDecision;
@@ -52,8 +52,10 @@ export async function buildRouting(ruleSet: RuleSet, cacheDir: string, log: Logg
     log.info({ desk: deskId, docs: docs.length, cached: result.cached, ms: Date.now() - started }, result.cached ? 'classifier loaded from cache' : 'classifier trained');
     classifiers.set(deskId, result.classifier);
   }
+  // One detector for every mail (detectLanguage() would build eld's tables again for each).
+  const languages = createLanguageDetector();
   const deps: RouteDeps = {
-    detectLanguage: (text, fallback) => detectLanguage(text, fallback).language,
+    detectLanguage: (text, fallback) => languages.detect(text, fallback).language,
     classify: (deskId, text, language) => classifiers.get(deskId)?.predict(text, language) ?? null,
   };
   return {

@@ -1,7 +1,7 @@
 // Decides whether a business-calendar spec (as written in config or rules files) is well formed:
 // IANA zone (luxon's tz database), "HH:MM-HH:MM" intervals, known date-holidays country/region codes.
 // Must never guess a fix: an invalid spec is rejected with the exact key that is wrong.
-import Holidays from 'date-holidays';
+import { holidayCatalogue } from './holiday-data.js';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 
@@ -132,9 +132,9 @@ function weekdayOf(isoDay: string): Weekday {
 // date-holidays silently falls back to the country when a state is unknown, so the codes are
 // checked against its own catalogue here rather than trusted.
 function checkHolidaySource(src: z.output<typeof holidaySourceSchema>, ctx: z.RefinementCtx): void {
-  const catalogue = new Holidays();
+  const catalogue = holidayCatalogue();
   const country = src.country.toUpperCase();
-  if (!(country in catalogue.getCountries())) {
+  if (!catalogue.hasCountry(country)) {
     const message = `date-holidays does not know country "${src.country}"`;
     ctx.addIssue({ code: 'custom', message, path: ['holidays', 'country'] });
     return;
@@ -144,10 +144,10 @@ function checkHolidaySource(src: z.output<typeof holidaySourceSchema>, ctx: z.Re
     return;
   }
   if (!src.region) return;
-  const states = catalogue.getStates(country) ?? {};
+  const states = catalogue.states(country);
   const region = src.region.toUpperCase();
-  if (!(region in states)) {
-    const known = Object.keys(states).join(', ') || 'none';
+  if (!states.includes(region)) {
+    const known = states.join(', ') || 'none';
     ctx.addIssue({
       code: 'custom',
       message: `date-holidays does not know region "${src.region}" of ${country} (known: ${known})`,
@@ -156,9 +156,9 @@ function checkHolidaySource(src: z.output<typeof holidaySourceSchema>, ctx: z.Re
     return;
   }
   if (!src.city) return;
-  const cities = catalogue.getRegions(country, region) ?? {};
-  if (!(src.city.toUpperCase() in cities)) {
-    const known = Object.keys(cities).join(', ') || 'none';
+  const cities = catalogue.regions(country, region);
+  if (!cities.includes(src.city.toUpperCase())) {
+    const known = cities.join(', ') || 'none';
     ctx.addIssue({
       code: 'custom',
       message: `date-holidays does not know city "${src.city}" in ${country}-${region} (known: ${known})`,

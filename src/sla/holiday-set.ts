@@ -1,8 +1,8 @@
 // Decides which local dates are public holidays for one calendar: date-holidays data (type "public"
 // only; "observance", "optional", "bank" and "school" days are working days) plus explicit extra dates.
 // Must never consult the real clock or a shared instance: each calendar owns its lookup and its cache.
-import Holidays from 'date-holidays';
 import { DateTime } from 'luxon';
+import { holidayParser, type HolidayParser } from './holiday-data.js';
 
 export interface HolidaySource {
   readonly country: string;
@@ -17,12 +17,14 @@ export interface HolidayLookup {
 
 export function createHolidayLookup(source: HolidaySource | undefined, extra: readonly string[]): HolidayLookup {
   const explicit = new Set(extra);
-  const lib = source ? newHolidays(source) : null;
+  // Built on the first question: loading rules builds every calendar, most never asked before a mail comes.
+  let lib: HolidayParser | null = null;
   const byYear = new Map<number, ReadonlySet<string>>();
 
   const yearSet = (year: number): ReadonlySet<string> => {
     let set = byYear.get(year);
     if (!set) {
+      if (source) lib ??= newHolidays(source);
       set = lib ? publicHolidayDates(lib, year) : new Set();
       byYear.set(year, set);
     }
@@ -36,17 +38,17 @@ export function createHolidayLookup(source: HolidaySource | undefined, extra: re
   };
 }
 
-function newHolidays(src: HolidaySource): Holidays {
+function newHolidays(src: HolidaySource): HolidayParser {
   const country = src.country.toUpperCase();
   const opts = { types: ['public' as const] };
-  if (src.region && src.city) return new Holidays(country, src.region.toUpperCase(), src.city.toUpperCase(), opts);
-  if (src.region) return new Holidays(country, src.region.toUpperCase(), opts);
-  return new Holidays(country, opts);
+  if (src.region && src.city) return holidayParser(country, src.region.toUpperCase(), src.city.toUpperCase(), opts);
+  if (src.region) return holidayParser(country, src.region.toUpperCase(), opts);
+  return holidayParser(country, opts);
 }
 
 // `date` is the holiday's local calendar date ("2026-05-02 00:00:00"), independent of the host's
 // zone; start/end only serve to spread the rare multi-day holiday over every date it covers.
-function publicHolidayDates(lib: Holidays, year: number): ReadonlySet<string> {
+function publicHolidayDates(lib: HolidayParser, year: number): ReadonlySet<string> {
   const dates = new Set<string>();
   for (const h of lib.getHolidays(year)) {
     if (h.type !== 'public') continue;

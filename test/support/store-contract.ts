@@ -952,6 +952,25 @@ export function storeContract(name: string, harness: StoreHarness): void {
       ]);
     });
 
+    it('promiseHistory: a long history comes whole, once each, in its order', async () => {
+      const store = await openStore();
+      const n = 2_500;
+      const expected: { createdAt: string; category: string }[] = [];
+      await store.transaction(async (tx) => {
+        for (let i = 0; i < n; i++) {
+          // Creation times out of insertion order (7919 is prime to n): the order must come from the read.
+          const createdAt = at(-1 - ((i * 7919) % n));
+          const category = i % 3 === 0 ? 'network' : 'hardware';
+          await tx.createCase({ ...newCase('IT', 'IT'), routing: routing({ category }) }, createdAt);
+          expected.push({ createdAt: createdAt.toISOString(), category });
+          if (i % 5 === 0) await tx.createCase(newCase('HR', 'HR'), createdAt);
+        }
+      });
+      const h = await store.promiseHistory('IT', { since: at(-10_000), cases: 5000 });
+      expect(h.map((c) => ({ createdAt: c.createdAt, category: c.category }))).toEqual(expected.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1)));
+      expect(new Set(h.map((c) => c.status))).toEqual(new Set(['new']));
+    });
+
     it('incidents: created with their kind, members joined and left, candidates and members read back', async () => {
       const store = await openStore();
       await store.transaction(async (tx) => {

@@ -253,14 +253,32 @@ export function toIncidentCandidate(r: Row): IncidentCandidate {
 }
 
 /** A case (or tombstone) as forecasting reads it: times and classification only. */
-export function toHistoryCase(r: Row): HistoryCase {
+/** A case without pauses (most of a history): one shared empty list, not one per case. */
+const NO_PAUSES: HistoryCase['pauses'] = Object.freeze([]);
+
+/**
+ * The same string for equal values within one read: a history holds every case of the window, and the
+ * driver hands over a fresh copy of "closed", "normal" and the category in every row.
+ */
+export function interner(): (value: string) => string {
+  const seen = new Map<string, string>();
+  return (value) => {
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    seen.set(value, value);
+    return value;
+  };
+}
+
+export function toHistoryCase(r: Row, intern: (value: string) => string = (v) => v): HistoryCase {
+  const pauses = r.sla_clock_json ? (JSON.parse(String(r.sla_clock_json)) as SlaClockRecord).pauses : NO_PAUSES;
   return {
-    category: (r.category as string | null) ?? null,
-    priority: String(r.priority),
-    status: r.status as HistoryCase['status'],
+    category: r.category === null || r.category === undefined ? null : intern(String(r.category)),
+    priority: intern(String(r.priority)),
+    status: intern(String(r.status)) as HistoryCase['status'],
     createdAt: String(r.created_at),
     resolvedAt: (r.resolved_at as string | null) ?? null,
-    pauses: r.sla_clock_json ? (JSON.parse(String(r.sla_clock_json)) as SlaClockRecord).pauses : [],
+    pauses: pauses.length ? pauses : NO_PAUSES,
   };
 }
 

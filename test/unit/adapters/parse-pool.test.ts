@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createParsePool, type ParsePool } from '../../../src/adapters/parse-pool.js';
+import { WORKER_YOUNG_GENERATION_MB, createParsePool, type ParsePool } from '../../../src/adapters/parse-pool.js';
 import { parseMail } from '../../../src/adapters/mime-parser.js';
 import { openSqliteStore } from '../../../src/adapters/sqlite-store.js';
 import { ingestMailbox } from '../../../src/shell/ingest.js';
@@ -14,6 +14,7 @@ import type { CaseStore } from '../../../src/ports.js';
 import { deskRuntime, fakeMailbox, ingestDeps, testConfig } from '../../support/fakes.js';
 
 const HANGING = new URL('../../fixtures/workers/hanging-parse-worker.ts', import.meta.url);
+const LIMITS = new URL('../../fixtures/workers/limits-parse-worker.ts', import.meta.url);
 const mail = (id: string, body = 'The printer is jammed.', headers = 'Content-Type: text/plain\r\n') =>
   Buffer.from(`From: Alice <alice@example.test>\r\nTo: it@example.test\r\nSubject: ${id}\r\nMessage-ID: <${id}@client.example>\r\n${headers}\r\n${body}\r\n`);
 /** A 2 MB body on one line, and 100 multiparts nested in each other (mailparser has stalled on such mail). */
@@ -42,6 +43,11 @@ describe('parse pool', () => {
     await p.warm();
     await p.warm(); // loaded already: at once
     expect(await p.parse(mail('warm'), 10_000_000)).toEqual(await parseMail(mail('warm')));
+  });
+
+  it('starts its workers with a small young generation (each holds one mail at a time)', async () => {
+    const limits = (await pool({ workerUrl: LIMITS }).parse(mail('limits'), 10_000_000)) as unknown as { maxYoungGenerationSizeMb: number };
+    expect(limits.maxYoungGenerationSizeMb).toBe(WORKER_YOUNG_GENERATION_MB);
   });
 
   it('parses in a worker exactly as parseMail does, pathological mail included', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { addBusinessMinutes, createCalendar } from '../../../src/sla/index.js';
 import { openWhenArrived } from '../../../src/forecast/forecast.js';
-import { etaInstant, explainForecast, firstPromise, forecastDigest, forecastResolution, preBreach, type CasePromise, type HistoryCase } from '../../../src/forecast/index.js';
+import { comparableCases, etaInstant, explainForecast, firstPromise, forecastDigest, forecastResolution, preBreach, type CasePromise, type HistoryCase } from '../../../src/forecast/index.js';
 
 const day = ['09:00-17:00'];
 const calendar = createCalendar({ id: 'test', timezone: 'UTC', hours: { mon: day, tue: day, wed: day, thu: day, fri: day } });
@@ -22,6 +22,19 @@ const open = (n: number, category = 'printer'): HistoryCase[] =>
 const settings = { quantile: 0.8, minHistory: 20 };
 const forecast = (history: HistoryCase[], over: Partial<{ category: string; priority: string; quantile: number; minHistory: number }> = {}) =>
   forecastResolution({ calendar, settings: { ...settings, ...over }, history, category: over.category ?? 'printer', priority: over.priority ?? 'normal', now: NOW });
+
+describe('comparableCases', () => {
+  it('questions that widen to the same scope share its one list of minutes, ascending', () => {
+    const history = [...resolved(3, () => 60, 'printer'), ...resolved(30, (i) => 300 - i, 'network', 'normal', 10)];
+    const printer = comparableCases(calendar, history, 'printer', 'high', 20);
+    const access = comparableCases(calendar, history, 'access', 'low', 20);
+    expect(printer?.scope).toBe('desk');
+    expect(access?.minutes).toBe(printer?.minutes);
+    expect(printer?.minutes).toEqual([...printer!.minutes].sort((a, b) => a - b));
+    expect(printer?.minutes).toHaveLength(33);
+    expect(comparableCases(calendar, history, 'network', 'normal', 20)?.minutes).toHaveLength(30);
+  });
+});
 
 describe('forecastResolution', () => {
   it.each([
