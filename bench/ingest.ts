@@ -159,6 +159,10 @@ if (floors) {
   const best = rows.filter((r) => r.label.startsWith('new'))[0]!;
   const ours = (best.cases / best.run.wallMs) * 1000;
   console.log(`  slowest floor: ${slowest[0]} at ${slowest[1].perSecond.toFixed(0)} /s; Sportello's new-case rate is ${((ours / slowest[1].perSecond) * 100).toFixed(1)} % of it`);
+  // A new case is several SMTP transactions (the auto-reply, one notification per agent): the SMTP floor in cases.
+  const sends = best.run.summary.outbox.sent / best.cases;
+  const smtp = floors['SMTP submit, pool of 4']!.perSecond / Math.max(1, sends);
+  console.log(`  in cases: ${sends.toFixed(1)} SMTP transactions a new case, so the SMTP floor is ${smtp.toFixed(0)} new cases/s; Sportello's rate is ${((ours / smtp) * 100).toFixed(1)} % of it`);
 }
 
 if (LATENCY > 0) {

@@ -129,9 +129,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const renderer: ReplyRenderer = { render: (name, language, vars) => templates.render(name, language, vars) };
   const store = overrides.store ?? (await openStore(config, 'write'));
   // The worker starts on the first reply sent; commands that never send never start one.
-  const sender =
-    overrides.sender ??
-    (config.limits.sendWorker ? createWorkerSmtpSender(config.smtp, config.limits.sendConcurrency) : createSmtpSender(config.smtp, config.limits.sendConcurrency));
+  const sendWorker = !overrides.sender && config.limits.sendWorker ? createWorkerSmtpSender(config.smtp, config.limits.sendConcurrency) : null;
+  const sender = overrides.sender ?? sendWorker ?? createSmtpSender(config.smtp, config.limits.sendConcurrency);
   // Rules are loaded once here; an invalid rules directory at start-up is fatal (there is nothing
   // previous to keep). Later changes are validated by the watcher in run() and swapped in whole.
   let engine: Pick<RoutingEngine, 'router' | 'sla' | 'articles'> & { ruleSet: RuleSet | null } = overrides.router
@@ -495,8 +494,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
           await listen();
           log.info({ instance: fleet.me.token, host: fleet.me.host, pid: fleet.me.pid, leaseSeconds: config.limits.leaseSeconds }, 'joining the fleet: mailboxes shared by lease with the other daemons on this database');
           fleetRunning = true;
-          // Load the parse workers now, not when the first requester's mail arrives.
+          // Load the parse and send workers now, not when the first requester's mail arrives.
           void parsePool?.warm();
+          sendWorker?.warm();
           try {
             await runScheduler(scheduler, signal, () => false);
           } finally {
@@ -511,6 +511,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         try {
           await listen();
           void parsePool?.warm();
+          sendWorker?.warm();
           await runScheduler(scheduler, signal, () => lost !== null);
         } finally {
           held = null;

@@ -11,6 +11,11 @@ import type { SendReply, SendRequest, SendWorkerData } from './send-worker.js';
 import { startWorker, workerScriptUrl } from './worker-script.js';
 
 export interface WorkerMailSender extends MailSender {
+  /**
+   * Starts the worker now instead of on the first reply (the daemon does at start: loading nodemailer in a
+   * fresh thread takes a good part of a second, which the first requester would otherwise wait for).
+   */
+  warm(): void;
   /** Fails what is still pending, lets the worker QUIT its connections; resolves once the worker has ended. */
   close(): Promise<void>;
 }
@@ -91,6 +96,12 @@ export function createWorkerSmtpSender(smtp: Config['smtp'], connections = 2, wo
         pending.set(id, job);
         worker.ref();
       });
+    },
+    warm() {
+      if (closed || worker) return;
+      worker = spawn();
+      // Nothing under way yet: the idle worker must not hold the process open.
+      worker.unref();
     },
     async close() {
       closed = true;

@@ -108,6 +108,19 @@ describe('createWorkerSmtpSender', () => {
     }
   });
 
+  it('warm() starts the worker ahead of the first mail, which then goes through it; after close() it starts nothing', async () => {
+    const port = await scriptedSmtp({});
+    const sender = worker({ ...smtp(port), user: undefined, password: undefined });
+    sender.warm();
+    sender.warm();
+    await expect(sender.send(mail, '')).resolves.toBeUndefined();
+    await sender.close();
+    sender.warm();
+    const err = await sender.send(mail, '').catch((e: unknown) => e);
+    expect(isSportelloError(err, 'SMTP_TRANSIENT')).toBe(true);
+    expect((err as Error).message).toMatch(/the sender is closed$/);
+  });
+
   it('close() ends the worker; mail after it is refused as SMTP_TRANSIENT', async () => {
     const port = await scriptedSmtp({ EHLO: '250-scripted\r\n250 AUTH PLAIN LOGIN', AUTH: '535 5.7.8 Error: authentication failed' });
     const sender = worker(smtp(port));
