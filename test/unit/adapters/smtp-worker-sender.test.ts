@@ -7,41 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSmtpSender } from '../../../src/adapters/smtp-sender.js';
 import { createWorkerSmtpSender, type WorkerMailSender } from '../../../src/adapters/smtp-worker-sender.js';
 import { describeError, isSportelloError, type SportelloError } from '../../../src/errors.js';
-import type { OutgoingMail } from '../../../src/ports.js';
+import { closeScriptedSmtp, scriptedConfig, scriptedMail, scriptedSmtp } from '../../support/scripted-smtp.js';
 
-let servers: net.Server[] = [];
 let senders: WorkerMailSender[] = [];
 afterEach(async () => {
   for (const s of senders.splice(0)) await s.close();
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  servers = [];
+  await closeScriptedSmtp();
 });
-
-/** A minimal ESMTP server answering each command by its verb. */
-async function scriptedSmtp(answers: Record<string, string>): Promise<number> {
-  const server = net.createServer((socket) => {
-    socket.write('220 scripted ESMTP\r\n');
-    let buffer = '';
-    socket.on('data', (chunk) => {
-      buffer += chunk.toString();
-      let nl: number;
-      while ((nl = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 2);
-        const verb = line.split(' ')[0]!.toUpperCase();
-        if (verb === 'QUIT') {
-          socket.end('221 bye\r\n');
-          return;
-        }
-        socket.write(`${answers[verb] ?? '250 ok'}\r\n`);
-      }
-    });
-    socket.on('error', () => undefined);
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return (server.address() as net.AddressInfo).port;
-}
 
 /** A loopback port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {
@@ -52,19 +24,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const mail: OutgoingMail = {
-  from: { address: 'it@example.test', name: 'IT' },
-  to: [{ address: 'alice@example.test', name: '' }],
-  subject: 'hello',
-  messageId: 'sportello.IT-1.x@example.test',
-  inReplyTo: null,
-  references: [],
-  headers: {},
-  text: 'hi',
-  html: null,
-};
-
-const smtp = (port: number) => ({ host: '127.0.0.1', port, tls: false, tlsVerify: false, ignoreStartTls: true, user: 'sportello', password: 'wrong' });
+const mail = scriptedMail;
+const smtp = scriptedConfig;
 const worker = (...args: Parameters<typeof createWorkerSmtpSender>) => {
   const s = createWorkerSmtpSender(...args);
   senders.push(s);
@@ -76,24 +37,25 @@ const seen = (err: unknown) => {
   return { code: e.code, message: e.message, context: e.context, hint: e.hint };
 };
 
+/** The same mail through the main-thread sender and a worker sender, against one server: both errors. */
+async function bothThreads(port: number): Promise<{ expected: unknown; err: unknown }> {
+  const main = createSmtpSender(smtp(port));
+  const expected = await main.send(mail, '').catch((e: unknown) => e);
+  main.close();
+  const err = await worker(smtp(port)).send(mail, '').catch((e: unknown) => e);
+  return { expected, err };
+}
+
 describe('createWorkerSmtpSender', () => {
   it('a 535 to AUTH is the same SMTP_AUTH as on the main thread (code, message, context, hint)', async () => {
-    const port = await scriptedSmtp({ EHLO: '250-scripted\r\n250 AUTH PLAIN LOGIN', AUTH: '535 5.7.8 Error: authentication failed' });
-    const main = createSmtpSender(smtp(port));
-    const expected = await main.send(mail, '').catch((e: unknown) => e);
-    main.close();
-    const err = await worker(smtp(port)).send(mail, '').catch((e: unknown) => e);
+    const { expected, err } = await bothThreads(await scriptedSmtp({ EHLO: '250-scripted\r\n250 AUTH PLAIN LOGIN', AUTH: '535 5.7.8 Error: authentication failed' }));
     expect(isSportelloError(err, 'SMTP_AUTH')).toBe(true);
     expect(seen(err)).toEqual(seen(expected));
     expect(describeError(err)).toBe(describeError(expected));
   });
 
   it('a closed port is SMTP_TRANSIENT, as on the main thread', async () => {
-    const port = await closedPort();
-    const main = createSmtpSender(smtp(port));
-    const expected = await main.send(mail, '').catch((e: unknown) => e);
-    main.close();
-    const err = await worker(smtp(port)).send(mail, '').catch((e: unknown) => e);
+    const { expected, err } = await bothThreads(await closedPort());
     expect(isSportelloError(err, 'SMTP_TRANSIENT')).toBe(true);
     expect(seen(err)).toEqual(seen(expected));
   });
