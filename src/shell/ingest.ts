@@ -68,10 +68,6 @@ export async function ingestMailbox(deps: IngestDeps, desk: DeskRuntime, session
   const firstStart = opened.start?.firstStart ?? null;
   let lastUid = opened.lastUid;
 
-  /**
-   * One batch: fetched in few commands, parsed, committed in ONE transaction (each mail in its own
-   * savepoint), then flagged in one command. False when the daemon is stopping (the rest waits).
-   */
   /** A batch fetched and parsed, not yet committed (read ahead while the batch before it commits). */
   const prepare = async (uids: readonly number[]) => {
     const fetched = await session.fetch(uids, deps.maxMessageBytes);
@@ -81,6 +77,10 @@ export async function ingestMailbox(deps: IngestDeps, desk: DeskRuntime, session
     return { fetched, parsed };
   };
 
+  /**
+   * One batch: fetched in few commands, parsed, committed in ONE transaction (each mail in its own
+   * savepoint), then flagged in one command. False when the daemon is stopping (the rest waits).
+   */
   const takeBatch = async (uids: readonly number[], ready?: ReturnType<typeof prepare>): Promise<boolean> => {
     if (!uids.length) return true;
     if (shouldStop()) return false;
@@ -138,14 +138,20 @@ export async function ingestMailbox(deps: IngestDeps, desk: DeskRuntime, session
 
   // While a batch commits, the next one is listed, fetched and parsed (IMAP and the parse workers work
   // beside the store). Nothing of it is recorded or flagged before its own commit; a stop discards it.
+  // A read-ahead that fails is reported when its turn comes (takeBatch awaits it), not as an unhandled
+  // rejection while the batch before it commits or the next UIDs are listed.
+  const readAhead = (batch: readonly number[]) => {
+    if (!batch.length) return null;
+    const p = prepare(batch);
+    p.catch(() => undefined);
+    return p;
+  };
   let uids = await session.listNewUids(lastUid, deps.fetchBatch);
-  let ready = uids.length ? prepare(uids) : null;
+  let ready = readAhead(uids);
   for (;;) {
     if (!ready) return result();
     const nextUids = uids.length < deps.fetchBatch ? [] : await session.listNewUids(Math.max(...uids), deps.fetchBatch);
-    const nextReady = nextUids.length ? prepare(nextUids) : null;
-    // A read-ahead that fails is reported when its turn comes, not while this batch commits.
-    nextReady?.catch(() => undefined);
+    const nextReady = readAhead(nextUids);
     if (!(await takeBatch(uids, ready))) return result();
     [uids, ready] = [nextUids, nextReady];
   }

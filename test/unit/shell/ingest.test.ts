@@ -244,6 +244,18 @@ describe('ingestMailbox', () => {
     expect(box.marked).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('a fetch that fails while the next UIDs are listed fails the pass with its cause, never as an unhandled rejection', async () => {
+    const { store, box, deps } = await setup();
+    for (const n of [1, 2, 3]) box.add(raw(`P${n} <p${n}@example.test>`, `Request ${n}`, `f${n}@client.example`));
+    const session = await box.open();
+    // Listing goes over the network (a turn of the event loop), the fetch has failed meanwhile.
+    const listNewUids: typeof session.listNewUids = async (...args) => (await new Promise((r) => setImmediate(r)), session.listNewUids(...args));
+    const failing = { ...session, listNewUids, fetch: () => Promise.reject(new Error('IMAP connection lost')) } as typeof session;
+    await expect(ingestMailbox(deps, runtime, failing)).rejects.toThrow('IMAP connection lost');
+    expect(box.marked).toEqual([]);
+    expect(await store.listCases({})).toHaveLength(0);
+  });
+
   it('threads a reply to our auto-reply into the case, ignores our auto-reply coming back, and keeps a stranger with the tag out', async () => {
     const { store, box, pass } = await setup();
     box.add(raw('Alice <alice@example.test>', 'Printer jammed', 'a1@client.example'));
