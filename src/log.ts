@@ -2,8 +2,12 @@
 // Human-readable on a terminal, JSON lines otherwise (the journal under systemd); both stamped in
 // ISO 8601 UTC, so lines from several hosts and tools sort and compare. Bodies and raw mail are never logged.
 
+import { createRequire } from 'node:module';
 import pino from 'pino';
-import pretty from 'pino-pretty';
+
+// pino-pretty (and its formatting stack) is loaded only for a terminal: a daemon under systemd writes JSON
+// lines and never needs it. createRequire keeps createLogger synchronous.
+const loadPretty = (): typeof import('pino-pretty') => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
 
 export interface Logger {
   debug(obj: object, msg?: string): void;
@@ -30,7 +34,7 @@ export function createLogger(opts: LogOptions = {}): Logger {
   const base = { level, base: undefined, redact: ['text', 'html', 'raw', '*.password'], timestamp: pino.stdTimeFunctions.isoTime };
   if (usePretty) {
     const colorize = !opts.destination && Boolean(process.stderr.isTTY);
-    return pino(base, pretty({ destination: opts.destination ?? 2, sync: true, colorize, ignore: 'pid,hostname', translateTime: PRETTY_TIME }));
+    return pino(base, loadPretty()({ destination: opts.destination ?? 2, sync: true, colorize, ignore: 'pid,hostname', translateTime: PRETTY_TIME }));
   }
   return pino(base, opts.destination ?? pino.destination({ fd: 2, sync: true }));
 }

@@ -6,7 +6,6 @@ import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sqlite3 from 'sqlite3';
 import { open, type Database } from 'sqlite';
-import { Umzug } from 'umzug';
 import { SportelloError } from '../errors.js';
 import type { CaseEvent, HistoryCase, HistoryWindow } from '../domain/case.js';
 import { baseAddress } from '../mail/address.js';
@@ -92,6 +91,11 @@ async function openForReading(file: string): Promise<CaseStore> {
 
 async function migrate(db: Database): Promise<void> {
   await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+  const executed = async () => (await db.all<{ name: string }[]>('SELECT name FROM schema_migrations ORDER BY name')).map((r) => r.name);
+  const applied = new Set(await executed());
+  // Most starts have nothing to apply: umzug (and the CLI toolkit it loads, ~150 modules) is loaded only to migrate.
+  if (MIGRATIONS.every((m) => applied.has(m.name))) return;
+  const { Umzug } = await import('umzug');
   const umzug = new Umzug({
     migrations: MIGRATIONS.map((m) => ({
       name: m.name,
@@ -109,7 +113,7 @@ async function migrate(db: Database): Promise<void> {
     })),
     storage: {
       // Logged inside the migration's own transaction above, so a crash cannot half-apply one.
-      executed: async () => (await db.all<{ name: string }[]>('SELECT name FROM schema_migrations ORDER BY name')).map((r) => r.name),
+      executed,
       logMigration: async () => {},
       unlogMigration: async ({ name }) => {
         await db.run('DELETE FROM schema_migrations WHERE name = ?', name);

@@ -128,8 +128,8 @@ const limitsSchema = z.strictObject({
   leaseSeconds: z.number().min(3).default(30),
   /** Replies sent at once over that many pooled SMTP connections (a crash parks at most that many as uncertain). */
   sendConcurrency: z.number().int().positive().max(32).default(4),
-  /** Compose and send replies in one worker thread, off the main thread (false: send on the main thread). */
-  sendWorker: z.boolean().default(true),
+  /** Compose and send replies in one worker thread (false: on the main thread; auto: with 4 CPUs or more, see wantsSendWorker). */
+  sendWorker: z.union([z.boolean(), z.literal('auto')]).default('auto'),
 });
 
 /** Personal data kept no longer than needed (GDPR art. 5(1)(e)); absent = kept forever. */

@@ -23,8 +23,13 @@ async function aliceAsks(): Promise<string> {
 }
 
 describe('core loop', () => {
-  it('opens IT-1 for alice and sends her a tagged auto-reply marked Auto-Submitted', async () => {
-    app = await testApp(stackConfig(undefined, undefined, 'none'));
+  // Both senders, whatever this machine's CPU count makes the default (limits.sendWorker: auto).
+  it.each([
+    ['from a worker thread', true],
+    ['from the main thread', false],
+  ])('opens IT-1 for alice and sends her a tagged auto-reply marked Auto-Submitted, %s', async (_how, sendWorker) => {
+    const config = stackConfig(undefined, undefined, 'none');
+    app = await testApp({ ...config, limits: { ...config.limits, sendWorker } });
     const original = await aliceAsks();
     const summary = await app.once();
     expect(summary.desks.IT).toMatchObject({ seen: 1, created: 1 });

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildApp } from '../../src/app.js';
+import { buildApp, wantsSendWorker } from '../../src/app.js';
 import { openSqliteStore } from '../../src/adapters/sqlite-store.js';
 import { silentLogger } from '../../src/log.js';
 import type { CaseStore, MailSource } from '../../src/ports.js';
@@ -112,5 +112,19 @@ describe('buildApp and the writer lease', () => {
     expect(stop.signal.aborted).toBe(false);
     expect(await other.transaction((tx) => tx.writerLease('store'))).toEqual(next.record);
     await next.release();
+  });
+});
+
+describe('wantsSendWorker', () => {
+  it.each([
+    ['auto', 1, false],
+    ['auto', 2, false],
+    ['auto', 3, false],
+    ['auto', 4, true],
+    ['auto', 16, true],
+    [true, 2, true],
+    [false, 16, false],
+  ] as const)('%s on %i CPUs → %s', (setting, cpus, expected) => {
+    expect(wantsSendWorker(setting, cpus)).toBe(expected);
   });
 });

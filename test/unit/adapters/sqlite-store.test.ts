@@ -2,7 +2,7 @@
 // opening for read commands, driver errors naming the file, and a failing trigger rolling a park back.
 // Everything both stores must do is in the store contract (test/support/store-contract.ts).
 
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sqlite3 from 'sqlite3';
@@ -43,6 +43,25 @@ describe('opening and migrations', () => {
     const rows = await db.all<{ name: string }[]>('SELECT name FROM schema_migrations');
     await db.close();
     expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
+  });
+
+  it('upgrades a file an older version left with the first migration only: the rest applied, in order, once', async () => {
+    const file = tempFile();
+    // The file as the first release left it: its schema and one row in schema_migrations.
+    mkdirSync(path.dirname(file), { recursive: true });
+    const old = await open({ filename: file, driver: sqlite3.Database });
+    await old.exec(`CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL); ${MIGRATIONS[0]!.sql}`);
+    await old.run('INSERT INTO schema_migrations VALUES (?, ?)', MIGRATIONS[0]!.name, 'x');
+    await old.close();
+    const upgraded = await openStore(file);
+    await seedCase(upgraded);
+    await upgraded.close();
+    open_ = [];
+    const db = await open({ filename: file, driver: sqlite3.Database });
+    const rows = await db.all<{ name: string; applied_at: string }[]>('SELECT name, applied_at FROM schema_migrations ORDER BY name');
+    await db.close();
+    expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
+    expect(rows[0]!.applied_at).toBe('x');
   });
 
   it('reports a file that is not a database as STORE', async () => {
