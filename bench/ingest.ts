@@ -10,7 +10,7 @@
 //   times src/ under tsx instead of the built dist/; BENCH_BUILD=0 times dist/ as it is, unbuilt). Quick: --n 100 --sizes 0 --latency 5.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../src/app.js';
@@ -61,13 +61,16 @@ interface OnceRun {
   readonly summary: { desks: Record<string, { seen?: number; created?: number; appended?: number; quarantined?: number; error?: string }>; outbox: { sent: number; failed: number; retrying: number } };
 }
 
+/** node's flags as `sportello` runs: those of the first line of src/cli/main.ts (#!/usr/bin/env -S node …). */
+const SPORTELLO_NODE_FLAGS = readFileSync(path.join(REPO_ROOT, 'src/cli/main.ts'), 'utf8').split('\n', 1)[0]!.split(/\s+/).slice(3);
+
 /** One `sportello once` as its own process over the built code (BENCH_RUNTIME=src: src/ under tsx), reporting its figures as a JSON line. */
 function onceChild(cfg: string): Promise<OnceRun> {
   return new Promise((resolve, reject) => {
     // BENCH_CPU_PROF=DIR: each timed process writes a V8 CPU profile there (open in Chrome DevTools).
     const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
     const loader = RUNTIME === 'src' ? ['--import', 'tsx'] : [];
-    const child = spawn(process.execPath, [...prof, ...loader, path.join(REPO_ROOT, 'bench/lib/ingest-child.mjs'), cfg], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...SPORTELLO_NODE_FLAGS, ...prof, ...loader, path.join(REPO_ROOT, 'bench/lib/ingest-child.mjs'), cfg], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
@@ -109,7 +112,7 @@ function describe(r: Row): string {
   ].join('  ');
 }
 
-console.log(`bench:ingest  N=${N}  store sizes ${SIZES.join(', ')}  code ${RUNTIME}/  latency samples ${LATENCY}  IMAP ${STACK.imapPort} SMTP ${STACK.smtpPort}`);
+console.log(`bench:ingest  N=${N}  store sizes ${SIZES.join(', ')}  code ${RUNTIME}/  node ${SPORTELLO_NODE_FLAGS.join(' ') || '(no flags)'}  latency samples ${LATENCY}  IMAP ${STACK.imapPort} SMTP ${STACK.smtpPort}`);
 console.log(`load average at start: ${load()} (${execFileSync('nproc').toString().trim()} cores)`);
 
 for (const size of SIZES) {

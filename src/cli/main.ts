@@ -1,7 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 // The sportello command line: parses flags, loads the config once, builds the app through the
 // composition root and maps outcomes to exit codes (0 ok, 1 runtime failure, 2 bad config or usage).
 // Command output goes to stdout; logs go to stderr.
+// The shebang's flag: young-generation semi-spaces of 2 MB instead of 16 keep the daemon's peak RSS about
+// 15 MB lower at no measured cost (README, Speed); deploy/sportello.service and bench:ingest pass it too.
 
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config/load.js';

@@ -1,8 +1,9 @@
 // deploy/with-credentials.sh as systemd runs it (a real child process): every credential file becomes
 // the environment variable of the same name for sportello.yml's ${NAME}, trailing newline dropped,
 // invalid names skipped with a message, and the command exec'd so SIGTERM reaches the daemon itself.
+// The node flags of the `sportello` shebang are the unit's, and node takes them.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -43,5 +44,26 @@ describe('deploy/with-credentials.sh', () => {
     delete env.CREDENTIALS_DIRECTORY;
     const { stdout } = await run(WRAPPER, [process.execPath, '-e', SHOW_ENV], { env });
     expect(JSON.parse(stdout)).toMatchObject({ smtp: 'from-env' });
+  });
+});
+
+describe("node's flags for sportello", () => {
+  const shebang = readFileSync(path.join(REPO, 'src', 'cli', 'main.ts'), 'utf8').split('\n', 1)[0]!;
+  const [env, dashS, node, ...flags] = shebang.slice(2).split(/\s+/);
+
+  it('the systemd unit runs node with the shebang\'s flags', () => {
+    expect([env, dashS, node]).toEqual(['/usr/bin/env', '-S', 'node']);
+    expect(flags).toEqual(['--max-semi-space-size=2']);
+    const unit = readFileSync(path.join(REPO, 'deploy', 'sportello.service'), 'utf8');
+    expect(unit).toMatch(new RegExp(`^ExecStart=\\S+ /usr/bin/node ${flags.join(' ')} /opt/sportello/dist/cli/main\\.js run `, 'm'));
+  });
+
+  it('node takes them as the kernel passes them: the young generation stays within two 2 MB semi-spaces', async () => {
+    const churn = `let k = []; for (let i = 0; i < 1e6; i++) { k.push({ i }); if (k.length > 5e4) k = []; }
+process.stdout.write(String(require('node:v8').getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size))`;
+    const { stdout } = await run(env!, [dashS!, `${node} ${flags.join(' ')}`, '-e', churn], { env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}` } });
+    expect(Number(stdout)).toBeLessThanOrEqual(4 * 1024 * 1024);
+    const { stdout: plain } = await run(process.execPath, ['-e', churn]);
+    expect(Number(plain)).toBeGreaterThan(4 * 1024 * 1024);
   });
 });
