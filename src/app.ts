@@ -47,7 +47,8 @@ import { gatherReport } from './shell/report-data.js';
 import { renderReport } from './report/html.js';
 import { createHealth } from './shell/health.js';
 import { readiness } from './health/readiness.js';
-import type { HealthSnapshot, Readiness, SavedDaemonStatus } from './health/snapshot.js';
+import type { DaemonIdentity, HealthSnapshot, Readiness, SavedDaemonStatus } from './health/snapshot.js';
+import { forgetReportsBefore } from './health/daemon-reports.js';
 import { createPrometheusMetrics, type PrometheusMetrics } from './adapters/prometheus-metrics.js';
 import { startHttpServer, type HttpListener } from './adapters/http-server.js';
 import { gatherStatus, type StatusReport } from './shell/status.js';
@@ -138,7 +139,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     : await buildRouting(await loadRulesOrThrow(config.rulesDir, rulesCheck), modelCacheDir(config), log);
   const sourceFor = overrides.sourceFor ?? imapSources(config, log);
 
-  const health = createHealth(clock, config.desks.map((d) => d.id), config.limits.pollSeconds, { host: hostname(), pid: process.pid, startedAt: clock.now().toISOString() });
+  /** Who this daemon is in its health reports; also the key of its saved report beside other daemons'. */
+  const reportAs: DaemonIdentity = { host: hostname(), pid: process.pid, startedAt: clock.now().toISOString() };
+  const health = createHealth(clock, config.desks.map((d) => d.id), config.limits.pollSeconds, reportAs);
   const readyNow = () => readiness(health.snapshot(), clock.now());
   // A private registry per app (never prom-client's global one); the shell sees only the Metrics port.
   const prometheus: PrometheusMetrics = createPrometheusMetrics(
@@ -401,7 +404,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     steps: { escalate, promises: promiseWatch, autoClose: () => autoClose({ store, clock, log, compose, desks }), daily: dailyJobs, drain },
     saveStatus: async (stoppedAt) => {
       const saved: SavedDaemonStatus = { ...health.snapshot(), stoppedAt };
-      await store.saveDaemonStatus(JSON.stringify(saved), clock.now());
+      const now = clock.now();
+      await store.saveDaemonStatus(reportAs, JSON.stringify(saved), now, forgetReportsBefore(now));
     },
     statusSaved: storeWorked,
     reports: {

@@ -11,6 +11,7 @@ import type { FleetLease } from './domain/fleet.js';
 import type { ErasureTarget, PurgeCutoffs } from './domain/retention.js';
 import type { CasePromise } from './domain/promise.js';
 import type { IncidentCandidate, LiveCase } from './domain/incident.js';
+import type { DaemonIdentity } from './health/snapshot.js';
 
 export interface Clock {
   now(): Date;
@@ -391,11 +392,15 @@ export interface CaseStore extends MailFacts {
   unclaim(id: number, error: string, nextAttemptAt: Date): Promise<void>;
   /** Mail in quarantine and not released. */
   quarantineCount(): Promise<number>;
-  /** Replaces the daemon's self-report (also proves the database is writable). */
   /** The fleet lease rows as they stand (read only: `sportello status`, /readyz). */
   fleetLeases(): Promise<FleetLease[]>;
-  saveDaemonStatus(json: string, now: Date): Promise<void>;
-  daemonStatus(): Promise<DaemonStatusRecord | null>;
+  /**
+   * Replaces this daemon's self-report (also proves the database is writable) and deletes every report
+   * saved before `forgetBefore` (daemons long stopped or gone silent), in one transaction.
+   */
+  saveDaemonStatus(daemon: DaemonIdentity, json: string, now: Date, forgetBefore: Date): Promise<void>;
+  /** Every daemon's report, oldest first; merging them is not the store's decision. */
+  daemonStatuses(): Promise<DaemonStatusRecord[]>;
 }
 
 /** What `sportello stats` and the report read: cases opened since a date (tombstones included), when requesters wrote, how often each case was reopened. */
@@ -488,8 +493,10 @@ export interface Metrics {
   escalation(desk: string, threshold: string): void;
 }
 
-/** The daemon's self-report as kept in the store, so `sportello status` can read it from another process. */
+/** A daemon's self-report as kept in the store, so `sportello status` can read it from another process. */
 export interface DaemonStatusRecord {
+  readonly daemon: DaemonIdentity;
   readonly json: string;
+  /** When it was saved. */
   readonly at: string;
 }

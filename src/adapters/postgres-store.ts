@@ -15,8 +15,9 @@ import type {
   AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpoint, DaemonStatusRecord, FolderStart, ForgetCounts, IncidentCandidate, LiveCase, OutboxEntry, OutboxProblem,
   PurgeCounts, QuarantineRecord, StatsData, StoreTx, UncertainReply,
 } from '../ports.js';
-import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease, interner } from './sqlite/rows.js';
+import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease, toDaemonStatus, interner } from './sqlite/rows.js';
 import type { FleetLease } from '../domain/fleet.js';
+import type { DaemonIdentity } from '../health/snapshot.js';
 import { forgetIn, type ErasureDialect } from './sqlite/erasure.js';
 import { PG_TYPES } from './postgres/types.js';
 import { migratePostgres, schemaState } from './postgres/migrate.js';
@@ -524,12 +525,18 @@ class PostgresStore implements CaseStore {
     return (await this.rows('SELECT * FROM fleet_leases ORDER BY name')).map(toFleetLease);
   }
 
-  async saveDaemonStatus(statusJson: string, now: Date): Promise<void> {
-    await this.q('INSERT INTO daemon_status (id, json, at) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET json = excluded.json, at = excluded.at', statusJson, iso(now));
+  async saveDaemonStatus(daemon: DaemonIdentity, statusJson: string, now: Date, forgetBefore: Date): Promise<void> {
+    await this.inTransaction(async (db) => {
+      await query(db, this.url, 'DELETE FROM daemon_reports WHERE at < $1', [iso(forgetBefore)]);
+      await query(
+        db, this.url,
+        'INSERT INTO daemon_reports (host, pid, started_at, json, at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (host, pid, started_at) DO UPDATE SET json = excluded.json, at = excluded.at',
+        [daemon.host, daemon.pid, daemon.startedAt, statusJson, iso(now)],
+      );
+    });
   }
 
-  async daemonStatus(): Promise<DaemonStatusRecord | null> {
-    const [r] = await this.rows('SELECT json, at FROM daemon_status WHERE id = 1');
-    return r ? { json: String(r.json), at: String(r.at) } : null;
+  async daemonStatuses(): Promise<DaemonStatusRecord[]> {
+    return (await this.rows('SELECT * FROM daemon_reports ORDER BY at, host, pid, started_at')).map(toDaemonStatus);
   }
 }

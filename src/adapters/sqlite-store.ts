@@ -15,7 +15,7 @@ import type { AuditEntry, CaseDetail, CaseFilter, CaseRecord, CaseStore, Checkpo
 import type { ErasureTarget, PurgeCutoffs } from '../domain/retention.js';
 
 import { MIGRATIONS } from './sqlite/migrations.js';
-import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease, interner, type Row } from './sqlite/rows.js';
+import { iso, json, toCase, toOutbox, toQuarantine, toTombstoneCase, toOutboxProblem, toAuditEntry, toUncertainReply, toHistoryCase, toCaseDetail, toFleetLease, toDaemonStatus, interner, type Row } from './sqlite/rows.js';
 import type { FleetLease } from '../domain/fleet.js';
 import { SqliteTx } from './sqlite/tx.js';
 import { groupCandidatesIn, incidentCandidatesIn, lookupFactsIn } from './sqlite/facts.js';
@@ -25,6 +25,7 @@ import { purgeIn } from './sqlite/retention.js';
 import { forgetIn } from './sqlite/erasure.js';
 import { createHmac } from 'node:crypto';
 import type { DaemonStatusRecord } from '../ports.js';
+import type { DaemonIdentity } from '../health/snapshot.js';
 
 
 /**
@@ -630,15 +631,18 @@ class SqliteStore implements CaseStore {
     return this.exclusive(async () => (await this.db.all<Row[]>('SELECT * FROM fleet_leases ORDER BY name')).map(toFleetLease));
   }
 
-  saveDaemonStatus(json: string, now: Date): Promise<void> {
-    return this.run('INSERT INTO daemon_status (id, json, at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json, at = excluded.at', json, iso(now));
+  saveDaemonStatus(daemon: DaemonIdentity, json: string, now: Date, forgetBefore: Date): Promise<void> {
+    return this.immediate(async () => {
+      await this.db.run('DELETE FROM daemon_reports WHERE at < ?', iso(forgetBefore));
+      await this.db.run(
+        'INSERT INTO daemon_reports (host, pid, started_at, json, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (host, pid, started_at) DO UPDATE SET json = excluded.json, at = excluded.at',
+        daemon.host, daemon.pid, daemon.startedAt, json, iso(now),
+      );
+    });
   }
 
-  daemonStatus(): Promise<DaemonStatusRecord | null> {
-    return this.exclusive(async () => {
-      const r = await this.db.get<Row>('SELECT json, at FROM daemon_status WHERE id = 1');
-      return r ? { json: String(r.json), at: String(r.at) } : null;
-    });
+  daemonStatuses(): Promise<DaemonStatusRecord[]> {
+    return this.exclusive(async () => (await this.db.all<Row[]>('SELECT * FROM daemon_reports ORDER BY at, host, pid, started_at')).map(toDaemonStatus));
   }
 
   private run(sql: string, ...args: unknown[]): Promise<void> {

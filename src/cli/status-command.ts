@@ -1,6 +1,6 @@
 // `sportello status [--json]`: the daemon's health for a person — per desk connection, backlog and last
-// pass, outbox, quarantine, oldest open case, rules and templates — from the running daemon's stored
-// report, or from a read-only look of its own when no daemon reports. Changes nothing.
+// pass, outbox, quarantine, oldest open case, rules and templates — from the running daemons' stored
+// reports, or from a read-only look of its own when no daemon reports. Changes nothing.
 
 import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';

@@ -1,11 +1,12 @@
-// Gathers `sportello status`: the running daemon's last self-report from the store when it is fresh,
-// otherwise a look of our own (read-only login to each mailbox, backlog above the checkpoint), plus the
+// Gathers `sportello status`: the daemons' self-reports merged (each desk from the daemon working it) while
+// any is fresh, else a read-only look of our own at each mailbox (backlog above the checkpoint), plus the
 // outbox, quarantine, oldest open case, rules and templates. Reads only; never takes or flags mail.
 
 import type { CaseStore, Clock, MailSource } from '../ports.js';
 import type { DeskConfig } from '../config/schema.js';
 import { describeError, isSportelloError } from '../errors.js';
 import { readiness } from '../health/readiness.js';
+import { mergeReports, type SavedReport } from '../health/daemon-reports.js';
 import type { ComponentProblem, DeskHealth, HealthSnapshot, ReadinessProblem, SavedDaemonStatus } from '../health/snapshot.js';
 import { HOUSEKEEPING_LEASE, INSTANCE_PREFIX, mailboxOwners, type MailboxOwner } from '../domain/fleet.js';
 
@@ -64,30 +65,29 @@ export interface StatusReport {
 export async function gatherStatus(deps: StatusDeps): Promise<StatusReport> {
   const now = deps.clock.now();
   const at = now.toISOString();
-  const saved = await readSaved(deps.store);
-  const age = saved ? now.getTime() - Date.parse(saved.at) : Infinity;
-  const fresh = saved !== null && saved.stoppedAt === null && age <= deps.staleAfterMs;
+  const merged = mergeReports(await readReports(deps.store), now, deps.staleAfterMs);
+  const { summary: newest, fresh } = merged;
   const holder = deps.lease ? await deps.lease() : null;
   const daemon: StatusReport['daemon'] = {
-    state: holder || fresh ? 'running' : saved?.stoppedAt ? 'stopped' : saved ? 'silent' : 'unknown',
-    host: holder?.host ?? saved?.daemon?.host ?? null,
-    pid: holder?.pid ?? saved?.daemon?.pid ?? null,
-    since: holder?.since ?? saved?.daemon?.startedAt ?? null,
-    reportedAt: saved?.stoppedAt ?? saved?.at ?? null,
+    state: holder ? 'running' : merged.state,
+    host: holder?.host ?? newest?.daemon?.host ?? null,
+    pid: holder?.pid ?? newest?.daemon?.pid ?? null,
+    since: holder?.since ?? newest?.daemon?.startedAt ?? null,
+    reportedAt: newest?.stoppedAt ?? newest?.at ?? null,
   };
-  const desks = fresh ? saved.desks : await Promise.all(deps.desks.map((d) => checkDesk(deps, d, saved, at)));
+  const desks = fresh ? fresh.desks : await Promise.all(deps.desks.map((d) => checkDesk(deps, d, merged.lastPassAt.get(d.id) ?? null, at)));
   const since = (p: Omit<ComponentProblem, 'since'> | null) => (p ? { ...p, since: at } : null);
-  const rules = since(await deps.checkRules()) ?? (fresh ? saved.rules : null);
-  const templates = since(await deps.checkTemplates()) ?? (fresh ? saved.templates : null);
+  const rules = since(await deps.checkRules()) ?? fresh?.rules ?? null;
+  const templates = since(await deps.checkTemplates()) ?? fresh?.templates ?? null;
   const summary = await deps.store.outboxSummary();
   const oldest = (await deps.store.listCases({ status: ['new', 'open', 'waiting'], limit: 1 }))[0];
   const snapshot: HealthSnapshot = {
     at,
     pollSeconds: deps.pollSeconds,
-    daemon: saved?.daemon ?? null,
+    daemon: newest?.daemon ?? null,
     desks,
-    store: fresh ? saved.store : null,
-    smtp: fresh ? saved.smtp : null,
+    store: fresh?.store ?? null,
+    smtp: fresh?.smtp ?? null,
     rules,
     templates,
   };
@@ -120,19 +120,19 @@ function fleetOf(leases: Awaited<ReturnType<CaseStore['fleetLeases']>>, desks: r
   };
 }
 
-async function readSaved(store: CaseStore): Promise<(SavedDaemonStatus & { at: string }) | null> {
-  const row = await store.daemonStatus();
-  if (!row) return null;
-  try {
-    return { ...(JSON.parse(row.json) as SavedDaemonStatus), at: row.at };
-  } catch {
-    return null; // a report we cannot read is no report
-  }
+/** Every daemon's saved report; one we cannot read is no report. */
+async function readReports(store: CaseStore): Promise<SavedReport[]> {
+  return (await store.daemonStatuses()).flatMap((row) => {
+    try {
+      return [{ ...(JSON.parse(row.json) as SavedDaemonStatus), at: row.at }];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** Logs in read-only, counts the backlog above the checkpoint, logs out. */
-async function checkDesk(deps: StatusDeps, desk: DeskConfig, saved: SavedDaemonStatus | null, at: string): Promise<DeskHealth> {
-  const lastPassAt = saved?.desks.find((d) => d.id === desk.id)?.lastPassAt ?? null;
+async function checkDesk(deps: StatusDeps, desk: DeskConfig, lastPassAt: string | null, at: string): Promise<DeskHealth> {
   let session: Awaited<ReturnType<MailSource['open']>> | null = null;
   try {
     session = await deps.sourceFor(desk).open();

@@ -93,6 +93,12 @@ describe('several daemons on one PostgreSQL store', () => {
     const status = await sportello('status', '--config', cfg);
     expect(status.out).toMatch(/fleet \(several daemons; 2 live: /);
     for (const r of await owners()) expect(status.out).toMatch(new RegExp(`^${r.name.slice('mailbox:'.length)}\\s+\\S+ pid ${r.pid}\\s+${r.owner}\\s+${r.epoch}\\s`, 'm'));
+    // The desk states merge both daemons' reports, each desk from the daemon that owns it: none `elsewhere`.
+    await until('status to show both desks connected, each from its owner', async () => {
+      const out = (await sportello('status', '--config', cfg)).out;
+      return /^IT\s+connected\s/m.test(out) && /^HR\s+connected\s/m.test(out);
+    }, 120_000);
+    expect(await count('SELECT COUNT(*) AS n FROM daemon_reports')).toBe(2);
 
     // The mails: new ones, and every fourth a follow-up to an earlier mail of the same desk.
     const sent: { id: string; desk: 'it' | 'hr'; from: string; subject: string }[] = [];

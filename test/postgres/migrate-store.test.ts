@@ -56,7 +56,8 @@ async function sqliteInstall(): Promise<string> {
     await store.markSending([4], at(10));
     await store.markRetry(4, 'SMTP_TRANSIENT', at(30));
     await store.dropQuarantine(2, 'junk', 'cli:admin', at(13));
-    await store.saveDaemonStatus('{"desks":[]}', at(14));
+    await store.saveDaemonStatus({ host: 'old-host', pid: 1, startedAt: T0.toISOString() }, '{"desks":[]}', at(14), T0);
+    await store.saveDaemonStatus({ host: 'old-host', pid: 2, startedAt: at(1).toISOString() }, '{"desks":[],"stoppedAt":"x"}', at(15), T0);
     await store.purge(retentionCutoffs({ closedCaseDays: 30 }, at(0)), at(0), { dryRun: false, actor: 'test' });
     expect((await store.listCases({})).map((c) => c.id)).not.toContain(old);
   } finally {
@@ -85,7 +86,7 @@ async function everything(store: CaseStore) {
     incidents: await store.incidentCandidates('IT', new Date(0)),
     audit: await store.auditLog(10),
     hash: await store.erasureHash('alice@example.test'),
-    daemon: await store.daemonStatus(),
+    daemons: await store.daemonStatuses(),
     lease: await store.transaction((tx) => tx.writerLease('store')),
     claimed: await store.transaction((tx) => tx.claimDaily('uncertain-notice:IT', '2026-03-02', at(99))),
     facts: await store.lookupFacts('IT', null, 'first-IT-1@client.example', null, { messageIds: [], tags: [] }, T0),
@@ -101,7 +102,7 @@ describe('sportello migrate-store', () => {
     const counts = Object.fromEntries(report.tables.map((t) => [t.table, t.target]));
     expect(counts).toEqual({
       desk_counters: 2, cases: 3, promise_notices: 1, messages: 3, events: 3, outbox: 5, quarantine: 2, case_tombstones: 1, purged_message_keys: 1, audit_log: 1,
-      daily_claims: 1, store_meta: 1, writer_lease: 1, fleet_leases: 0, daemon_status: 1, escalations: 1, case_links: 2, mailbox_state: 1, processed: 1,
+      daily_claims: 1, store_meta: 1, writer_lease: 1, fleet_leases: 0, daemon_reports: 2, escalations: 1, case_links: 2, mailbox_state: 1, processed: 1,
     });
 
     const lite = closing(await openSqliteStore(file));

@@ -852,12 +852,38 @@ export function storeContract(name: string, harness: StoreHarness): void {
       expect((await store.fleetLeases()).map((l) => l.name)).toEqual(['mailbox:IT']);
     });
 
-    it('keeps the daemon\'s self-report, replacing it', async () => {
+    it('keeps one self-report per daemon, each replaced by its own next save, listed oldest first', async () => {
       const store = await openStore();
-      expect(await store.daemonStatus()).toBeNull();
-      await store.saveDaemonStatus('{"a":1}', T0);
-      await store.saveDaemonStatus('{"a":2}', at(1));
-      expect(await store.daemonStatus()).toEqual({ json: '{"a":2}', at: at(1).toISOString() });
+      const a = { host: 'vm-a', pid: 11, startedAt: at(-60).toISOString() };
+      const b = { host: 'vm-b', pid: 11, startedAt: at(-60).toISOString() };
+      // The same host and pid started again (a restarted pid-1 container) is another daemon.
+      const a2 = { ...a, startedAt: at(-1).toISOString() };
+      const never = at(-1440);
+      expect(await store.daemonStatuses()).toEqual([]);
+      await store.saveDaemonStatus(a, '{"a":1}', T0, never);
+      await store.saveDaemonStatus(b, '{"b":1}', at(1), never);
+      await store.saveDaemonStatus(a, '{"a":2}', at(2), never);
+      await store.saveDaemonStatus(a2, '{"a2":1}', at(2), never);
+      expect(await store.daemonStatuses()).toEqual([
+        { daemon: b, json: '{"b":1}', at: at(1).toISOString() },
+        { daemon: a, json: '{"a":2}', at: at(2).toISOString() },
+        { daemon: a2, json: '{"a2":1}', at: at(2).toISOString() },
+      ]);
+      // Another process reads every report too (`sportello status` beside the daemons).
+      expect((await (await store.another()).daemonStatuses()).map((r) => r.json)).toEqual(['{"b":1}', '{"a":2}', '{"a2":1}']);
+    });
+
+    it('a save deletes the reports saved before its bound (daemons long stopped or silent), its own kept', async () => {
+      const store = await openStore();
+      const daemon = (host: string) => ({ host, pid: 1, startedAt: T0.toISOString() });
+      await store.saveDaemonStatus(daemon('old'), '{}', T0, at(-1440));
+      await store.saveDaemonStatus(daemon('edge'), '{}', at(10), at(-1440));
+      await store.saveDaemonStatus(daemon('me'), '{}', at(5), at(-1440));
+      await store.saveDaemonStatus(daemon('me'), '{}', at(1440 + 10), at(10));
+      expect((await store.daemonStatuses()).map((r) => [r.daemon.host, r.at])).toEqual([
+        ['edge', at(10).toISOString()],
+        ['me', at(1440 + 10).toISOString()],
+      ]);
     });
 
     it('statsData returns cases opened since an instant and when requesters wrote', async () => {

@@ -335,4 +335,19 @@ CREATE TABLE fleet_leases (
 );
 `,
   },
+  {
+    name: '013-daemon-reports',
+    sql: `
+-- One self-report per running daemon, keyed by host, pid and start time (see the SQLite migration).
+DROP TABLE daemon_status;
+CREATE TABLE daemon_reports (
+  host TEXT COLLATE "C" NOT NULL,
+  pid INTEGER NOT NULL,
+  started_at TIMESTAMPTZ NOT NULL,
+  json TEXT COLLATE "C" NOT NULL,
+  at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (host, pid, started_at)
+);
+`,
+  },
 ];

@@ -314,4 +314,22 @@ CREATE TABLE fleet_leases (
 );
 `,
   },
+  {
+    name: '013-daemon-reports',
+    sql: `
+-- One self-report per running daemon (several share a PostgreSQL store), read by "sportello status",
+-- which merges them (src/health/daemon-reports.ts). Keyed by host, pid and start time, the identity every
+-- daemon reports (SQLite too, which has no fleet token); the start time keeps two pid-1 containers on one
+-- host apart. The single-row table it replaces held a transient report: it is dropped, not carried over.
+DROP TABLE daemon_status;
+CREATE TABLE daemon_reports (
+  host TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  json TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (host, pid, started_at)
+);
+`,
+  },
 ];

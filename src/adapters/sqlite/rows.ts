@@ -4,7 +4,7 @@
 
 import type { Address } from '../../domain/mail.js';
 import type { CaseEventType, CaseRecord, CaseStatus, HistoryCase, SlaClockRecord } from '../../domain/case.js';
-import type { AuditEntry, CaseDetail, CaseFields, IncidentCandidate, LiveCase, StoreTx, EventRecord, MessageRecord, OutboxEntry, OutboxProblem, OutgoingMail, QuarantineRecord, QuarantineState, UncertainReply } from '../../ports.js';
+import type { AuditEntry, CaseDetail, CaseFields, DaemonStatusRecord, IncidentCandidate, LiveCase, StoreTx, EventRecord, MessageRecord, OutboxEntry, OutboxProblem, OutgoingMail, QuarantineRecord, QuarantineState, UncertainReply } from '../../ports.js';
 import type { WriterLeaseRecord } from '../../domain/writer-lease.js';
 import type { FleetLease } from '../../domain/fleet.js';
 import type { Facts } from '../../domain/facts.js';
@@ -117,6 +117,10 @@ export function toWriterLease(r: Row): WriterLeaseRecord {
 export function toFleetLease(r: Row): FleetLease {
   const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return { name: String(r.name), owner: text(r.owner), host: text(r.host), pid: r.pid === null || r.pid === undefined ? null : Number(r.pid), heartbeatAt: text(r.heartbeat_at), leaseUntil: text(r.lease_until), epoch: Number(r.epoch) };
+}
+
+export function toDaemonStatus(r: Row): DaemonStatusRecord {
+  return { daemon: { host: String(r.host), pid: Number(r.pid), startedAt: String(r.started_at) }, json: String(r.json), at: String(r.at) };
 }
 
 /** The columns of a fleet lease row in insert order, and the row's values in that order. */

@@ -1,6 +1,6 @@
-// `sportello status` data on a real SQLite file, fake mailboxes and a manual clock: the daemon's stored
-// report is used while fresh, otherwise each desk is looked at directly; outbox, quarantine, oldest case
-// and the writer-lease hook; and the text a person reads.
+// `sportello status` data on a real SQLite file, fake mailboxes and a manual clock: the daemons' stored
+// reports are used while fresh (several merged, each desk from its owner), otherwise each desk is looked at
+// directly; outbox, quarantine, oldest case and the writer-lease hook; and the text a person reads.
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../src/adapters/sqlite-store.js';
 import { gatherStatus, type StatusDeps } from '../../../src/shell/status.js';
-import { createHealth } from '../../../src/shell/health.js';
+import { createHealth, type HealthRecorder } from '../../../src/shell/health.js';
+import { forgetReportsBefore } from '../../../src/health/daemon-reports.js';
 import { statusText } from '../../../src/cli/status-command.js';
 import { SportelloError } from '../../../src/errors.js';
 import type { CaseStore, MailSource } from '../../../src/ports.js';
@@ -45,12 +46,18 @@ async function setup(over: Partial<StatusDeps> = {}) {
   return { clock, boxes, opened, deps };
 }
 
+/** Saves a daemon's report as the daemon does: keyed by its identity, from its health recorder. */
+const save = (health: HealthRecorder, clock: ReturnType<typeof manualClock>, stoppedAt: string | null = null) => {
+  const snapshot = health.snapshot();
+  return store.saveDaemonStatus(snapshot.daemon!, JSON.stringify({ ...snapshot, stoppedAt }), clock.now(), forgetReportsBefore(clock.now()));
+};
+
 const saveReport = async (clock: ReturnType<typeof manualClock>, stoppedAt: string | null = null) => {
   const health = createHealth(clock, ['IT', 'HR'], 60, { host: 'desk-vm', pid: 4242, startedAt: '2026-03-02T08:00:00.000Z' });
   health.deskPassed('IT');
   health.deskBacklog('IT', 0);
   health.deskFailed('HR', 'IMAP_AUTH', 'rejected by the daemon');
-  await store.saveDaemonStatus(JSON.stringify({ ...health.snapshot(), stoppedAt }), clock.now());
+  await save(health, clock, stoppedAt);
 };
 
 describe('gatherStatus', () => {
@@ -141,7 +148,7 @@ describe('the fleet in status (several daemons on one store)', () => {
     const health = createHealth(clock, ['IT', 'HR'], 60, { host: 'vm-a', pid: 11, startedAt: '2026-03-02T08:00:00.000Z' });
     health.deskPassed('IT');
     health.deskElsewhere('HR');
-    await store.saveDaemonStatus(JSON.stringify({ ...health.snapshot(), stoppedAt: null }), clock.now());
+    await save(health, clock);
     const r = await gatherStatus(deps);
     expect(r.fleet).toEqual({
       instances: [{ instance: 'A', host: 'vm-a', pid: 11, leaseUntil: until }],
@@ -157,5 +164,54 @@ describe('the fleet in status (several daemons on one store)', () => {
     expect(text).toMatch(/^IT\s+vm-a pid 11\s+A\s+3\s+2026-03-02 09:00$/m);
     expect(text).toMatch(/^HR\s+nobody \(taken within one lease period\)\s+-\s+2\s+-$/m);
     expect(text).toMatch(/^HR\s+elsewhere\s+/m);
+  });
+});
+
+describe('status with several daemons reporting (a fleet on one store)', () => {
+  it('shows each desk from the daemon that works it, and a desk down on the other daemon as a problem', async () => {
+    const { clock, opened, deps } = await setup();
+    const a = createHealth(clock, ['IT', 'HR'], 60, { host: 'vm-a', pid: 11, startedAt: '2026-03-02T08:00:00.000Z' });
+    const b = createHealth(clock, ['IT', 'HR'], 60, { host: 'vm-b', pid: 22, startedAt: '2026-03-02T08:30:00.000Z' });
+    a.deskPassed('IT');
+    a.deskBacklog('IT', 3);
+    a.deskElsewhere('HR');
+    b.deskElsewhere('IT');
+    b.deskFailed('HR', 'IMAP_AUTH', 'rejected on vm-b');
+    await save(b, clock);
+    clock.advance(5_000);
+    await save(a, clock);
+    clock.advance(5_000);
+
+    const r = await gatherStatus(deps);
+
+    expect(opened).toEqual([]);
+    expect(r.desksFrom).toBe('daemon');
+    expect(r.daemon).toEqual({ state: 'running', host: 'vm-a', pid: 11, since: '2026-03-02T08:00:00.000Z', reportedAt: '2026-03-02T09:00:05.000Z' });
+    expect(r.desks.map((d) => [d.id, d.state, d.backlog, d.lastPassAt, d.problem?.message ?? null])).toEqual([
+      ['IT', 'connected', 3, '2026-03-02T09:00:00.000Z', null],
+      ['HR', 'down', null, null, 'rejected on vm-b'],
+    ]);
+    expect(r.ready).toBe(false);
+    expect(r.problems).toEqual([{ desk: 'HR', component: 'desk', code: 'IMAP_AUTH', message: 'rejected on vm-b' }]);
+    const text = statusText(r, 'UTC');
+    expect(text).toMatch(/^IT\s+connected\s+3\s+2026-03-02 09:00 \(10 s ago\)\s+-$/m);
+    expect(text).toMatch(/^HR\s+down\s+-\s+-\s+IMAP_AUTH: rejected on vm-b$/m);
+  });
+
+  it('a daemon gone silent no longer speaks for its desks; the running one does', async () => {
+    const { clock, deps } = await setup();
+    const gone = createHealth(clock, ['IT', 'HR'], 60, { host: 'vm-b', pid: 22, startedAt: '2026-03-02T08:30:00.000Z' });
+    gone.deskFailed('HR', 'IMAP_AUTH', 'rejected on vm-b');
+    await save(gone, clock);
+    clock.advance(60_000);
+    const a = createHealth(clock, ['IT', 'HR'], 60, { host: 'vm-a', pid: 11, startedAt: '2026-03-02T08:00:00.000Z' });
+    a.deskPassed('IT');
+    a.deskPassed('HR');
+    await save(a, clock);
+
+    const r = await gatherStatus(deps);
+
+    expect(r.desks.map((d) => [d.id, d.state])).toEqual([['IT', 'connected'], ['HR', 'connected']]);
+    expect(r.ready).toBe(true);
   });
 });

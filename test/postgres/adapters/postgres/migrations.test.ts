@@ -187,7 +187,7 @@ describe('rows written to both schemas', () => {
     await insertBoth('processed', { desk: 'IT', folder: 'INBOX', uid_validity: 4294967295, uid: 4294967294, message_id: '<a@example.test>', outcome: 'case', case_id: 'IT-1', at: T(4) });
     await insertBoth('quarantine', { desk: 'IT', folder: 'INBOX', uid_validity: 7, uid: 9, code: 'MAIL_TOO_LARGE', reason: 'big', raw: Buffer.from('x'), at: T(5) });
     await insertBoth('daily_claims', { job: 'purge', day: '2026-03-02', at: T(6) });
-    await insertBoth('daemon_status', { id: 1, json: '{"ok":true}', at: T(7) });
+    await insertBoth('daemon_reports', { host: 'vm-a', pid: 4242, started_at: T(-9), json: '{"ok":true}', at: T(7) });
   });
 
   it.each([
@@ -199,7 +199,7 @@ describe('rows written to both schemas', () => {
     'SELECT * FROM processed',
     'SELECT * FROM quarantine',
     'SELECT * FROM daily_claims',
-    'SELECT * FROM daemon_status',
+    'SELECT * FROM daemon_reports',
     'SELECT * FROM desk_counters',
   ])('%s reads back the same JavaScript values from both', async (sql) => {
     const [fromSqlite, fromPostgres] = await selectBoth(sql);
@@ -259,6 +259,7 @@ describe('constraints both schemas enforce', () => {
       subject: 's', created_at: T(0), updated_at: T(0),
     });
     await insertBoth('daily_claims', { job: 'reset', day: '2026-03-02', at: T(8) });
+    await insertBoth('daemon_reports', { host: 'vm-c', pid: 1, started_at: T(0), json: '{}', at: T(8) });
   });
 
   it.each<[string, string, Row, string]>([
@@ -271,7 +272,7 @@ describe('constraints both schemas enforce', () => {
     ['an outbox row in an unknown state', 'outbox', { kind: 'ack', status: 'lost', envelope_from: '', recipient: 'a', mail_json: '{}', next_attempt_at: T(0), created_at: T(0) }, '23514'],
     ['an outbox row for a message row that does not exist', 'outbox', { message_row: 999, kind: 'ack', status: 'pending', envelope_from: '', recipient: 'a', mail_json: '{}', next_attempt_at: T(0), created_at: T(0) }, '23503'],
     ['a quarantine row in an unknown state', 'quarantine', { code: 'X', reason: 'r', at: T(0), state: 'lost' }, '23514'],
-    ['a second daemon status row', 'daemon_status', { id: 2, json: '{}', at: T(0) }, '23514'],
+    ['a second report of the same daemon (host, pid, start)', 'daemon_reports', { host: 'vm-c', pid: 1, started_at: T(0), json: '{"again":true}', at: T(9) }, '23505'],
     ['the same daily claim twice', 'daily_claims', { job: 'reset', day: '2026-03-02', at: T(9) }, '23505'],
   ])('refuses %s', async (_what, table, row, pgCode) => {
     await expect(intoSqlite(table, row)).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT' });
