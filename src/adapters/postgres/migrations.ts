@@ -338,8 +338,8 @@ CREATE TABLE fleet_leases (
   {
     name: '013-daemon-reports',
     sql: `
--- One self-report per running daemon, keyed by host, pid and start time (see the SQLite migration).
-DROP TABLE daemon_status;
+-- One self-report per running daemon, keyed by host, pid and start time; daemon_status stays for daemons
+-- of the previous version during a rolling upgrade (see the SQLite migration).
 CREATE TABLE daemon_reports (
   host TEXT COLLATE "C" NOT NULL,
   pid INTEGER NOT NULL,

@@ -320,8 +320,8 @@ CREATE TABLE fleet_leases (
 -- One self-report per running daemon (several share a PostgreSQL store), read by "sportello status",
 -- which merges them (src/health/daemon-reports.ts). Keyed by host, pid and start time, the identity every
 -- daemon reports (SQLite too, which has no fleet token); the start time keeps two pid-1 containers on one
--- host apart. The single-row table it replaces held a transient report: it is dropped, not carried over.
-DROP TABLE daemon_status;
+-- host apart. The single-row daemon_status stays, no longer read: a daemon of the previous version still
+-- running beside an upgraded one (a fleet upgraded one daemon at a time) keeps saving there, unharmed.
 CREATE TABLE daemon_reports (
   host TEXT NOT NULL,
   pid INTEGER NOT NULL,

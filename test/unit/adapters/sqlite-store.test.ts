@@ -64,6 +64,15 @@ describe('opening and migrations', () => {
     expect(rows[0]!.applied_at).toBe('x');
   });
 
+  it('keeps daemon_status after 013: a daemon of the previous version, still running beside an upgraded one, can save its report', async () => {
+    const file = tempFile();
+    await openStore(file);
+    const db = await open({ filename: file, driver: sqlite3.Database });
+    await db.run(`INSERT INTO daemon_status (id, json, at) VALUES (1, '{}', ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json, at = excluded.at`, T0.toISOString());
+    expect(await db.all('SELECT id FROM daemon_status')).toEqual([{ id: 1 }]);
+    await db.close();
+  });
+
   it('reports a file that is not a database as STORE', async () => {
     await expect(openSqliteStore(path.join(path.sep, 'proc', 'version'))).rejects.toMatchObject({ code: 'STORE' });
   });
