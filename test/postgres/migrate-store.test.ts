@@ -102,7 +102,7 @@ describe('sportello migrate-store', () => {
     const counts = Object.fromEntries(report.tables.map((t) => [t.table, t.target]));
     expect(counts).toEqual({
       desk_counters: 2, cases: 3, promise_notices: 1, messages: 3, events: 3, outbox: 5, quarantine: 2, case_tombstones: 1, purged_message_keys: 1, audit_log: 1,
-      daily_claims: 1, store_meta: 1, writer_lease: 1, fleet_leases: 0, daemon_reports: 2, escalations: 1, case_links: 2, mailbox_state: 1, processed: 1,
+      daily_claims: 1, store_meta: 1, writer_lease: 1, fleet_leases: 0, daemon_status: 0, daemon_reports: 2, escalations: 1, case_links: 2, mailbox_state: 1, processed: 1,
     });
 
     const lite = closing(await openSqliteStore(file));
