@@ -14,6 +14,8 @@ import { stackConfigYaml, tempDb } from '../support/app.js';
 import { freshDatabase, runPgstack, type FreshDatabase } from '../support/pgstack.js';
 import { cliProcesses, type Daemon } from '../support/cli-process.js';
 import { seededRandom } from '../../src/classify/linear-model.js';
+import { mergeReports } from '../../src/health/daemon-reports.js';
+import type { SavedDaemonStatus } from '../../src/health/snapshot.js';
 
 const MAILS = Number(process.env.FLEET_MAILS ?? 500);
 const SEED = Number(process.env.FLEET_SEED ?? Date.now() % 1_000_000);
@@ -94,10 +96,17 @@ describe('several daemons on one PostgreSQL store', () => {
     expect(status.out).toMatch(/fleet \(several daemons; 2 live: /);
     for (const r of await owners()) expect(status.out).toMatch(new RegExp(`^${r.name.slice('mailbox:'.length)}\\s+\\S+ pid ${r.pid}\\s+${r.owner}\\s+${r.epoch}\\s`, 'm'));
     // The desk states merge both daemons' reports, each desk from the daemon that owns it: none `elsewhere`.
-    await until('status to show both desks connected, each from its owner', async () => {
-      const out = (await sportello('status', '--config', cfg)).out;
-      return /^IT\s+connected\s/m.test(out) && /^HR\s+connected\s/m.test(out);
+    // Polled on the saved reports (a `sportello status` process a poll would starve the daemons' heartbeats
+    // on two cores), then shown once by the command.
+    await until('both daemons to report their own desk connected', async () => {
+      const saved = (await sql.query<{ json: string; at: Date }>('SELECT json, at FROM daemon_reports')).rows;
+      const merged = mergeReports(saved.map((r) => ({ ...(JSON.parse(r.json) as SavedDaemonStatus), at: new Date(r.at).toISOString() })), new Date(), 60_000);
+      const state = (desk: string) => merged.fresh?.desks.find((d) => d.id === desk)?.state;
+      return state('IT') === 'connected' && state('HR') === 'connected';
     }, 120_000);
+    const merged = (await sportello('status', '--config', cfg)).out;
+    expect(merged).toMatch(/^IT\s+connected\s/m);
+    expect(merged).toMatch(/^HR\s+connected\s/m);
     expect(await count('SELECT COUNT(*) AS n FROM daemon_reports')).toBe(2);
 
     // The mails: new ones, and every fourth a follow-up to an earlier mail of the same desk.
