@@ -176,13 +176,13 @@ export function parseCaseId(id: string): { prefix: string; number: number } | nu
   return m ? { prefix: m[1]!, number: Number(m[2]) } : null;
 }
 
-/** One case as the store returns it for forecasting: only times and classification, no person. */
 /** Which past cases forecasting reads: resolved since `since`, at most the `cases` most recently resolved. */
 export interface HistoryWindow {
   readonly since: Date;
   readonly cases: number;
 }
 
+/** One case as the store returns it for forecasting: only times and classification, no person. */
 export interface HistoryCase {
   readonly category: string | null;
   readonly priority: string;

@@ -4,7 +4,7 @@
 import type { RoutingDecision } from '../domain/routing.js';
 import type { SlaPlan } from '../pipeline/types.js';
 import type { DeskRules } from '../rules/index.js';
-import { firstPromise, forecastResolution, type HistoryCase } from '../forecast/index.js';
+import { DEFAULT_FORECAST, firstPromise, forecastResolution, type HistoryCase } from '../forecast/index.js';
 import type { HistoryWindow } from '../domain/case.js';
 
 export function withPromise(sla: SlaPlan | null, desk: DeskRules | undefined, routing: RoutingDecision, history: readonly HistoryCase[] | null, now: Date): SlaPlan | null {
@@ -13,8 +13,8 @@ export function withPromise(sla: SlaPlan | null, desk: DeskRules | undefined, ro
   return { ...sla, promise: firstPromise(sla.dueAt, forecast, now) };
 }
 
-/** Since when resolved cases count as history for this desk. */
+/** Which resolved cases count as history for this desk: since when, and at most how many. */
 export function historyWindow(desk: DeskRules | undefined, now: Date): HistoryWindow {
-  const days = desk?.forecast.historyDays ?? 180;
-  return { since: new Date(now.getTime() - days * 86_400_000), cases: desk?.forecast.historyCases ?? 5000 };
+  const { historyDays, historyCases } = desk?.forecast ?? DEFAULT_FORECAST;
+  return { since: new Date(now.getTime() - historyDays * 86_400_000), cases: historyCases };
 }

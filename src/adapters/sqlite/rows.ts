@@ -256,7 +256,6 @@ export function toIncidentCandidate(r: Row): IncidentCandidate {
   };
 }
 
-/** A case (or tombstone) as forecasting reads it: times and classification only. */
 /** A case without pauses (most of a history): one shared empty list, not one per case. */
 const NO_PAUSES: HistoryCase['pauses'] = Object.freeze([]);
 
@@ -274,6 +273,7 @@ export function interner(): (value: string) => string {
   };
 }
 
+/** A case (or tombstone) as forecasting reads it: times and classification only. */
 export function toHistoryCase(r: Row, intern: (value: string) => string = (v) => v): HistoryCase {
   const pauses = r.sla_clock_json ? (JSON.parse(String(r.sla_clock_json)) as SlaClockRecord).pauses : NO_PAUSES;
   return {
