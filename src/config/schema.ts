@@ -129,7 +129,7 @@ const limitsSchema = z.strictObject({
   /** Replies sent at once over that many pooled SMTP connections (a crash parks at most that many as uncertain). */
   sendConcurrency: z.number().int().positive().max(32).default(4),
   /** Compose and send replies in one worker thread (false: on the main thread; auto: with 4 CPUs or more, see wantsSendWorker). */
-  sendWorker: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+  sendWorker: z.union([z.boolean(), z.literal('auto')], { error: 'expected true, false or auto' }).default('auto'),
 });
 
 /** Personal data kept no longer than needed (GDPR art. 5(1)(e)); absent = kept forever. */

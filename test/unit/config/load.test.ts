@@ -157,6 +157,7 @@ describe('problems, each with key path and line', () => {
     ['a bad desk address', {}, 'desks.1.address', 13, /expected an e-mail address/],
     ['a bad prefix', { desk: '    prefix: it' }, 'desks.0.prefix', 12, /upper-case/],
     ['a negative limit', { top: 'limits:\n  fetchBatch: -1' }, 'limits.fetchBatch', 19, /./],
+    ['a send worker neither on, off nor auto', { top: 'limits:\n  sendWorker: maybe' }, 'limits.sendWorker', 19, /^expected true, false or auto$/],
     ['a missing required key', {}, 'smtp.host', 4, /missing/],
   ] as const)('%s', (_label, parts, at, line, message) => {
     let text = yaml(parts);
